@@ -1,0 +1,297 @@
+//! Problems found in the user's files: what went wrong, where (file, line, column), how to fix it.
+//! Library code returns these instead of printing; the binary decides how to show them.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How serious a problem is: errors stop the calculation, warnings are reported beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A place in a file, 1-based, as an editor or spreadsheet shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    /// For CSV files: the column's header name, so a spreadsheet user can find it.
+    pub column_name: Option<String>,
+}
+
+/// The offending line of a text file, with the part to underline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    pub text: String,
+    /// 0-based character offset of the underline within `text`.
+    pub start: usize,
+    /// Length of the underline in characters (at least 1).
+    pub len: usize,
+}
+
+/// One problem, with everything needed to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub location: Option<Location>,
+    pub snippet: Option<Snippet>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            snippet: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    /// Points at a whole file (no line), e.g. a file that cannot be opened.
+    pub fn in_file(mut self, file: &Path) -> Self {
+        self.location = Some(Location {
+            file: file.to_path_buf(),
+            line: None,
+            column: None,
+            column_name: None,
+        });
+        self
+    }
+
+    /// Points at a byte range of a text file whose whole text is `src`.
+    pub fn at_span(mut self, file: &Path, src: &str, span: std::ops::Range<usize>) -> Self {
+        let (line, column, snippet) = locate(src, span);
+        self.location = Some(Location {
+            file: file.to_path_buf(),
+            line: Some(line),
+            column: Some(column),
+            column_name: None,
+        });
+        self.snippet = Some(snippet);
+        self
+    }
+
+    /// Points at a field of a CSV file: line, 1-based column number and header name.
+    pub fn at_cell(mut self, file: &Path, line: u64, column: usize, name: &str) -> Self {
+        self.location = Some(Location {
+            file: file.to_path_buf(),
+            line: Some(line),
+            column: Some(column as u64),
+            column_name: (!name.is_empty()).then(|| name.to_string()),
+        });
+        self
+    }
+
+    /// Points at a line of a file without a column.
+    pub fn at_line(mut self, file: &Path, line: u64) -> Self {
+        self.location = Some(Location {
+            file: file.to_path_buf(),
+            line: Some(line),
+            column: None,
+            column_name: None,
+        });
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Line (1-based), column (1-based, in characters) and the line's text for a byte span.
+fn locate(src: &str, span: std::ops::Range<usize>) -> (u64, u64, Snippet) {
+    let start = floor_char_boundary(src, span.start.min(src.len()));
+    let end = floor_char_boundary(src, span.end.clamp(start, src.len()));
+    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
+    let line_no = src[..start].matches('\n').count() as u64 + 1;
+    let text = src[line_start..line_end].trim_end_matches('\r');
+    let col = src[line_start..start].chars().count();
+    let underline_end = end.min(line_start + text.len()).max(start);
+    let len = src[start..underline_end].chars().count().max(1);
+    (
+        line_no,
+        col as u64 + 1,
+        Snippet {
+            text: text.to_string(),
+            start: col,
+            len,
+        },
+    )
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        if let Some(name) = &self.column_name {
+            write!(f, " (column \"{name}\")")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// Renders as `error: message`, then `--> file:line:col`, the line with the part underlined, and help.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let word = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{word}: {}", self.message)?;
+        if let Some(loc) = &self.location {
+            writeln!(f, "  --> {loc}")?;
+        }
+        if let (Some(snip), Some(line)) =
+            (&self.snippet, self.location.as_ref().and_then(|l| l.line))
+        {
+            let num = line.to_string();
+            let pad = " ".repeat(num.len());
+            let shown: String = snip.text.replace('\t', " ");
+            writeln!(f, " {pad} |")?;
+            writeln!(f, " {num} | {shown}")?;
+            writeln!(
+                f,
+                " {pad} | {}{}",
+                " ".repeat(snip.start),
+                "^".repeat(snip.len)
+            )?;
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything wrong with an input, gathered so the user can fix it all in one go.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Problems {
+    pub list: Vec<Diagnostic>,
+}
+
+impl Problems {
+    pub fn new() -> Self {
+        Problems::default()
+    }
+
+    pub fn one(d: Diagnostic) -> Self {
+        Problems { list: vec![d] }
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.list.push(d);
+    }
+
+    pub fn extend(&mut self, other: Problems) {
+        self.list.extend(other.list);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.list.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.list.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// `Err(self)` when any error was found, otherwise `Ok(value)` (warnings are dropped here;
+    /// callers that keep warnings take them out first).
+    pub fn into_result<T>(self, value: T) -> Result<T, Problems> {
+        if self.has_errors() {
+            Err(self)
+        } else {
+            Ok(value)
+        }
+    }
+}
+
+impl From<Diagnostic> for Problems {
+    fn from(d: Diagnostic) -> Self {
+        Problems::one(d)
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.list {
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problems {}
+
+/// The known word closest to `word`, if it is close enough to be a likely typo.
+pub fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let w = word.to_lowercase();
+    known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(&w, &k.to_lowercase()), k))
+        .filter(|(d, k)| *d <= (k.chars().count().max(3) / 3).max(2))
+        .min_by_key(|(d, k)| (*d, *k))
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_line_and_column_in_characters() {
+        let src = "a = 1\nname = \"£x\" bad\n";
+        let at = src.find("bad").unwrap();
+        let d = Diagnostic::error("oops").at_span(Path::new("f.toml"), src, at..at + 3);
+        let loc = d.location.clone().unwrap();
+        assert_eq!((loc.line, loc.column), (Some(2), Some(13)));
+        let shown = d.to_string();
+        assert!(shown.contains("--> f.toml:2:13"), "{shown}");
+        assert!(shown.contains("            ^^^"), "{shown}");
+    }
+
+    #[test]
+    fn span_past_end_does_not_panic() {
+        let d = Diagnostic::error("x").at_span(Path::new("f"), "ab", 5..9);
+        assert_eq!(d.location.unwrap().line, Some(1));
+    }
+
+    #[test]
+    fn suggests_nearest_known_word() {
+        let known = ["health.ae-attendance", "health.gp-appointment"];
+        assert_eq!(
+            nearest("health.ae-atendance", known),
+            Some("health.ae-attendance")
+        );
+        assert_eq!(nearest("zzzzzzzz", known), None);
+    }
+}

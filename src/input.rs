@@ -1,0 +1,149 @@
+//! Reading the user's text files forgivingly (BOM, Windows-1252 from older Excel) and turning
+//! TOML syntax errors into diagnostics that point at file, line and column.
+
+use crate::diag::{Diagnostic, Problems};
+use std::borrow::Cow;
+use std::path::Path;
+
+/// Largest TOML file read (project or toolkit); anything bigger is surely not one.
+pub const MAX_TEXT_FILE: u64 = 64 * 1024 * 1024;
+
+/// A message for a file that cannot be opened, with a hint for the usual causes.
+pub fn open_error(path: &Path, e: &std::io::Error) -> Diagnostic {
+    let d = Diagnostic::error(format!("cannot read {}: {}", path.display(), io_reason(e)))
+        .in_file(path);
+    match e.kind() {
+        std::io::ErrorKind::NotFound => d.with_help(
+            "check the file name and folder; paths in project.toml are relative to the project file",
+        ),
+        _ => d,
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Reads a whole text file, decoding it as UTF-8 (BOM removed) or, failing that, Windows-1252.
+pub fn read_text_file(path: &Path) -> Result<String, Problems> {
+    let meta = std::fs::metadata(path).map_err(|e| open_error(path, &e))?;
+    if meta.is_dir() {
+        return Err(
+            Diagnostic::error(format!("{} is a folder, not a file", path.display()))
+                .in_file(path)
+                .into(),
+        );
+    }
+    if meta.len() > MAX_TEXT_FILE {
+        return Err(Diagnostic::error(format!(
+            "{} is {} bytes, larger than the {} MiB a settings file may be",
+            path.display(),
+            meta.len(),
+            MAX_TEXT_FILE / 1024 / 1024
+        ))
+        .in_file(path)
+        .into());
+    }
+    let bytes = std::fs::read(path).map_err(|e| open_error(path, &e))?;
+    decode_text(&bytes)
+        .map(Cow::into_owned)
+        .map_err(|msg| Diagnostic::error(msg).in_file(path).into())
+}
+
+/// UTF-8 (with any BOM removed), or Windows-1252 when the bytes are not UTF-8.
+/// UTF-16 (Excel's "Unicode Text") is refused with a way out, rather than misread.
+pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err("this file is saved as UTF-16 (Excel's \"Unicode Text\"); save it as \"CSV UTF-8\" or plain text instead".into());
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if body.contains(&0) {
+        return Err(
+            "this file contains binary data (a zero byte), so it is not a text file".into(),
+        );
+    }
+    Ok(match std::str::from_utf8(body) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(body)
+                .0
+        }
+    })
+}
+
+/// A TOML syntax or shape error as a diagnostic, with a hint for the mistakes people make.
+pub fn toml_error(e: &toml::de::Error, text: &str, path: &Path) -> Problems {
+    let message = e.message().trim().to_string();
+    let d = Diagnostic::error(first_line_lower(&message));
+    let d = match e.span() {
+        Some(span) => d.at_span(path, text, span),
+        None => d.in_file(path),
+    };
+    let line = d.snippet.as_ref().map_or("", |s| s.text.as_str());
+    let help = if looks_like_grouped_number(line) {
+        Some("numbers in TOML are written without commas: 1200, not 1,200".to_string())
+    } else if message.contains("unknown field") {
+        Some(
+            "check the spelling of the field name; the fields allowed here are listed above"
+                .to_string(),
+        )
+    } else if message.contains("missing field") {
+        Some("add the missing field; docs/ describes every field".to_string())
+    } else if message.contains("invalid string")
+        || message.contains("expected") && line.contains('=') && !line.contains('"')
+    {
+        Some("text values go in double quotes, e.g. name = \"Oakfield CVS\"".to_string())
+    } else {
+        None
+    };
+    Problems::one(Diagnostic { help, ..d })
+}
+
+fn first_line_lower(s: &str) -> String {
+    let line = s.lines().next().unwrap_or("").trim();
+    let mut c = line.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => "the file is not valid TOML".into(),
+    }
+}
+
+fn looks_like_grouped_number(line: &str) -> bool {
+    let Some((_, value)) = line.split_once('=') else {
+        return false;
+    };
+    let v = value.trim();
+    let b = v.as_bytes();
+    !v.starts_with('"')
+        && !v.starts_with('[')
+        && b.windows(3)
+            .any(|w| w[0].is_ascii_digit() && w[1] == b',' && w[2].is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_bom_and_windows_1252() {
+        assert_eq!(decode_text(b"\xEF\xBB\xBFa,b").unwrap(), "a,b");
+        assert_eq!(decode_text(b"caf\xE9 \xA35").unwrap(), "café £5");
+        assert!(decode_text(b"\xFF\xFEa\0b\0").is_err());
+        assert!(decode_text(b"ab\0cd").is_err());
+    }
+
+    #[test]
+    fn comma_in_a_toml_number_gets_a_hint() {
+        let text = "amount = 1,200\n";
+        let e = toml::from_str::<toml::Table>(text).unwrap_err();
+        let p = toml_error(&e, text, Path::new("project.toml"));
+        let d = &p.list[0];
+        assert_eq!(d.location.as_ref().unwrap().line, Some(1));
+        assert!(d.help.as_deref().unwrap().contains("without commas"), "{d}");
+    }
+}

@@ -1,0 +1,14 @@
+//! social-value: turn a voluntary organisation's year (volunteer hours, avoided costs, people's stories)
+//! into a credible, checkable social value and value-for-money case.
+//!
+//! Data flows toolkit -> project -> value -> report. Library code never prints and never exits;
+//! problems come back as [`diag::Problems`] that point at file, line and column.
+
+pub mod date;
+pub mod diag;
+pub mod input;
+pub mod num;
+pub mod project;
+pub mod report;
+pub mod toolkit;
+pub mod value;

@@ -1,0 +1,34 @@
+//! The `social-value` binary: parse the command line, dispatch, and map failures to exit codes.
+
+mod cli;
+mod cmd;
+
+use clap::Parser;
+use cmd::Failure;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match &cli.command {
+        cli::Command::Calc(a) => cmd::calc::run(a),
+        cli::Command::Proxies(a) => cmd::proxies::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(problems)) => {
+            eprint!("{problems}");
+            let n = problems.error_count();
+            eprintln!(
+                "{n} problem{} found; nothing was calculated.",
+                if n == 1 { "" } else { "s" }
+            );
+            ExitCode::from(1)
+        }
+        // A closed pipe (e.g. `| head`) is not an error worth reporting.
+        Err(Failure::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failure::Output(e)) => {
+            eprintln!("error: cannot write the output: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

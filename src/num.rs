@@ -1,0 +1,266 @@
+//! Exact decimal numbers: reading them from people's files and writing them back out.
+//! Every amount and fraction is a `rust_decimal::Decimal`; rounding happens only here, when printing.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// Why a piece of text is not a number we accept, phrased for the person who typed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NumError {
+    Empty,
+    Invalid(String),
+}
+
+impl fmt::Display for NumError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NumError::Empty => write!(f, "no number given"),
+            NumError::Invalid(why) => write!(f, "{why}"),
+        }
+    }
+}
+
+/// Reads a number as a person writes it in a spreadsheet: `1200`, `1,200.50`, `£85,000`, `-3.5`.
+///
+/// Commas are accepted only as thousands separators in groups of three (UK style), so `1,2`
+/// is refused rather than guessed at. Exponents, spaces inside and other currencies are refused.
+pub fn parse_decimal(text: &str) -> Result<Decimal, NumError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(NumError::Empty);
+    }
+    let (negative, rest) = match t.strip_prefix('-').or_else(|| t.strip_prefix('\u{2212}')) {
+        Some(r) => (true, r),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let rest = rest.strip_prefix('£').unwrap_or(rest).trim_start();
+    let (int_part, frac_part) = match rest.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (rest, None),
+    };
+    let bad = || {
+        NumError::Invalid(format!(
+            "\"{t}\" is not a number (write it like 1200 or 1,200.50)"
+        ))
+    };
+    if int_part.is_empty() && frac_part.is_none_or(str::is_empty) {
+        return Err(bad());
+    }
+    let mut digits = String::with_capacity(rest.len() + 1);
+    if negative {
+        digits.push('-');
+    }
+    if int_part.contains(',') {
+        let groups: Vec<&str> = int_part.split(',').collect();
+        let first_ok = (1..=3).contains(&groups[0].len());
+        let rest_ok = groups[1..].iter().all(|g| g.len() == 3);
+        if !(first_ok && rest_ok) {
+            return Err(NumError::Invalid(format!(
+                "\"{t}\" has a comma that is not a thousands separator (write 1200 or 1,200)"
+            )));
+        }
+        groups.iter().for_each(|g| digits.push_str(g));
+    } else {
+        digits.push_str(if int_part.is_empty() { "0" } else { int_part });
+    }
+    if let Some(f) = frac_part {
+        digits.push('.');
+        digits.push_str(if f.is_empty() { "0" } else { f });
+    }
+    if !digits
+        .trim_start_matches('-')
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.')
+    {
+        return Err(bad());
+    }
+    let significant = digits.bytes().filter(u8::is_ascii_digit).count();
+    if significant > 28 {
+        return Err(NumError::Invalid(format!(
+            "\"{t}\" has more digits ({significant}) than can be held exactly (28)"
+        )));
+    }
+    Decimal::from_str(&digits).map_err(|_| bad())
+}
+
+/// Reads a fraction such as a deadweight: `0.4` or `40%`. Range checks are the caller's.
+pub fn parse_fraction(text: &str) -> Result<Decimal, NumError> {
+    let t = text.trim();
+    match t.strip_suffix('%') {
+        Some(p) => Ok(parse_decimal(p)? / Decimal::ONE_HUNDRED),
+        None => parse_decimal(t),
+    }
+}
+
+/// A number read from TOML exactly as written: an integer, a float (taken as the shortest
+/// decimal that reads back as the same float, i.e. what the person typed), or a quoted
+/// string using the rules of [`parse_fraction`] (so `"40%"` and `"1,200"` work too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dec(pub Decimal);
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Dec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number, like 138 or 0.035")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Dec, E> {
+                Ok(Dec(Decimal::from(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Dec, E> {
+                Ok(Dec(Decimal::from(v)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dec, E> {
+                if !v.is_finite() {
+                    return Err(E::custom("not a finite number"));
+                }
+                parse_decimal(&format!("{v}"))
+                    .map(Dec)
+                    .map_err(|e| E::custom(e.to_string()))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Dec, E> {
+                parse_fraction(v)
+                    .map(Dec)
+                    .map_err(|e| E::custom(e.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn round2(d: Decimal) -> Decimal {
+    let r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    if r.is_zero() {
+        Decimal::ZERO.round_dp(2)
+    } else {
+        r
+    }
+}
+
+/// Money for machines: pennies, no separators, e.g. `12345.67` or `-5.00`.
+pub fn money(d: Decimal) -> String {
+    let mut r = round2(d);
+    r.rescale(2);
+    r.to_string()
+}
+
+/// Money for people: `£12,345.67`, `-£5.00`.
+pub fn money_gbp(d: Decimal) -> String {
+    let plain = money(d);
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain.as_str()),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "00"));
+    format!("{sign}£{}.{frac}", group_thousands(int))
+}
+
+/// A count or quantity for people: `5,432.5`, trailing zeros dropped.
+pub fn quantity(d: Decimal) -> String {
+    let s = d.normalize().to_string();
+    let (sign, digits) = match s.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", s.as_str()),
+    };
+    match digits.split_once('.') {
+        Some((i, f)) => format!("{sign}{}.{f}", group_thousands(i)),
+        None => format!("{sign}{}", group_thousands(digits)),
+    }
+}
+
+/// A number rounded to `dp` places for output, e.g. the SROI ratio with 2.
+pub fn fixed(d: Decimal, dp: u32) -> String {
+    let mut r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    if r.is_zero() {
+        r = Decimal::ZERO;
+    }
+    r.rescale(dp);
+    r.to_string()
+}
+
+/// A fraction as a percentage for people: 0.255 -> `25.5%`.
+pub fn percent(d: Decimal) -> String {
+    format!("{}%", (d * Decimal::ONE_HUNDRED).normalize())
+}
+
+fn group_thousands(int: &str) -> String {
+    let mut out = String::with_capacity(int.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn reads_numbers_as_people_write_them() {
+        assert_eq!(parse_decimal("1200"), Ok(d("1200")));
+        assert_eq!(parse_decimal(" 1,200.50 "), Ok(d("1200.50")));
+        assert_eq!(parse_decimal("£85,000"), Ok(d("85000")));
+        assert_eq!(parse_decimal("-£5"), Ok(d("-5")));
+        assert_eq!(parse_decimal(".5"), Ok(d("0.5")));
+        assert_eq!(parse_decimal("1,234,567"), Ok(d("1234567")));
+    }
+
+    #[test]
+    fn refuses_what_it_would_have_to_guess() {
+        for bad in [
+            "1,2", "12,34.5", "1e5", "abc", "1 200", "$5", ".", "-", "1.2.3", "12,",
+        ] {
+            assert!(parse_decimal(bad).is_err(), "{bad} should be refused");
+        }
+        assert_eq!(parse_decimal("  "), Err(NumError::Empty));
+        assert!(parse_decimal(&"9".repeat(40)).is_err());
+    }
+
+    #[test]
+    fn fractions_accept_percent() {
+        assert_eq!(parse_fraction("40%"), Ok(d("0.4")));
+        assert_eq!(parse_fraction("25.5%"), Ok(d("0.255")));
+        assert_eq!(parse_fraction("0.2"), Ok(d("0.2")));
+    }
+
+    #[test]
+    fn toml_floats_are_read_as_written() {
+        #[derive(Deserialize)]
+        struct T {
+            a: Dec,
+            b: Dec,
+            c: Dec,
+        }
+        let t: T = toml::from_str("a = 0.035\nb = 138\nc = \"40%\"").unwrap();
+        assert_eq!(t.a.0, d("0.035"));
+        assert_eq!(t.b.0, d("138"));
+        assert_eq!(t.c.0, d("0.4"));
+    }
+
+    #[test]
+    fn money_rounds_half_away_from_zero_only_when_printed() {
+        assert_eq!(money(d("144869.565217")), "144869.57");
+        assert_eq!(money(d("0.005")), "0.01");
+        assert_eq!(money(d("-0.005")), "-0.01");
+        assert_eq!(money(d("-0.001")), "0.00");
+        assert_eq!(money(d("12")), "12.00");
+        assert_eq!(money_gbp(d("1234567.891")), "£1,234,567.89");
+        assert_eq!(money_gbp(d("-5")), "-£5.00");
+        assert_eq!(money_gbp(d("999")), "£999.00");
+        assert_eq!(fixed(d("1.436278"), 2), "1.44");
+        assert_eq!(quantity(d("5432.50")), "5,432.5");
+        assert_eq!(percent(d("0.255")), "25.5%");
+    }
+}

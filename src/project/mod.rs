@@ -1,0 +1,368 @@
+//! An organisation's return: `project.toml` (who, when, money in, where the data is) and the CSV
+//! files beside it (volunteer hours, outcomes, stories), read and checked against a toolkit.
+
+mod outcomes;
+mod stories;
+pub mod table;
+mod volunteers;
+
+pub use outcomes::{read_outcomes, OutcomeLine, OutcomeRows, Unvalued};
+pub use stories::{read_stories, Stories, Story};
+pub use volunteers::{read_hours, HoursSummary, RoleHours};
+
+use crate::date::Date;
+use crate::diag::{nearest, Diagnostic, Problems};
+use crate::num::Dec;
+use crate::toolkit::{Kind, Toolkit};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// Versions of the project format this build understands (see docs/project-format.md).
+const FORMAT_VERSIONS: &[i64] = &[1];
+
+/// How volunteers' time is counted; there is no default, because the two must never be mixed silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeAs {
+    /// Hours × replacement cost counted as social value delivered.
+    Value,
+    /// Hours × replacement cost added to investment as an in-kind contribution (the SROI guide's way).
+    Input,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub name: String,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub start: Date,
+    pub end: Date,
+}
+
+impl Period {
+    pub fn contains(&self, d: Date) -> bool {
+        self.start <= d && d <= self.end
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Investment {
+    pub source: String,
+    pub amount: Decimal,
+    /// Given in goods, services or time rather than cash.
+    pub in_kind: bool,
+}
+
+/// A volunteer role and the proxy that values an hour of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    /// As written in project.toml; matched case-insensitively against the log.
+    pub name: String,
+    pub proxy: String,
+    span: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Volunteering {
+    pub file: PathBuf,
+    pub counted_as: TimeAs,
+    pub roles: Vec<Role>,
+}
+
+/// A parsed `project.toml`; CSV files are read later, against a toolkit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    pub path: PathBuf,
+    pub toolkit: String,
+    pub organisation: Organisation,
+    pub period: Period,
+    pub investments: Vec<Investment>,
+    pub volunteering: Option<Volunteering>,
+    pub outcomes: Option<PathBuf>,
+    pub stories: Option<PathBuf>,
+    text: String,
+    toolkit_span: Range<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProject {
+    format_version: Option<Spanned<i64>>,
+    toolkit: Spanned<String>,
+    organisation: RawOrganisation,
+    period: RawPeriod,
+    #[serde(default)]
+    investment: Vec<RawInvestment>,
+    volunteering: Option<RawVolunteering>,
+    outcomes: Option<RawFileRef>,
+    stories: Option<RawFileRef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOrganisation {
+    name: Spanned<String>,
+    id: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPeriod {
+    start: Spanned<RawDate>,
+    end: Spanned<RawDate>,
+}
+
+/// A date written bare (`2024-04-01`) or quoted (`"2024-04-01"`, `"01/04/2024"`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawDate {
+    Toml(toml::value::Datetime),
+    Text(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInvestment {
+    source: Spanned<String>,
+    amount: Spanned<Dec>,
+    #[serde(default)]
+    in_kind: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVolunteering {
+    file: Spanned<String>,
+    #[serde(rename = "as")]
+    counted_as: TimeAs,
+    roles: Spanned<BTreeMap<String, Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFileRef {
+    file: Spanned<String>,
+}
+
+/// Reads and checks `project.toml` on its own (no toolkit needed yet).
+pub fn load(path: &Path) -> Result<Project, Problems> {
+    let text = crate::input::read_text_file(path)?;
+    let raw: RawProject =
+        toml::from_str(&text).map_err(|e| crate::input::toml_error(&e, &text, path))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut p = Problems::new();
+    let err = |p: &mut Problems, span: Range<usize>, msg: String, help: &str| {
+        let d = Diagnostic::error(msg).at_span(path, &text, span);
+        p.push(if help.is_empty() {
+            d
+        } else {
+            d.with_help(help)
+        });
+    };
+    if let Some(fv) = &raw.format_version {
+        if !FORMAT_VERSIONS.contains(fv.get_ref()) {
+            err(
+                &mut p,
+                fv.span(),
+                format!(
+                    "project format_version {} is not understood by this version of social-value",
+                    fv.get_ref()
+                ),
+                "use format_version = 1",
+            );
+        }
+    }
+    for (field, what) in [
+        (&raw.organisation.name, "organisation name"),
+        (&raw.organisation.id, "organisation id"),
+        (&raw.toolkit, "toolkit"),
+    ] {
+        if field.get_ref().trim().is_empty() {
+            err(&mut p, field.span(), format!("{what} is empty"), "");
+        }
+    }
+    let date = |p: &mut Problems, d: &Spanned<RawDate>| -> Date {
+        let (parsed, shown) = match d.get_ref() {
+            RawDate::Toml(v) => match (v.date, v.time) {
+                (Some(dt), None) => (
+                    Date::new(i32::from(dt.year), dt.month, dt.day),
+                    v.to_string(),
+                ),
+                _ => (None, v.to_string()),
+            },
+            RawDate::Text(t) => (Date::parse(t), format!("\"{t}\"")),
+        };
+        parsed.unwrap_or_else(|| {
+            err(
+                p,
+                d.span(),
+                format!("{shown} is not a date"),
+                "write dates as 2024-04-01, without a time",
+            );
+            Date {
+                year: 1,
+                month: 1,
+                day: 1,
+            }
+        })
+    };
+    let start = date(&mut p, &raw.period.start);
+    let end = date(&mut p, &raw.period.end);
+    if end < start {
+        err(
+            &mut p,
+            raw.period.end.span(),
+            format!("the period ends ({end}) before it starts ({start})"),
+            "",
+        );
+    }
+
+    let mut investments = Vec::new();
+    for inv in raw.investment {
+        let amount = inv.amount.get_ref().0;
+        if amount < Decimal::ZERO {
+            err(
+                &mut p,
+                inv.amount.span(),
+                format!("investment amount {amount} is negative"),
+                "record money received as a positive amount",
+            );
+        }
+        if amount > Decimal::from(1_000_000_000_000i64) {
+            err(
+                &mut p,
+                inv.amount.span(),
+                format!("investment amount {amount} is implausibly large (over £1 trillion)"),
+                "",
+            );
+        }
+        if inv.source.get_ref().trim().is_empty() {
+            err(
+                &mut p,
+                inv.source.span(),
+                "investment source is empty".into(),
+                "say who gave the money, e.g. \"Oakfield Council core grant\"",
+            );
+        }
+        investments.push(Investment {
+            source: inv.source.into_inner().trim().to_string(),
+            amount,
+            in_kind: inv.in_kind,
+        });
+    }
+
+    let volunteering = raw.volunteering.map(|v| {
+        let mut roles: Vec<Role> = Vec::new();
+        for (name, proxy) in v.roles.get_ref() {
+            let key = name.trim().to_lowercase();
+            if key.is_empty() {
+                err(&mut p, proxy.span(), "a role name is empty".into(), "");
+            } else if roles.iter().any(|r| r.name.trim().to_lowercase() == key) {
+                err(
+                    &mut p,
+                    proxy.span(),
+                    format!("role \"{name}\" is listed twice (roles are matched ignoring case)"),
+                    "",
+                );
+            }
+            roles.push(Role {
+                name: name.trim().to_string(),
+                proxy: proxy.get_ref().trim().to_string(),
+                span: proxy.span(),
+            });
+        }
+        if roles.is_empty() {
+            err(
+                &mut p,
+                v.roles.span(),
+                "[volunteering.roles] lists no roles".into(),
+                "add a line per role, e.g. befriender = \"volunteer.hour.median-pay\"",
+            );
+        }
+        Volunteering {
+            file: dir.join(v.file.get_ref().trim()),
+            counted_as: v.counted_as,
+            roles,
+        }
+    });
+
+    let project = Project {
+        path: path.to_path_buf(),
+        toolkit: raw.toolkit.get_ref().trim().to_string(),
+        organisation: Organisation {
+            name: raw.organisation.name.get_ref().trim().to_string(),
+            id: raw.organisation.id.get_ref().trim().to_string(),
+        },
+        period: Period { start, end },
+        investments,
+        volunteering,
+        outcomes: raw.outcomes.map(|o| dir.join(o.file.get_ref().trim())),
+        stories: raw.stories.map(|s| dir.join(s.file.get_ref().trim())),
+        text: String::new(),
+        toolkit_span: raw.toolkit.span(),
+    };
+    p.into_result(Project { text, ..project })
+}
+
+impl Project {
+    /// The folder the project file is in; data file paths are relative to it.
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// Checks what project.toml says against the toolkit: every role maps to a volunteering proxy.
+    pub fn check_against(&self, toolkit: &Toolkit) -> Problems {
+        let mut p = Problems::new();
+        if toolkit.id != self.toolkit {
+            p.push(
+                Diagnostic::error(format!(
+                    "the project uses toolkit \"{}\" but {} is toolkit \"{}\"",
+                    self.toolkit, toolkit.origin, toolkit.id
+                ))
+                .at_span(&self.path, &self.text, self.toolkit_span.clone())
+                .with_help("results are only comparable within one toolkit: change `toolkit` here, or give the right --toolkit"),
+            );
+            return p;
+        }
+        let Some(v) = &self.volunteering else {
+            return p;
+        };
+        for role in &v.roles {
+            let d = match toolkit.proxy(&role.proxy) {
+                None => {
+                    let vol = toolkit
+                        .proxies
+                        .iter()
+                        .filter(|x| x.kind == Kind::Volunteering)
+                        .map(|x| x.id.as_str());
+                    let help = match nearest(&role.proxy, vol) {
+                        Some(n) => format!("did you mean \"{n}\"?"),
+                        None => "run `social-value proxies` to list the toolkit's proxies".into(),
+                    };
+                    Diagnostic::error(format!(
+                        "role \"{}\" uses proxy \"{}\", which is not in toolkit {}",
+                        role.name, role.proxy, toolkit.id
+                    ))
+                    .with_help(help)
+                }
+                Some(x) if x.kind != Kind::Volunteering => {
+                    Diagnostic::error(format!(
+                    "role \"{}\" uses proxy \"{}\", which values {} outcomes, not volunteer time",
+                    role.name, role.proxy, x.kind.as_str()
+                ))
+                    .with_help("map each role to a proxy of kind \"volunteering\" (an hourly rate)")
+                }
+                Some(_) => continue,
+            };
+            p.push(d.at_span(&self.path, &self.text, role.span.clone()));
+        }
+        p
+    }
+}

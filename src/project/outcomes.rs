@@ -1,0 +1,306 @@
+//! The outcomes file (`proxy,quantity,...`): each row a valued outcome line or an unvalued output.
+//! Overriding a toolkit default adjustment needs a written reason; nothing is dropped.
+
+use super::table::{Collector, Column, RowError, Table};
+use crate::diag::{nearest, Diagnostic, Problems};
+use crate::num::{parse_decimal, parse_fraction};
+use crate::toolkit::{Adjustments, Kind, Toolkit, MAX_DURATION};
+use csv::ByteRecord;
+use rust_decimal::Decimal;
+use std::path::Path;
+
+const COLUMNS: &[Column] = &[
+    Column {
+        name: "proxy",
+        required: true,
+    },
+    Column {
+        name: "quantity",
+        required: true,
+    },
+    Column {
+        name: "deadweight",
+        required: false,
+    },
+    Column {
+        name: "attribution",
+        required: false,
+    },
+    Column {
+        name: "displacement",
+        required: false,
+    },
+    Column {
+        name: "drop_off",
+        required: false,
+    },
+    Column {
+        name: "duration",
+        required: false,
+    },
+    Column {
+        name: "reason",
+        required: false,
+    },
+    Column {
+        name: "note",
+        required: false,
+    },
+];
+const PROXY: usize = 0;
+const QUANTITY: usize = 1;
+const FRACTIONS: [(usize, &str); 4] = [
+    (2, "deadweight"),
+    (3, "attribution"),
+    (4, "displacement"),
+    (5, "drop_off"),
+];
+const DURATION: usize = 6;
+const REASON: usize = 7;
+const NOTE: usize = 8;
+
+/// Largest quantity one row may claim.
+pub const MAX_QUANTITY: i64 = 1_000_000_000;
+
+/// A row to be valued: quantity × proxy, with the adjustments that apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeLine {
+    pub line: u64,
+    pub proxy: String,
+    pub quantity: Decimal,
+    pub adjustments: Adjustments,
+    /// Names of the adjustments that differ from the toolkit's defaults.
+    pub overridden: Vec<&'static str>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A row with no proxy: something that happened and is reported, but not valued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unvalued {
+    pub line: u64,
+    pub quantity: Option<Decimal>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutcomeRows {
+    pub lines: Vec<OutcomeLine>,
+    pub unvalued: Vec<Unvalued>,
+    pub warnings: Problems,
+}
+
+/// Reads and checks every row of the outcomes file against the toolkit.
+pub fn read_outcomes(path: &Path, toolkit: &Toolkit) -> Result<OutcomeRows, Problems> {
+    let mut table = Table::open(path, COLUMNS)?;
+    let mut out = Collector::new(path, std::mem::take(&mut table.warnings));
+    let mut rows = OutcomeRows::default();
+    let mut rec = ByteRecord::new();
+    loop {
+        match table.next(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(RowError::Bad(d)) => {
+                out.push(*d);
+                continue;
+            }
+            Err(RowError::Fatal(d)) => {
+                out.push(*d);
+                break;
+            }
+        }
+        read_row(&table, &rec, toolkit, &mut rows, &mut out);
+    }
+    if rows.lines.is_empty() && rows.unvalued.is_empty() {
+        out.push(Diagnostic::warning("the outcomes file has no rows").in_file(path));
+    }
+    let problems = out.finish();
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    rows.warnings = problems;
+    Ok(rows)
+}
+
+fn optional_text(table: &Table, rec: &ByteRecord, k: usize) -> Option<String> {
+    let t = table.text(rec, k);
+    (!t.is_empty()).then(|| t.into_owned())
+}
+
+fn read_row(
+    table: &Table,
+    rec: &ByteRecord,
+    toolkit: &Toolkit,
+    rows: &mut OutcomeRows,
+    out: &mut Collector,
+) {
+    let line = table.line(rec);
+    let proxy_id = table.text(rec, PROXY).into_owned();
+    let note = optional_text(table, rec, NOTE);
+    let reason = optional_text(table, rec, REASON);
+    let quantity_text = table.text(rec, QUANTITY);
+    let quantity = if quantity_text.is_empty() {
+        None
+    } else {
+        match parse_decimal(&quantity_text) {
+            Ok(q) if q < Decimal::ZERO => {
+                out.push(table.cell_error(rec, QUANTITY, "quantity", format!("quantity {q} is negative"))
+                    .with_help("record a harm with a proxy whose value is negative, not with a negative quantity"));
+                return;
+            }
+            Ok(q) if q > Decimal::from(MAX_QUANTITY) => {
+                out.push(table.cell_error(
+                    rec,
+                    QUANTITY,
+                    "quantity",
+                    format!("quantity {q} is more than the {MAX_QUANTITY} one row may claim"),
+                ));
+                return;
+            }
+            Ok(q) => Some(q),
+            Err(e) => {
+                out.push(
+                    table
+                        .cell_error(rec, QUANTITY, "quantity", e.to_string())
+                        .with_help("write a plain number, e.g. 60 or 1200"),
+                );
+                return;
+            }
+        }
+    };
+
+    if proxy_id.is_empty() {
+        let given: Vec<&str> = FRACTIONS
+            .iter()
+            .map(|&(k, n)| (k, n))
+            .chain([(DURATION, "duration")])
+            .filter(|&(k, _)| !table.raw(rec, k).is_empty())
+            .map(|(_, n)| n)
+            .collect();
+        match note {
+            Some(_) if !given.is_empty() => out.push(table.cell_error(rec, PROXY, "proxy", format!(
+                "this row has no proxy but gives {}; an unvalued output has no adjustments", given.join(", ")))
+                .with_help("name a proxy to value the row, or clear the adjustments")),
+            Some(note) => rows.unvalued.push(Unvalued { line, quantity, note }),
+            None => out.push(table.cell_error(rec, PROXY, "proxy", "proxy is empty and there is no note".into())
+                .with_help("name a proxy to value the row, or write a note (e.g. \"people came to the lunch club\") to record it unvalued")),
+        }
+        return;
+    }
+
+    let Some(proxy) = toolkit.proxy(&proxy_id) else {
+        let help = match nearest(&proxy_id, toolkit.proxies.iter().map(|p| p.id.as_str())) {
+            Some(n) => format!("did you mean \"{n}\"?"),
+            None => format!(
+                "run `social-value proxies` to list the proxies in toolkit {}",
+                toolkit.id
+            ),
+        };
+        out.push(
+            table
+                .cell_error(
+                    rec,
+                    PROXY,
+                    "proxy",
+                    format!("proxy \"{proxy_id}\" is not in toolkit {}", toolkit.id),
+                )
+                .with_help(help),
+        );
+        return;
+    };
+    if proxy.kind == Kind::Volunteering {
+        out.push(table.cell_error(rec, PROXY, "proxy", format!("\"{proxy_id}\" values volunteer time, which is counted from the volunteer log"))
+            .with_help("list volunteer hours in the [volunteering] file, so time is never counted twice"));
+        return;
+    }
+    let Some(quantity) = quantity else {
+        out.push(
+            table
+                .cell_error(rec, QUANTITY, "quantity", "quantity is empty".into())
+                .with_help("say how many units of the proxy this row claims"),
+        );
+        return;
+    };
+
+    let mut adj = proxy.defaults;
+    let mut overridden = Vec::new();
+    let mut bad = false;
+    for (k, name) in FRACTIONS {
+        let text = table.text(rec, k);
+        if text.is_empty() {
+            continue;
+        }
+        match parse_fraction(&text) {
+            Ok(f) if (Decimal::ZERO..=Decimal::ONE).contains(&f) => {
+                let slot = match name {
+                    "deadweight" => &mut adj.deadweight,
+                    "attribution" => &mut adj.attribution,
+                    "displacement" => &mut adj.displacement,
+                    _ => &mut adj.drop_off,
+                };
+                if *slot != f {
+                    overridden.push(name);
+                }
+                *slot = f;
+            }
+            Ok(f) => {
+                bad = true;
+                let help = if f > Decimal::ONE && f <= Decimal::ONE_HUNDRED {
+                    format!("write {} or {f}%", f / Decimal::ONE_HUNDRED)
+                } else {
+                    "a fraction is between 0 and 1, e.g. 0.2 or 20%".into()
+                };
+                out.push(
+                    table
+                        .cell_error(
+                            rec,
+                            k,
+                            name,
+                            format!("{name} must be between 0 and 1, found {f}"),
+                        )
+                        .with_help(help),
+                );
+            }
+            Err(e) => {
+                bad = true;
+                out.push(
+                    table
+                        .cell_error(rec, k, name, e.to_string())
+                        .with_help("write a fraction, e.g. 0.2 or 20%"),
+                );
+            }
+        }
+    }
+    let dtext = table.text(rec, DURATION);
+    if !dtext.is_empty() {
+        match dtext.parse::<u32>() {
+            Ok(d) if (1..=MAX_DURATION).contains(&d) => {
+                if d != adj.duration {
+                    overridden.push("duration");
+                }
+                adj.duration = d;
+            }
+            _ => {
+                bad = true;
+                out.push(table.cell_error(rec, DURATION, "duration", format!("duration \"{dtext}\" is not a whole number of years from 1 to {MAX_DURATION}")));
+            }
+        }
+    }
+    if !overridden.is_empty() && reason.is_none() {
+        bad = true;
+        out.push(table.cell_error(rec, REASON, "reason", format!(
+            "this row changes the toolkit's {} for {proxy_id} but gives no reason", overridden.join(", ")))
+            .with_help("write why in the reason column (e.g. \"half our clients were already in work\"); commissioners will ask"));
+    }
+    if !bad {
+        rows.lines.push(OutcomeLine {
+            line,
+            proxy: proxy_id,
+            quantity,
+            adjustments: adj,
+            overridden,
+            reason,
+            note,
+        });
+    }
+}

@@ -1,0 +1,165 @@
+//! People's own stories (`id,title,text,tags,consent`), tagged with the toolkit's shared vocabulary.
+//! Stories without consent are counted and nothing more: their words are dropped as they are read.
+
+use super::table::{Collector, Column, RowError, Table};
+use crate::diag::{nearest, Diagnostic, Problems};
+use crate::toolkit::Toolkit;
+use csv::ByteRecord;
+use std::collections::HashSet;
+use std::path::Path;
+
+const COLUMNS: &[Column] = &[
+    Column {
+        name: "id",
+        required: true,
+    },
+    Column {
+        name: "title",
+        required: true,
+    },
+    Column {
+        name: "text",
+        required: true,
+    },
+    Column {
+        name: "tags",
+        required: true,
+    },
+    Column {
+        name: "consent",
+        required: true,
+    },
+];
+const ID: usize = 0;
+const TITLE: usize = 1;
+const TEXT: usize = 2;
+const TAGS: usize = 3;
+const CONSENT: usize = 4;
+
+/// A story its teller agreed to share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Story {
+    pub line: u64,
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stories {
+    /// Only stories with consent = yes.
+    pub shared: Vec<Story>,
+    /// How many stories were held back for want of consent (their content is not kept).
+    pub withheld: u64,
+    pub warnings: Problems,
+}
+
+/// Reads every story, checking ids, tags and consent; all problems are returned together.
+pub fn read_stories(path: &Path, toolkit: &Toolkit) -> Result<Stories, Problems> {
+    let mut table = Table::open(path, COLUMNS)?;
+    let mut out = Collector::new(path, std::mem::take(&mut table.warnings));
+    let mut stories = Stories::default();
+    let mut ids = HashSet::new();
+    let mut rec = ByteRecord::new();
+    loop {
+        match table.next(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(RowError::Bad(d)) => {
+                out.push(*d);
+                continue;
+            }
+            Err(RowError::Fatal(d)) => {
+                out.push(*d);
+                break;
+            }
+        }
+        let id = table.text(&rec, ID).into_owned();
+        if id.is_empty() {
+            out.push(
+                table
+                    .cell_error(&rec, ID, "id", "story id is empty".into())
+                    .with_help("give each story a short reference, e.g. S01"),
+            );
+        } else if !ids.insert(id.clone()) {
+            out.push(table.cell_error(&rec, ID, "id", format!("story id \"{id}\" is used twice")));
+        }
+        let consent = match table.text(&rec, CONSENT).to_lowercase().as_str() {
+            "yes" | "y" => Some(true),
+            "no" | "n" => Some(false),
+            other => {
+                let msg = if other.is_empty() {
+                    "consent is empty".to_string()
+                } else {
+                    format!("consent \"{other}\" is not yes or no")
+                };
+                out.push(table.cell_error(&rec, CONSENT, "consent", msg).with_help("write yes only where the person agreed their story may be shared; otherwise no"));
+                None
+            }
+        };
+        let mut tags = Vec::new();
+        for tag in table
+            .text(&rec, TAGS)
+            .split(';')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let tag = tag.to_lowercase();
+            if toolkit.tag(&tag).is_none() {
+                let help = match nearest(&tag, toolkit.tags.iter().map(|t| t.id.as_str())) {
+                    Some(n) => format!("did you mean \"{n}\"?"),
+                    None => format!(
+                        "the tags of toolkit {} are: {}",
+                        toolkit.id,
+                        toolkit
+                            .tags
+                            .iter()
+                            .map(|t| t.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                out.push(
+                    table
+                        .cell_error(
+                            &rec,
+                            TAGS,
+                            "tags",
+                            format!("tag \"{tag}\" is not in toolkit {}", toolkit.id),
+                        )
+                        .with_help(help),
+                );
+            } else if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+        match consent {
+            Some(true) => {
+                let text = table.text(&rec, TEXT).into_owned();
+                if text.is_empty() {
+                    out.push(table.cell_error(&rec, TEXT, "text", "story text is empty".into()));
+                }
+                let title = table.text(&rec, TITLE).into_owned();
+                stories.shared.push(Story {
+                    line: table.line(&rec),
+                    id,
+                    title,
+                    text,
+                    tags,
+                });
+            }
+            Some(false) => stories.withheld += 1,
+            None => {}
+        }
+    }
+    if stories.shared.is_empty() && stories.withheld == 0 {
+        out.push(Diagnostic::warning("the stories file has no rows").in_file(path));
+    }
+    let problems = out.finish();
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    stories.warnings = problems;
+    Ok(stories)
+}

@@ -1,0 +1,153 @@
+//! The full calculation as JSON (`calc --format json`, and `result.json` in a report).
+//! Money is a decimal string rounded to pennies; the ratio has two places; fractions are exact.
+
+use crate::num::{fixed, money};
+use crate::project::TimeAs;
+use crate::value::{Line, Origin, Valuation};
+use rust_decimal::Decimal;
+use serde_json::{json, Map, Value};
+
+/// Version of the result layout (see docs/result-format.md).
+pub const RESULT_FORMAT_VERSION: u32 = 1;
+
+fn exact(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+fn money_map<K: AsRef<str>>(m: impl IntoIterator<Item = (K, Decimal)>) -> Value {
+    let map: Map<String, Value> = m
+        .into_iter()
+        .map(|(k, v)| (k.as_ref().to_string(), Value::String(money(v))))
+        .collect();
+    Value::Object(map)
+}
+
+fn line(number: usize, l: &Line) -> Value {
+    let origin = match &l.origin {
+        Origin::Volunteering { role } => json!({"type": "volunteering", "role": role}),
+        Origin::Outcome { line } => json!({"type": "outcome", "line": line}),
+        Origin::Stories { ids } => json!({"type": "stories", "ids": ids}),
+    };
+    let a = &l.adjustments;
+    let years: Vec<Value> = l
+        .value
+        .years
+        .iter()
+        .map(|y| {
+            json!({
+                "year": y.year,
+                "impact": money(y.impact),
+                "discount_factor": fixed(y.discount_factor, 6),
+                "present_value": money(y.present_value),
+            })
+        })
+        .collect();
+    json!({
+        "number": number,
+        "origin": origin,
+        "proxy": l.proxy,
+        "name": l.name,
+        "kind": l.kind.as_str(),
+        "unit": l.unit,
+        "beneficiary": l.beneficiary,
+        "cashable": l.cashable,
+        "theme": l.theme,
+        "quantity": exact(l.quantity),
+        "unit_value": exact(l.unit_value),
+        "price_year": l.price_year,
+        "price_index": {"from": exact(l.index_from), "to": exact(l.index_to)},
+        "rebased_unit_value": money(l.rebased_unit_value),
+        "deadweight": exact(a.deadweight),
+        "displacement": exact(a.displacement),
+        "attribution": exact(a.attribution),
+        "drop_off": exact(a.drop_off),
+        "duration": a.duration,
+        "overridden": l.overridden,
+        "reason": l.reason,
+        "note": l.note,
+        "gross": money(l.value.gross),
+        "deadweight_deduction": money(l.value.deadweight),
+        "displacement_deduction": money(l.value.displacement),
+        "attribution_deduction": money(l.value.attribution),
+        "impact_year1": money(l.value.impact_year1),
+        "years": years,
+        "present_value": money(l.value.present_value),
+        "source": l.source,
+        "url": l.url,
+        "licence": l.licence,
+        "evidence": l.evidence,
+    })
+}
+
+/// The valuation as a JSON value; key order is fixed, so the same input gives the same bytes.
+pub fn to_value(v: &Valuation) -> Value {
+    let t = &v.totals;
+    let volunteering = v.volunteering.as_ref().map(|vt| {
+        let by_role: Vec<Value> = vt.summary.by_role.iter().map(|r| json!({
+            "role": r.role, "proxy": r.proxy, "hours": exact(r.hours), "volunteers": r.volunteers, "rows": r.rows,
+        })).collect();
+        json!({
+            "counted_as": match vt.counted_as { TimeAs::Value => "value", TimeAs::Input => "input" },
+            "rows": vt.summary.rows,
+            "gross_value": money(vt.gross_value),
+            "first_date": vt.summary.first_date.map(|d| d.to_string()),
+            "last_date": vt.summary.last_date.map(|d| d.to_string()),
+            "by_role": by_role,
+        })
+    });
+    let stories: Vec<Value> = v.stories.iter().map(|s| json!({
+        "id": s.id, "title": s.title, "text": s.text, "tags": s.tags, "valued_as": s.valued_as, "evidence_for": s.evidence_for,
+    })).collect();
+    let warnings: Vec<Value> = v
+        .warnings
+        .iter()
+        .map(|w| {
+            json!({
+                "message": w.message,
+                "location": w.location.as_ref().map(ToString::to_string),
+            })
+        })
+        .collect();
+    json!({
+        "format": "social-value-result",
+        "format_version": RESULT_FORMAT_VERSION,
+        "organisation": {"name": v.organisation.name, "id": v.organisation.id},
+        "period": {"start": v.period.start.to_string(), "end": v.period.end.to_string()},
+        "toolkit": {
+            "id": v.toolkit.id,
+            "version": v.toolkit.version,
+            "price_year": v.toolkit.price_year,
+            "discount_rate": exact(v.toolkit.discount_rate),
+            "discount_first_year": v.toolkit.discount_first_year,
+        },
+        "investment": money(t.investment),
+        "investment_cash": money(t.cash),
+        "investment_in_kind": money(t.in_kind),
+        "investment_lines": v.investment.iter().map(|i| json!({"source": i.source, "amount": money(i.amount), "in_kind": i.in_kind})).collect::<Vec<_>>(),
+        "impact_year1": money(t.impact_year1),
+        "present_value": money(t.present_value),
+        "net_present_value": money(t.net_present_value),
+        "sroi_ratio": t.sroi_ratio.map(|r| fixed(r, 2)),
+        "payback_months": t.payback_months.map(|m| fixed(m, 1)),
+        "harms": money(t.harms),
+        "by_kind": money_map(t.by_kind.iter().map(|(k, v)| (*k, *v))),
+        "by_beneficiary": money_map(t.by_beneficiary.iter().map(|(k, v)| (k, *v))),
+        "by_theme": money_map(t.by_theme.iter().map(|(k, v)| (k, *v))),
+        "volunteer_hours": exact(v.volunteering.as_ref().map_or(Decimal::ZERO, |vt| vt.summary.hours)),
+        "volunteers": v.volunteering.as_ref().map_or(0, |vt| vt.summary.volunteers),
+        "volunteering": volunteering,
+        "lines": v.lines.iter().enumerate().map(|(i, l)| line(i + 1, l)).collect::<Vec<_>>(),
+        "unvalued": v.unvalued.iter().map(|u| json!({"line": u.line, "quantity": u.quantity.map(exact), "note": u.note})).collect::<Vec<_>>(),
+        "stories_shared": v.stories.len(),
+        "stories_withheld": v.stories_withheld,
+        "stories": stories,
+        "warnings": warnings,
+    })
+}
+
+/// Pretty JSON text ending in a newline.
+pub fn render(v: &Valuation) -> String {
+    let mut s = serde_json::to_string_pretty(&to_value(v)).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,177 @@
+//! A plain-text summary of a valuation for a person at a terminal (`calc`'s default output).
+//! Headline figures first, then value by kind, beneficiary and theme, then every line briefly.
+
+use crate::num::{fixed, money_gbp, percent, quantity};
+use crate::project::TimeAs;
+use crate::value::{Origin, Valuation};
+use rust_decimal::Decimal;
+use std::fmt::Write;
+
+fn row(out: &mut String, label: &str, value: &str) {
+    let _ = writeln!(out, "  {label:<26} {value:>16}");
+}
+
+fn breakdown<'a>(
+    out: &mut String,
+    title: &str,
+    items: impl Iterator<Item = (&'a str, Decimal)>,
+    total: Decimal,
+) {
+    let _ = writeln!(out, "\n{title}");
+    for (k, v) in items {
+        let share = if total.is_zero() {
+            String::new()
+        } else {
+            format!("{:>5}%", fixed(v * Decimal::ONE_HUNDRED / total, 0))
+        };
+        let _ = writeln!(out, "  {k:<26} {:>16}  {share}", money_gbp(v));
+    }
+}
+
+/// The summary as text.
+pub fn render(v: &Valuation) -> String {
+    let t = &v.totals;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({})", v.organisation.name, v.organisation.id);
+    let _ = writeln!(out, "Period {} to {}", v.period.start, v.period.end);
+    let _ = writeln!(
+        out,
+        "Toolkit {} {}, values in {} prices, discounted at {} a year ({})",
+        v.toolkit.id,
+        v.toolkit.version,
+        v.toolkit.price_year,
+        percent(v.toolkit.discount_rate),
+        if v.toolkit.discount_first_year {
+            "first year discounted"
+        } else {
+            "first year not discounted"
+        }
+    );
+    let _ = writeln!(out);
+    row(&mut out, "Investment", &money_gbp(t.investment));
+    if !t.in_kind.is_zero() {
+        row(&mut out, "  of which cash", &money_gbp(t.cash));
+        row(&mut out, "  of which in kind", &money_gbp(t.in_kind));
+    }
+    row(
+        &mut out,
+        "Social value (present value)",
+        &money_gbp(t.present_value),
+    );
+    if !t.harms.is_zero() {
+        row(&mut out, "  after harms of", &money_gbp(t.harms));
+    }
+    row(
+        &mut out,
+        "Net present value",
+        &money_gbp(t.net_present_value),
+    );
+    match t.sroi_ratio {
+        Some(r) => {
+            row(&mut out, "SROI ratio", &format!("{} : 1", fixed(r, 2)));
+            let _ = writeln!(
+                out,
+                "  £{} of social value for every £1 invested",
+                fixed(r, 2)
+            );
+        }
+        None => row(&mut out, "SROI ratio", "n/a (no investment)"),
+    }
+    if let Some(m) = t.payback_months {
+        row(&mut out, "Payback", &format!("{} months", fixed(m, 1)));
+    }
+    if let Some(vt) = &v.volunteering {
+        let how = match vt.counted_as {
+            TimeAs::Value => "counted as value",
+            TimeAs::Input => "counted as in-kind input",
+        };
+        row(&mut out, "Volunteer hours", &quantity(vt.summary.hours));
+        let _ = writeln!(
+            out,
+            "  by {} volunteers, {how}, worth {} at replacement cost",
+            vt.summary.volunteers,
+            money_gbp(vt.gross_value)
+        );
+    }
+
+    breakdown(
+        &mut out,
+        "Value by kind",
+        t.by_kind.iter().map(|(k, v)| (*k, *v)),
+        t.present_value,
+    );
+    breakdown(
+        &mut out,
+        "Value by who gains or saves",
+        t.by_beneficiary.iter().map(|(k, v)| (k.as_str(), *v)),
+        t.present_value,
+    );
+    breakdown(
+        &mut out,
+        "Value by theme",
+        t.by_theme.iter().map(|(k, v)| (k.as_str(), *v)),
+        t.present_value,
+    );
+
+    let _ = writeln!(
+        out,
+        "\nLines (present value; `--format json` shows every step)"
+    );
+    for (i, l) in v.lines.iter().enumerate() {
+        let from = match &l.origin {
+            Origin::Volunteering { role } => format!("volunteers: {role}"),
+            Origin::Outcome { line } => format!("outcomes line {line}"),
+            Origin::Stories { ids } => format!("stories {}", ids.join(", ")),
+        };
+        let _ = writeln!(
+            out,
+            "  {:>2}. {:<44} {:>14}",
+            i + 1,
+            truncate(&l.name, 44),
+            money_gbp(l.value.present_value)
+        );
+        let _ = writeln!(
+            out,
+            "      {} {} × {} = {} gross; {}",
+            quantity(l.quantity),
+            l.unit,
+            money_gbp(l.rebased_unit_value),
+            money_gbp(l.value.gross),
+            from
+        );
+    }
+    if !v.unvalued.is_empty() {
+        let _ = writeln!(out, "\nAlso done (recorded, not valued)");
+        for u in &v.unvalued {
+            let q = u
+                .quantity
+                .map(|q| format!("{} ", quantity(q)))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {q}{}", u.note);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nStories: {} shared with consent{}",
+        v.stories.len(),
+        if v.stories_withheld > 0 {
+            format!(
+                ", {} held back without consent (never quoted or valued)",
+                v.stories_withheld
+            )
+        } else {
+            String::new()
+        }
+    );
+    out
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}

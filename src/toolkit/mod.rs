@@ -1,0 +1,142 @@
+//! The shared toolkit (proxy bank): financial proxies, story tags, the price index and discounting rules.
+//! Owns the types every later stage reads; `load` turns a TOML file into a validated `Toolkit`.
+
+mod load;
+
+pub use load::{find, for_project, load_file, parse, Source, BUNDLED};
+
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// What sort of value a proxy counts, kept apart so totals never mix them silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// The value of volunteers' time (replacement cost), per hour.
+    Volunteering,
+    /// Savings to public budgets (NHS, council, police, DWP ...).
+    Fiscal,
+    /// Gains to the economy (earnings, productivity).
+    Economic,
+    /// Gains to people's wellbeing.
+    Wellbeing,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [
+        Kind::Volunteering,
+        Kind::Fiscal,
+        Kind::Economic,
+        Kind::Wellbeing,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Volunteering => "volunteering",
+            Kind::Fiscal => "fiscal",
+            Kind::Economic => "economic",
+            Kind::Wellbeing => "wellbeing",
+        }
+    }
+}
+
+/// The SROI impact adjustments: shares taken off (fractions 0..1) and how long the outcome lasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Adjustments {
+    /// Share that would have happened anyway.
+    pub deadweight: Decimal,
+    /// Share owed to other people or organisations.
+    pub attribution: Decimal,
+    /// Share that merely moved a problem elsewhere.
+    pub displacement: Decimal,
+    /// Share lost each year after the first.
+    pub drop_off: Decimal,
+    /// Whole years the outcome lasts (1..=30).
+    pub duration: u32,
+}
+
+/// Longest duration accepted: the Green Book's 3.5% rate holds for years 0-30 only.
+pub const MAX_DURATION: u32 = 30;
+
+/// One financial proxy: a money value standing in for an outcome, with its published source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proxy {
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+    pub unit: String,
+    /// Value of one unit in the proxy's own `price_year` prices; negative for a harm.
+    pub value: Decimal,
+    pub low: Option<Decimal>,
+    pub high: Option<Decimal>,
+    pub price_year: i32,
+    pub beneficiary: String,
+    pub cashable: Option<bool>,
+    pub source: String,
+    pub url: String,
+    pub licence: String,
+    pub method: Option<String>,
+    pub rationale: Option<String>,
+    pub defaults: Adjustments,
+    /// At least one; the first is the primary theme used for totals by theme.
+    pub themes: Vec<String>,
+}
+
+impl Proxy {
+    pub fn primary_theme(&self) -> &str {
+        self.themes.first().map_or("", String::as_str)
+    }
+}
+
+/// A word of the shared story vocabulary; it may carry a proxy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    pub id: String,
+    pub label: String,
+    pub theme: String,
+    pub proxy: Option<String>,
+}
+
+/// A validated toolkit: every proxy's price year is indexed, every tag's proxy exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toolkit {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub currency: String,
+    pub price_year: i32,
+    pub discount_rate: Decimal,
+    /// true: year 1 is divided by (1+r)^1; false: year 1 is undiscounted.
+    pub discount_first_year: bool,
+    pub price_index: BTreeMap<i32, Decimal>,
+    pub price_index_source: Option<String>,
+    pub proxies: Vec<Proxy>,
+    pub tags: Vec<Tag>,
+    /// Where it was read from, for messages and the audit trail.
+    pub origin: String,
+}
+
+impl Toolkit {
+    pub fn proxy(&self, id: &str) -> Option<&Proxy> {
+        self.proxies.iter().find(|p| p.id == id)
+    }
+
+    pub fn tag(&self, id: &str) -> Option<&Tag> {
+        self.tags.iter().find(|t| t.id == id)
+    }
+
+    /// A value in `from_year` prices expressed in the toolkit's price year:
+    /// value × index[toolkit year] ÷ index[from year]. Exact; `None` if a year is not indexed.
+    pub fn rebase(&self, value: Decimal, from_year: i32) -> Option<Decimal> {
+        let to = self.price_index.get(&self.price_year)?;
+        let from = self.price_index.get(&from_year)?;
+        value.checked_mul(*to)?.checked_div(*from)
+    }
+
+    /// The proxy's unit value in the toolkit's price year.
+    pub fn rebased_value(&self, proxy: &Proxy) -> Decimal {
+        // Validation guarantees both years are indexed and the index is positive.
+        self.rebase(proxy.value, proxy.price_year)
+            .unwrap_or(proxy.value)
+    }
+}

@@ -1,0 +1,417 @@
+//! The valuation: a project's inputs and a toolkit turned into valued lines and totals.
+//! Every line keeps its audit trail (proxy, source, each deduction, each year) so any pound can be traced.
+
+pub mod formula;
+
+pub use formula::{LineValue, YearValue};
+
+use crate::diag::{Diagnostic, Problems};
+use crate::project::{self, HoursSummary, Organisation, Period, Project, TimeAs, Unvalued};
+use crate::toolkit::{Adjustments, Kind, Toolkit};
+use formula::{add, payback_months, sroi_ratio, value_line, Overflow};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// Where a valued line came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Hours in one volunteer role, counted as value.
+    Volunteering { role: String },
+    /// A row of the outcomes file (its line number).
+    Outcome { line: u64 },
+    /// Consented stories tagged with a tag carrying this proxy, where no outcome row claims it.
+    Stories { ids: Vec<String> },
+}
+
+/// One valued line with its whole audit trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub origin: Origin,
+    pub proxy: String,
+    pub name: String,
+    pub kind: Kind,
+    pub unit: String,
+    pub beneficiary: String,
+    pub cashable: Option<bool>,
+    pub theme: String,
+    pub quantity: Decimal,
+    /// The proxy's value in its own price year, and that year.
+    pub unit_value: Decimal,
+    pub price_year: i32,
+    /// The unit value in the toolkit's price year: unit_value × index_to ÷ index_from.
+    pub rebased_unit_value: Decimal,
+    pub index_from: Decimal,
+    pub index_to: Decimal,
+    pub adjustments: Adjustments,
+    pub overridden: Vec<&'static str>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub value: LineValue,
+    pub source: String,
+    pub url: String,
+    pub licence: String,
+    /// Consented stories that evidence this line (they add no value of their own).
+    pub evidence: Vec<String>,
+}
+
+/// Money put in: cash, and in-kind contributions (including volunteer time when counted as input).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvestmentLine {
+    pub source: String,
+    pub amount: Decimal,
+    pub in_kind: bool,
+}
+
+/// Volunteer hours and how they were counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolunteerTime {
+    pub counted_as: TimeAs,
+    pub summary: HoursSummary,
+    /// Replacement cost of all hours at the roles' rebased rates (before any adjustment).
+    pub gross_value: Decimal,
+}
+
+/// A consented story and what it did in the calculation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryUse {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub tags: Vec<String>,
+    /// Proxies this story was counted as one instance of.
+    pub valued_as: Vec<String>,
+    /// Proxies of outcome rows this story evidences (no value added).
+    pub evidence_for: Vec<String>,
+}
+
+/// Totals over all lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Totals {
+    pub cash: Decimal,
+    pub in_kind: Decimal,
+    pub investment: Decimal,
+    pub impact_year1: Decimal,
+    pub present_value: Decimal,
+    pub net_present_value: Decimal,
+    /// Present value of lines with negative value (harms), already inside `present_value`.
+    pub harms: Decimal,
+    pub sroi_ratio: Option<Decimal>,
+    pub payback_months: Option<Decimal>,
+    pub by_kind: BTreeMap<&'static str, Decimal>,
+    pub by_beneficiary: BTreeMap<String, Decimal>,
+    pub by_theme: BTreeMap<String, Decimal>,
+}
+
+/// Which toolkit valued the project, so the result can be compared and reproduced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolkitUsed {
+    pub id: String,
+    pub version: String,
+    pub price_year: i32,
+    pub discount_rate: Decimal,
+    pub discount_first_year: bool,
+    pub origin: String,
+}
+
+/// The whole result of valuing a project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Valuation {
+    pub organisation: Organisation,
+    pub period: Period,
+    pub toolkit: ToolkitUsed,
+    pub investment: Vec<InvestmentLine>,
+    pub volunteering: Option<VolunteerTime>,
+    pub lines: Vec<Line>,
+    pub unvalued: Vec<Unvalued>,
+    pub stories: Vec<StoryUse>,
+    pub stories_withheld: u64,
+    pub totals: Totals,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads the project's data files and values everything; all input problems come back together.
+pub fn calculate(project: &Project, toolkit: &Toolkit) -> Result<Valuation, Problems> {
+    let mut problems = project.check_against(toolkit);
+    let hours = match &project.volunteering {
+        Some(v) if !problems.has_errors() => {
+            keep(project::read_hours(v, &project.period), &mut problems)
+        }
+        _ => None,
+    };
+    let outcomes = project
+        .outcomes
+        .as_ref()
+        .and_then(|p| keep(project::read_outcomes(p, toolkit), &mut problems));
+    let stories = project
+        .stories
+        .as_ref()
+        .and_then(|p| keep(project::read_stories(p, toolkit), &mut problems));
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let mut warnings = problems.list;
+    let outcomes = outcomes.unwrap_or_default();
+    let stories = stories.unwrap_or_default();
+    if let Some(h) = &hours {
+        warnings.extend(h.warnings.list.iter().cloned());
+    }
+    warnings.extend(outcomes.warnings.list.iter().cloned());
+    warnings.extend(stories.warnings.list.iter().cloned());
+
+    assemble(project, toolkit, hours, outcomes, stories, warnings).map_err(|Overflow| {
+        Problems::one(
+            Diagnostic::error("the figures are too large to be computed exactly")
+                .in_file(&project.path)
+                .with_help("check for a quantity or amount with too many digits"),
+        )
+    })
+}
+
+fn keep<T>(r: Result<T, Problems>, problems: &mut Problems) -> Option<T> {
+    r.map_err(|p| problems.extend(p)).ok()
+}
+
+fn line_for(
+    toolkit: &Toolkit,
+    proxy_id: &str,
+    quantity: Decimal,
+    adjustments: Adjustments,
+    origin: Origin,
+) -> Result<Line, Overflow> {
+    // Callers pass ids already checked against the toolkit.
+    let p = toolkit.proxy(proxy_id).ok_or(Overflow)?;
+    let rebased = toolkit.rebase(p.value, p.price_year).ok_or(Overflow)?;
+    let value = value_line(
+        quantity,
+        rebased,
+        &adjustments,
+        toolkit.discount_rate,
+        toolkit.discount_first_year,
+    )?;
+    Ok(Line {
+        origin,
+        proxy: p.id.clone(),
+        name: p.name.clone(),
+        kind: p.kind,
+        unit: p.unit.clone(),
+        beneficiary: p.beneficiary.clone(),
+        cashable: p.cashable,
+        theme: p.primary_theme().to_string(),
+        quantity,
+        unit_value: p.value,
+        price_year: p.price_year,
+        rebased_unit_value: rebased,
+        index_from: toolkit
+            .price_index
+            .get(&p.price_year)
+            .copied()
+            .unwrap_or(Decimal::ONE),
+        index_to: toolkit
+            .price_index
+            .get(&toolkit.price_year)
+            .copied()
+            .unwrap_or(Decimal::ONE),
+        adjustments,
+        overridden: Vec::new(),
+        reason: None,
+        note: None,
+        value,
+        source: p.source.clone(),
+        url: p.url.clone(),
+        licence: p.licence.clone(),
+        evidence: Vec::new(),
+    })
+}
+
+fn assemble(
+    project: &Project,
+    toolkit: &Toolkit,
+    hours: Option<HoursSummary>,
+    outcomes: project::OutcomeRows,
+    stories: project::Stories,
+    warnings: Vec<Diagnostic>,
+) -> Result<Valuation, Overflow> {
+    let mut investment: Vec<InvestmentLine> = project
+        .investments
+        .iter()
+        .map(|i| InvestmentLine {
+            source: i.source.clone(),
+            amount: i.amount,
+            in_kind: i.in_kind,
+        })
+        .collect();
+    let mut lines = Vec::new();
+
+    let mut volunteering = None;
+    if let (Some(v), Some(summary)) = (&project.volunteering, hours) {
+        let mut gross_value = Decimal::ZERO;
+        for r in &summary.by_role {
+            let p = toolkit.proxy(&r.proxy).ok_or(Overflow)?;
+            let rate = toolkit.rebase(p.value, p.price_year).ok_or(Overflow)?;
+            let gross = r.hours.checked_mul(rate).ok_or(Overflow)?;
+            gross_value = add(gross_value, gross)?;
+            match v.counted_as {
+                TimeAs::Value => lines.push(line_for(
+                    toolkit,
+                    &r.proxy,
+                    r.hours,
+                    p.defaults,
+                    Origin::Volunteering {
+                        role: r.role.clone(),
+                    },
+                )?),
+                TimeAs::Input => investment.push(InvestmentLine {
+                    source: format!(
+                        "Volunteer time, {}: {} hours at {} an hour ({})",
+                        r.role,
+                        crate::num::quantity(r.hours),
+                        crate::num::money_gbp(rate),
+                        p.id
+                    ),
+                    amount: gross,
+                    in_kind: true,
+                }),
+            }
+        }
+        volunteering = Some(VolunteerTime {
+            counted_as: v.counted_as,
+            summary,
+            gross_value,
+        });
+    }
+
+    let first_outcome = lines.len();
+    for o in &outcomes.lines {
+        let mut line = line_for(
+            toolkit,
+            &o.proxy,
+            o.quantity,
+            o.adjustments,
+            Origin::Outcome { line: o.line },
+        )?;
+        line.overridden = o.overridden.clone();
+        line.reason = o.reason.clone();
+        line.note = o.note.clone();
+        lines.push(line);
+    }
+
+    // Stories: evidence for a claimed proxy, or one instance each of an unclaimed one.
+    let mut story_uses = Vec::new();
+    let mut story_lines: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for s in &stories.shared {
+        let mut use_ = StoryUse {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            text: s.text.clone(),
+            tags: s.tags.clone(),
+            valued_as: Vec::new(),
+            evidence_for: Vec::new(),
+        };
+        for tag in &s.tags {
+            let Some(proxy) = toolkit.tag(tag).and_then(|t| t.proxy.clone()) else {
+                continue;
+            };
+            let claimed: Vec<&mut Line> = lines[first_outcome..]
+                .iter_mut()
+                .filter(|l| l.proxy == proxy)
+                .collect();
+            if claimed.is_empty() {
+                let ids = story_lines.entry(proxy.clone()).or_default();
+                if !ids.contains(&s.id) {
+                    ids.push(s.id.clone());
+                    use_.valued_as.push(proxy);
+                }
+            } else {
+                for l in claimed {
+                    if !l.evidence.contains(&s.id) {
+                        l.evidence.push(s.id.clone());
+                    }
+                }
+                if !use_.evidence_for.contains(&proxy) {
+                    use_.evidence_for.push(proxy);
+                }
+            }
+        }
+        story_uses.push(use_);
+    }
+    for (proxy, ids) in story_lines {
+        let p = toolkit.proxy(&proxy).ok_or(Overflow)?;
+        let quantity = Decimal::from(ids.len() as u64);
+        lines.push(line_for(
+            toolkit,
+            &proxy,
+            quantity,
+            p.defaults,
+            Origin::Stories { ids },
+        )?);
+    }
+
+    let totals = totals(&investment, &lines)?;
+    Ok(Valuation {
+        organisation: project.organisation.clone(),
+        period: project.period,
+        toolkit: ToolkitUsed {
+            id: toolkit.id.clone(),
+            version: toolkit.version.clone(),
+            price_year: toolkit.price_year,
+            discount_rate: toolkit.discount_rate,
+            discount_first_year: toolkit.discount_first_year,
+            origin: toolkit.origin.clone(),
+        },
+        investment,
+        volunteering,
+        lines,
+        unvalued: outcomes.unvalued,
+        stories: story_uses,
+        stories_withheld: stories.withheld,
+        totals,
+        warnings,
+    })
+}
+
+fn totals(investment: &[InvestmentLine], lines: &[Line]) -> Result<Totals, Overflow> {
+    let mut t = Totals {
+        cash: Decimal::ZERO,
+        in_kind: Decimal::ZERO,
+        investment: Decimal::ZERO,
+        impact_year1: Decimal::ZERO,
+        present_value: Decimal::ZERO,
+        net_present_value: Decimal::ZERO,
+        harms: Decimal::ZERO,
+        sroi_ratio: None,
+        payback_months: None,
+        by_kind: Kind::ALL
+            .iter()
+            .map(|k| (k.as_str(), Decimal::ZERO))
+            .collect(),
+        by_beneficiary: BTreeMap::new(),
+        by_theme: BTreeMap::new(),
+    };
+    for i in investment {
+        let slot = if i.in_kind {
+            &mut t.in_kind
+        } else {
+            &mut t.cash
+        };
+        *slot = add(*slot, i.amount)?;
+    }
+    t.investment = add(t.cash, t.in_kind)?;
+    for l in lines {
+        let pv = l.value.present_value;
+        t.present_value = add(t.present_value, pv)?;
+        t.impact_year1 = add(t.impact_year1, l.value.impact_year1)?;
+        if pv < Decimal::ZERO {
+            t.harms = add(t.harms, pv)?;
+        }
+        let k = t.by_kind.entry(l.kind.as_str()).or_default();
+        *k = add(*k, pv)?;
+        let b = t.by_beneficiary.entry(l.beneficiary.clone()).or_default();
+        *b = add(*b, pv)?;
+        let th = t.by_theme.entry(l.theme.clone()).or_default();
+        *th = add(*th, pv)?;
+    }
+    t.net_present_value = t.present_value.checked_sub(t.investment).ok_or(Overflow)?;
+    t.sroi_ratio = sroi_ratio(t.present_value, t.investment);
+    t.payback_months = payback_months(t.investment, t.impact_year1);
+    Ok(t)
+}
