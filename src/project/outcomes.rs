@@ -111,7 +111,7 @@ pub fn read_outcomes(path: &Path, toolkit: &Toolkit) -> Result<OutcomeRows, Prob
         }
         read_row(&table, &rec, toolkit, &mut rows, &mut out);
     }
-    if rows.lines.is_empty() && rows.unvalued.is_empty() {
+    if rows.lines.is_empty() && rows.unvalued.is_empty() && !out.problems.has_errors() {
         out.push(Diagnostic::warning("the outcomes file has no rows").in_file(path));
     }
     let problems = out.finish();
@@ -246,7 +246,7 @@ fn read_row(
             Ok(f) => {
                 bad = true;
                 let help = if f > Decimal::ONE && f <= Decimal::ONE_HUNDRED {
-                    format!("write {} or {f}%", f / Decimal::ONE_HUNDRED)
+                    format!("write {} or {f}%", (f / Decimal::ONE_HUNDRED).normalize())
                 } else {
                     "a fraction is between 0 and 1, e.g. 0.2 or 20%".into()
                 };

@@ -153,7 +153,7 @@ pub fn read_stories(path: &Path, toolkit: &Toolkit) -> Result<Stories, Problems>
             None => {}
         }
     }
-    if stories.shared.is_empty() && stories.withheld == 0 {
+    if stories.shared.is_empty() && stories.withheld == 0 && !out.problems.has_errors() {
         out.push(Diagnostic::warning("the stories file has no rows").in_file(path));
     }
     let problems = out.finish();

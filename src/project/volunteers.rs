@@ -53,7 +53,7 @@ pub struct HoursSummary {
     pub rows: u64,
     pub hours: Decimal,
     pub volunteers: u64,
-    /// In the order the roles are listed in project.toml.
+    /// One entry per role in project.toml, sorted by role name.
     pub by_role: Vec<RoleHours>,
     pub first_date: Option<Date>,
     pub last_date: Option<Date>,
@@ -267,7 +267,7 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
             ..u.first
         });
     }
-    if rows == 0 {
+    if rows == 0 && !out.problems.has_errors() {
         out.push(Diagnostic::warning("the volunteer log has no rows").in_file(&v.file));
     }
     let problems = out.finish();

@@ -164,7 +164,7 @@ impl Checker<'_> {
             let help = if v > Decimal::ONE && v <= Decimal::ONE_HUNDRED {
                 format!(
                     "write it as a fraction: {} for {v}%",
-                    v / Decimal::ONE_HUNDRED
+                    (v / Decimal::ONE_HUNDRED).normalize()
                 )
             } else {
                 "a fraction is between 0 and 1, e.g. 0.2 for 20%".to_string()

@@ -1,0 +1,299 @@
+//! `social-value calc` end to end: the worked example to the penny, and each valuation rule.
+
+mod common;
+
+use common::{run, Fixture};
+use serde_json::Value;
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))
+}
+
+/// DOMAIN.md's worked example, computed by hand there: PV £359,069.57, NPV £109,069.57, ratio 1.44.
+#[test]
+fn worked_example_reproduced_to_the_penny() {
+    let f = Fixture::new();
+    let r = f.calc(&["--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(s(&j["present_value"]), "359069.57");
+    assert_eq!(s(&j["net_present_value"]), "109069.57");
+    assert_eq!(s(&j["sroi_ratio"]), "1.44");
+    assert_eq!(s(&j["investment"]), "250000.00");
+    assert_eq!(s(&j["impact_year1"]), "214200.00");
+    // 250,000 / (214,200 / 12) = 14.0056 months
+    assert_eq!(s(&j["payback_months"]), "14.0");
+    let line = &j["lines"][0];
+    assert_eq!(s(&line["proxy"]), "outcome.big");
+    assert_eq!(s(&line["quantity"]), "60");
+    assert_eq!(s(&line["gross"]), "510000.00");
+    assert_eq!(s(&line["deadweight_deduction"]), "204000.00");
+    assert_eq!(s(&line["attribution_deduction"]), "91800.00");
+    assert_eq!(s(&line["years"][1]["impact"]), "149940.00");
+    assert_eq!(s(&line["years"][1]["present_value"]), "144869.57");
+    assert_eq!(s(&line["years"][0]["discount_factor"]), "1.000000");
+    assert_eq!(s(&line["source"]), "DOMAIN.md worked example");
+}
+
+#[test]
+fn table_output_states_the_headline() {
+    let f = Fixture::new();
+    let r = f.calc(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("£359,069.57"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("£1.44 of social value for every £1 invested"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn proxies_are_rebased_to_the_toolkit_price_year() {
+    // £138 in 2014 prices × 100 / 80 = £172.50; 10 × 172.50 = 1,725; less 20% deadweight = 1,380.
+    let f = Fixture::new();
+    f.write("outcomes.csv", "proxy,quantity\nhealth.ae-attendance,10\n");
+    let j = f.calc(&["--format", "json"]).json();
+    let line = &j["lines"][0];
+    assert_eq!(s(&line["rebased_unit_value"]), "172.50");
+    assert_eq!(s(&line["price_index"]["from"]), "80");
+    assert_eq!(s(&line["gross"]), "1725.00");
+    assert_eq!(s(&line["present_value"]), "1380.00");
+    assert_eq!(s(&j["by_beneficiary"]["NHS"]), "1380.00");
+    assert_eq!(s(&j["by_kind"]["fiscal"]), "1380.00");
+    assert_eq!(s(&j["by_theme"]["health"]), "1380.00");
+}
+
+#[test]
+fn override_with_reason_is_used_and_recorded() {
+    let f = Fixture::new();
+    f.write("outcomes.csv", "proxy,quantity,deadweight,reason\nhealth.ae-attendance,10,50%,half would have been fine anyway\n");
+    let j = f.calc(&["--format", "json"]).json();
+    let line = &j["lines"][0];
+    assert_eq!(s(&line["deadweight"]), "0.5");
+    assert_eq!(line["overridden"], serde_json::json!(["deadweight"]));
+    assert_eq!(s(&line["present_value"]), "862.50");
+    assert_eq!(s(&line["reason"]), "half would have been fine anyway");
+}
+
+#[test]
+fn harms_reduce_the_total() {
+    let f = Fixture::new();
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity\noutcome.big,60\nharm.complaint,3\n",
+    );
+    let j = f.calc(&["--format", "json"]).json();
+    assert_eq!(s(&j["harms"]), "-300.00");
+    assert_eq!(s(&j["present_value"]), "358769.57");
+}
+
+#[test]
+fn unvalued_outputs_are_kept_not_dropped() {
+    let f = Fixture::new();
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity,note\noutcome.big,60,\n,120,people came to the lunch club\n",
+    );
+    let r = f.calc(&["--format", "json"]);
+    let j = r.json();
+    assert_eq!(s(&j["present_value"]), "359069.57");
+    assert_eq!(
+        s(&j["unvalued"][0]["note"]),
+        "people came to the lunch club"
+    );
+    assert_eq!(s(&j["unvalued"][0]["quantity"]), "120");
+    assert!(f
+        .calc(&[])
+        .stdout
+        .contains("120 people came to the lunch club"));
+}
+
+const LOG: &str = "date,volunteer,role,hours\n2024-04-02,Alice Example,Befriender,2\n03/05/2024,Bob Example,befriender ,1.5\n2025-03-31,Alice Example,driver,4\n";
+
+fn with_volunteers(counted_as: &str) -> Fixture {
+    let f = Fixture::new();
+    f.write("hours.csv", LOG);
+    f.add_to_project(&format!(
+        "\n[volunteering]\nfile = \"hours.csv\"\nas = \"{counted_as}\"\n[volunteering.roles]\nbefriender = \"volunteer.hour\"\ndriver = \"volunteer.hour\"\n"
+    ));
+    f
+}
+
+#[test]
+fn volunteer_time_counted_as_value() {
+    // 7.5 hours × (£10 × 100/80 = £12.50) = £93.75, year 1 undiscounted.
+    let j = with_volunteers("value").calc(&["--format", "json"]).json();
+    assert_eq!(s(&j["volunteer_hours"]), "7.5");
+    assert_eq!(j["volunteers"], 2);
+    assert_eq!(s(&j["by_kind"]["volunteering"]), "93.75");
+    assert_eq!(s(&j["present_value"]), "359163.32");
+    assert_eq!(s(&j["investment"]), "250000.00");
+    let roles = &j["volunteering"]["by_role"];
+    assert_eq!(s(&roles[0]["hours"]), "3.5");
+    assert_eq!(roles[0]["volunteers"], 2);
+    assert_eq!(roles[1]["volunteers"], 1);
+}
+
+#[test]
+fn volunteer_time_counted_as_input() {
+    let j = with_volunteers("input").calc(&["--format", "json"]).json();
+    assert_eq!(s(&j["by_kind"]["volunteering"]), "0.00");
+    assert_eq!(s(&j["investment_in_kind"]), "93.75");
+    assert_eq!(s(&j["investment"]), "250093.75");
+    assert_eq!(s(&j["present_value"]), "359069.57");
+    assert!(s(&j["investment_lines"][1]["source"]).contains("Volunteer time, befriender"));
+}
+
+#[test]
+fn volunteer_names_never_leave_the_machine() {
+    let f = with_volunteers("value");
+    for format in ["table", "json", "csv"] {
+        let r = f.calc(&["--format", format]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        for name in ["Alice", "Bob"] {
+            assert!(
+                !r.stdout.contains(name) && !r.stderr.contains(name),
+                "{name} leaked in {format}"
+            );
+        }
+    }
+}
+
+const STORIES: &str = "id,title,text,tags,consent\nS1,Saved a trip,I did not need A&E,avoided-ae;less-lonely,yes\nS2,Private,SECRET WORDS,avoided-ae,no\nS3,Another,Also avoided A&E,Avoided-AE,Yes\n";
+
+#[test]
+fn consented_stories_value_unclaimed_proxies_once_each() {
+    let f = Fixture::new();
+    f.write("stories.csv", STORIES);
+    f.add_to_project("\n[stories]\nfile = \"stories.csv\"\n");
+    let j = f.calc(&["--format", "json"]).json();
+    // Two consented stories × £172.50 × 0.8 = £276.00; the one without consent adds nothing.
+    let line = j["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["proxy"] == "health.ae-attendance")
+        .unwrap();
+    assert_eq!(s(&line["quantity"]), "2");
+    assert_eq!(s(&line["present_value"]), "276.00");
+    assert_eq!(line["origin"]["ids"], serde_json::json!(["S1", "S3"]));
+    assert_eq!(j["stories_withheld"], 1);
+    assert_eq!(j["stories_shared"], 2);
+}
+
+#[test]
+fn stories_evidence_a_claimed_proxy_without_double_counting() {
+    let f = Fixture::new();
+    f.write("stories.csv", STORIES);
+    f.write("outcomes.csv", "proxy,quantity\nhealth.ae-attendance,10\n");
+    f.add_to_project("\n[stories]\nfile = \"stories.csv\"\n");
+    let j = f.calc(&["--format", "json"]).json();
+    assert_eq!(j["lines"].as_array().unwrap().len(), 1);
+    assert_eq!(s(&j["present_value"]), "1380.00");
+    assert_eq!(j["lines"][0]["evidence"], serde_json::json!(["S1", "S3"]));
+}
+
+#[test]
+fn stories_without_consent_never_appear() {
+    let f = Fixture::new();
+    f.write("stories.csv", STORIES);
+    f.add_to_project("\n[stories]\nfile = \"stories.csv\"\n");
+    for format in ["table", "json", "csv"] {
+        let r = f.calc(&["--format", format]);
+        assert!(
+            !r.stdout.contains("SECRET") && !r.stdout.contains("Private"),
+            "{format}: {}",
+            r.stdout
+        );
+    }
+}
+
+#[test]
+fn same_input_gives_byte_identical_output() {
+    for format in ["table", "json", "csv"] {
+        let a = run(&[
+            "calc",
+            "examples/oakfield-cvs/project.toml",
+            "--format",
+            format,
+        ]);
+        let b = run(&[
+            "calc",
+            "examples/oakfield-cvs/project.toml",
+            "--format",
+            format,
+        ]);
+        assert_eq!(a.code, 0, "{}", a.stderr);
+        assert_eq!(a.stdout, b.stdout, "{format} output differs between runs");
+    }
+}
+
+fn pennies(v: &Value) -> i64 {
+    let t = s(v).replace('.', "");
+    t.parse().unwrap()
+}
+
+#[test]
+fn bundled_example_totals_trace_to_cited_lines() {
+    let r = run(&[
+        "calc",
+        "examples/oakfield-cvs/project.toml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    let lines = j["lines"].as_array().unwrap();
+    assert!(
+        lines.len() >= 12,
+        "a dozen lines expected, got {}",
+        lines.len()
+    );
+    for l in lines {
+        for key in ["source", "url", "licence"] {
+            assert!(!s(&l[key]).is_empty(), "line {} has no {key}", l["number"]);
+        }
+    }
+    // Lines are rounded one by one, so their sum may differ from the total by half a penny each.
+    let total = pennies(&j["present_value"]);
+    let sum: i64 = lines.iter().map(|l| pennies(&l["present_value"])).sum();
+    assert!(
+        (total - sum).abs() <= lines.len() as i64,
+        "total {total} vs lines {sum}"
+    );
+    let by_kind: i64 = j["by_kind"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(pennies)
+        .sum();
+    assert!((total - by_kind).abs() <= 4);
+    // The log was generated with 2,537.5 hours by 36 volunteers (examples/oakfield-cvs).
+    assert_eq!(s(&j["volunteer_hours"]), "2537.5");
+    assert_eq!(j["volunteers"], 36);
+    assert_eq!(j["stories_withheld"], 2);
+    assert_eq!(j["unvalued"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn csv_output_has_one_row_per_line() {
+    let r = run(&[
+        "calc",
+        "examples/oakfield-cvs/project.toml",
+        "--format",
+        "csv",
+    ]);
+    let json = run(&[
+        "calc",
+        "examples/oakfield-cvs/project.toml",
+        "--format",
+        "json",
+    ])
+    .json();
+    let mut rdr = csv::Reader::from_reader(r.stdout.as_bytes());
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), json["lines"].as_array().unwrap().len());
+    assert_eq!(&rows[0][18], s(&json["lines"][0]["present_value"]));
+}

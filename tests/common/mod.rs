@@ -1,0 +1,217 @@
+//! Shared helpers for the command-line tests: a throw-away project folder and a way to run the binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A small toolkit for tests: year-1-undiscounted, two price years, a few proxies and tags.
+pub const TOOLKIT: &str = r#"
+[toolkit]
+id = "test-kit"
+version = "1.0"
+title = "Test toolkit"
+currency = "GBP"
+price_year = 2024
+discount_rate = 0.035
+discount_first_year = false
+
+[price_index]
+2014 = 80.0
+2024 = 100.0
+
+[[proxy]]
+id = "outcome.big"
+name = "Worked example outcome"
+kind = "wellbeing"
+unit = "person"
+value = 8500
+low = 7000
+high = 9000
+price_year = 2024
+beneficiary = "individual"
+source = "DOMAIN.md worked example"
+url = "https://example.org/worked"
+licence = "CC-BY-4.0"
+deadweight = 0.4
+attribution = 0.3
+displacement = 0
+drop_off = 0.3
+duration = 2
+themes = ["wellbeing"]
+
+[[proxy]]
+id = "health.ae-attendance"
+name = "A&E attendance avoided"
+kind = "fiscal"
+unit = "attendance"
+value = 138
+price_year = 2014
+beneficiary = "NHS"
+source = "NHS Reference Costs 2013-14"
+url = "https://example.org/ae"
+licence = "OGL-UK-3.0"
+deadweight = 0.2
+attribution = 0
+displacement = 0
+drop_off = 0
+duration = 1
+themes = ["health"]
+
+[[proxy]]
+id = "harm.complaint"
+name = "Complaint handled"
+kind = "fiscal"
+unit = "complaint"
+value = -100
+price_year = 2024
+beneficiary = "council"
+source = "Invented harm for tests"
+url = "https://example.org/harm"
+licence = "CC-BY-4.0"
+deadweight = 0
+attribution = 0
+displacement = 0
+drop_off = 0
+duration = 1
+themes = ["governance"]
+
+[[proxy]]
+id = "volunteer.hour"
+name = "Volunteer hour"
+kind = "volunteering"
+unit = "hour"
+value = 10
+price_year = 2014
+beneficiary = "community"
+source = "Invented rate for tests"
+url = "https://example.org/hour"
+licence = "CC-BY-4.0"
+deadweight = 0
+attribution = 0
+displacement = 0
+drop_off = 0
+duration = 1
+themes = ["volunteering"]
+
+[[tag]]
+id = "avoided-ae"
+label = "Avoided A&E"
+theme = "health"
+proxy = "health.ae-attendance"
+
+[[tag]]
+id = "less-lonely"
+label = "Less lonely"
+theme = "wellbeing"
+"#;
+
+/// The worked example's project: 60 people, £250,000 invested.
+pub const PROJECT: &str = r#"toolkit = "test-kit"
+
+[organisation]
+name = "Test Org"
+id = "GB-TEST-1"
+
+[period]
+start = 2024-04-01
+end = 2025-03-31
+
+[[investment]]
+source = "Grant"
+amount = 250000
+
+[outcomes]
+file = "outcomes.csv"
+"#;
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// A project folder holding test-kit.toml, project.toml and outcomes.csv (the worked example).
+    pub fn new() -> Fixture {
+        let f = Fixture {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        f.write("test-kit.toml", TOOLKIT);
+        f.write("project.toml", PROJECT);
+        f.write("outcomes.csv", "proxy,quantity\noutcome.big,60\n");
+        f
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write(&self, name: &str, text: &str) {
+        self.write_bytes(name, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, name: &str, bytes: &[u8]) {
+        std::fs::write(self.path(name), bytes).expect("write fixture");
+    }
+
+    /// Appends TOML to project.toml.
+    pub fn add_to_project(&self, extra: &str) {
+        let mut p = std::fs::read_to_string(self.path("project.toml")).unwrap();
+        p.push_str(extra);
+        self.write("project.toml", &p);
+    }
+
+    pub fn calc(&self, args: &[&str]) -> Run {
+        let project = self.path("project.toml");
+        let mut all = vec!["calc", project.to_str().unwrap()];
+        all.extend_from_slice(args);
+        run_in(self.dir.path(), &all)
+    }
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", self.stdout, self.stderr))
+    }
+
+    /// Asserts failure with exit 1, nothing on stdout, and every `needle` in stderr.
+    pub fn fails_with(&self, needles: &[&str]) {
+        assert_eq!(self.code, 1, "expected exit 1; stderr:\n{}", self.stderr);
+        assert!(
+            self.stdout.is_empty(),
+            "nothing may be printed on failure, got:\n{}",
+            self.stdout
+        );
+        assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
+        for n in needles {
+            assert!(
+                self.stderr.contains(n),
+                "stderr lacks {n:?}:\n{}",
+                self.stderr
+            );
+        }
+    }
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out: Output = Command::new(env!("CARGO_BIN_EXE_social-value"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run social-value");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs from the repository root (so `examples/...` paths work).
+pub fn run(args: &[&str]) -> Run {
+    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}

@@ -1,0 +1,330 @@
+//! Bad input as a new user makes it: each gets a message naming file, line and column,
+//! exit status 1, nothing on stdout, and never a panic.
+
+mod common;
+
+use common::{run, Fixture};
+
+#[test]
+fn missing_project_file() {
+    run(&["calc", "no/such/project.toml"])
+        .fails_with(&["cannot read no/such/project.toml: no such file", "help:"]);
+}
+
+#[test]
+fn missing_data_file_named_in_project() {
+    let f = Fixture::new();
+    f.add_to_project("\n[stories]\nfile = \"stories.csv\"\n");
+    f.calc(&[]).fails_with(&["stories.csv: no such file"]);
+}
+
+#[test]
+fn typo_in_proxy_id_suggests_the_nearest() {
+    let f = Fixture::new();
+    f.write("outcomes.csv", "proxy,quantity\nhealth.ae-atendance,10\n");
+    f.calc(&[]).fails_with(&[
+        "proxy \"health.ae-atendance\" is not in toolkit test-kit",
+        "outcomes.csv:2:1 (column \"proxy\")",
+        "did you mean \"health.ae-attendance\"?",
+    ]);
+}
+
+#[test]
+fn typo_in_role_proxy_points_into_project_toml() {
+    let f = Fixture::new();
+    f.write(
+        "hours.csv",
+        "date,volunteer,role,hours\n2024-05-01,A,befriender,2\n",
+    );
+    f.add_to_project("\n[volunteering]\nfile = \"hours.csv\"\nas = \"value\"\n[volunteering.roles]\nbefriender = \"volunter.hour\"\n");
+    f.calc(&[])
+        .fails_with(&["project.toml:22:14", "did you mean \"volunteer.hour\"?"]);
+}
+
+#[test]
+fn unquoted_comma_in_a_csv_number_is_explained() {
+    let f = Fixture::new();
+    f.write("outcomes.csv", "proxy,quantity\noutcome.big,1,200\n");
+    f.calc(&[]).fails_with(&[
+        "line 2 has 3 values but the header names 2 columns",
+        "outcomes.csv:2:3",
+        "write 1200",
+    ]);
+}
+
+#[test]
+fn quoted_thousands_separator_is_accepted() {
+    let f = Fixture::new();
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity\nhealth.ae-attendance,\"1,200\"\n",
+    );
+    let r = f.calc(&["--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["lines"][0]["quantity"], "1200");
+}
+
+#[test]
+fn comma_in_a_toml_number_is_explained() {
+    let f = Fixture::new();
+    let p = std::fs::read_to_string(f.path("project.toml"))
+        .unwrap()
+        .replace("amount = 250000", "amount = 250,000");
+    f.write("project.toml", &p);
+    f.calc(&[]).fails_with(&[
+        "project.toml:13:13",
+        "numbers in TOML are written without commas",
+    ]);
+}
+
+#[test]
+fn utf8_bom_and_windows_1252_from_excel_are_read() {
+    let f = Fixture::new();
+    f.write_bytes(
+        "outcomes.csv",
+        b"\xEF\xBB\xBFproxy,quantity\noutcome.big,60\n",
+    );
+    // Windows-1252: "Zo\xEB" is Zoë and "caf\xE9 helper" is café helper.
+    f.write_bytes("hours.csv", b"Date,Volunteer,Role,Hours\r\n2024-05-01,Zo\xEB,caf\xE9 helper,2\r\n2024-05-02,Zo\xEB,Caf\xC9 Helper,1\r\n,,,\r\n");
+    f.add_to_project("\n[volunteering]\nfile = \"hours.csv\"\nas = \"value\"\n[volunteering.roles]\n\"café helper\" = \"volunteer.hour\"\n");
+    let r = f.calc(&["--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["volunteer_hours"], "3");
+    assert_eq!(j["volunteers"], 1);
+    assert_eq!(j["present_value"], "359107.07");
+}
+
+#[test]
+fn empty_csv_is_an_error() {
+    let f = Fixture::new();
+    f.write("outcomes.csv", "");
+    f.calc(&[])
+        .fails_with(&["outcomes.csv is empty", "proxy,quantity"]);
+}
+
+#[test]
+fn utf16_csv_is_refused_with_a_way_out() {
+    let f = Fixture::new();
+    f.write_bytes("outcomes.csv", b"\xFF\xFEp\0r\0");
+    f.calc(&[]).fails_with(&["UTF-16", "CSV UTF-8"]);
+}
+
+#[test]
+fn every_bad_row_in_the_log_is_reported_in_one_run() {
+    let f = Fixture::new();
+    f.write(
+        "hours.csv",
+        "date,volunteer,role,hours\n2024-05-01,A,befriender,-2\n2024-05-02,B,befreinder,1\n2023-05-03,C,befriender,1\n2024-05-04,D,befriender,two\n2024-05-05,E,befriender,3\n",
+    );
+    f.add_to_project("\n[volunteering]\nfile = \"hours.csv\"\nas = \"value\"\n[volunteering.roles]\nbefriender = \"volunteer.hour\"\n");
+    let r = f.calc(&[]);
+    r.fails_with(&[
+        "hours -2 is negative",
+        "hours.csv:2:4 (column \"hours\")",
+        "role \"befreinder\" is not listed in [volunteering.roles]",
+        "hours.csv:3:3 (column \"role\")",
+        "did you mean \"befriender\"?",
+        "date 2023-05-03 is outside the period 2024-04-01 to 2025-03-31",
+        "hours.csv:4:1",
+        "\"two\" is not a number",
+        "4 problems found; nothing was calculated.",
+    ]);
+}
+
+#[test]
+fn missing_column_names_the_expected_header() {
+    let f = Fixture::new();
+    f.write("outcomes.csv", "proxy,qty\noutcome.big,60\n");
+    f.calc(&[]).fails_with(&[
+        "column \"qty\" is not used",
+        "required column \"quantity\" is missing",
+        "proxy,quantity,deadweight",
+    ]);
+}
+
+#[test]
+fn changing_an_adjustment_needs_a_reason() {
+    let f = Fixture::new();
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity,deadweight,reason\noutcome.big,60,0.1,\n",
+    );
+    f.calc(&[]).fails_with(&[
+        "changes the toolkit's deadweight for outcome.big but gives no reason",
+        "outcomes.csv:2:4",
+    ]);
+}
+
+#[test]
+fn percentages_out_of_range_are_refused() {
+    let f = Fixture::new();
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity,attribution,reason\noutcome.big,60,30,shared\n",
+    );
+    f.calc(&[]).fails_with(&[
+        "attribution must be between 0 and 1, found 30",
+        "write 0.3 or 30%",
+    ]);
+}
+
+#[test]
+fn row_with_neither_proxy_nor_note_is_an_error() {
+    let f = Fixture::new();
+    f.write("outcomes.csv", "proxy,quantity,note\n,12,\n");
+    f.calc(&[])
+        .fails_with(&["proxy is empty and there is no note", "outcomes.csv:2:1"]);
+}
+
+#[test]
+fn negative_quantity_is_refused() {
+    let f = Fixture::new();
+    f.write("outcomes.csv", "proxy,quantity\noutcome.big,-5\n");
+    f.calc(&[])
+        .fails_with(&["quantity -5 is negative", "negative"]);
+}
+
+#[test]
+fn consent_must_be_yes_or_no_and_tags_must_exist() {
+    let f = Fixture::new();
+    f.write(
+        "stories.csv",
+        "id,title,text,tags,consent\nS1,T,Words,less-lonley,maybe\n",
+    );
+    f.add_to_project("\n[stories]\nfile = \"stories.csv\"\n");
+    f.calc(&[]).fails_with(&[
+        "consent \"maybe\" is not yes or no",
+        "stories.csv:2:5",
+        "tag \"less-lonley\"",
+        "did you mean \"less-lonely\"?",
+    ]);
+}
+
+#[test]
+fn unknown_project_field_is_not_ignored() {
+    let f = Fixture::new();
+    f.add_to_project(
+        "\n[volunteering]\nfile = \"hours.csv\"\nas = \"value\"\nroles = {}\nhours_per_week = 3\n",
+    );
+    f.calc(&[])
+        .fails_with(&["unknown field `hours_per_week`", "project.toml:"]);
+}
+
+#[test]
+fn volunteering_must_say_how_time_is_counted() {
+    let f = Fixture::new();
+    f.add_to_project(
+        "\n[volunteering]\nfile = \"hours.csv\"\n[volunteering.roles]\nx = \"volunteer.hour\"\n",
+    );
+    f.calc(&[]).fails_with(&["missing field `as`"]);
+}
+
+#[test]
+fn toolkit_of_another_name_is_refused() {
+    let f = Fixture::new();
+    f.write(
+        "other.toml",
+        &common::TOOLKIT.replace("id = \"test-kit\"", "id = \"other-kit\""),
+    );
+    let r = f.calc(&["--toolkit", f.path("other.toml").to_str().unwrap()]);
+    r.fails_with(&[
+        "the project uses toolkit \"test-kit\"",
+        "\"other-kit\"",
+        "project.toml:1:11",
+    ]);
+}
+
+#[test]
+fn binary_garbage_does_not_panic() {
+    let f = Fixture::new();
+    f.write_bytes(
+        "outcomes.csv",
+        &[0x00, 0x9F, 0x92, 0x96, 0xFF, 0x00, 0x0A, 0x01],
+    );
+    let r = f.calc(&[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"));
+    f.write_bytes("project.toml", &[0x00, 0x9F, 0x92, 0x96]);
+    f.calc(&[]).fails_with(&["binary data"]);
+}
+
+// ---- toolkit validation ----
+
+fn broken_toolkit(from: &str, to: &str) -> common::Run {
+    let f = Fixture::new();
+    assert!(common::TOOLKIT.contains(from), "fixture lacks {from}");
+    f.write("test-kit.toml", &common::TOOLKIT.replacen(from, to, 1));
+    f.calc(&[])
+}
+
+#[test]
+fn toolkit_fraction_out_of_range_points_at_the_value() {
+    broken_toolkit("deadweight = 0.4", "deadweight = 40").fails_with(&[
+        "deadweight must be between 0 and 1, found 40",
+        "test-kit.toml:28:14",
+        "write it as a fraction: 0.4 for 40%",
+    ]);
+}
+
+#[test]
+fn toolkit_duplicate_ids_are_refused() {
+    broken_toolkit("id = \"harm.complaint\"", "id = \"health.ae-attendance\"")
+        .fails_with(&["proxy id \"health.ae-attendance\" is used twice"]);
+}
+
+#[test]
+fn toolkit_price_year_must_be_indexed() {
+    broken_toolkit("price_year = 2014", "price_year = 2013")
+        .fails_with(&["priced in 2013, which has no entry in [price_index]"]);
+}
+
+#[test]
+fn toolkit_low_must_not_exceed_value() {
+    broken_toolkit("low = 7000", "low = 9000").fails_with(&["low 9000 is above the value 8500"]);
+}
+
+#[test]
+fn toolkit_tag_proxy_must_exist() {
+    broken_toolkit(
+        "proxy = \"health.ae-attendance\"",
+        "proxy = \"health.ae-atendance\"",
+    )
+    .fails_with(&[
+        "tag \"avoided-ae\" names proxy \"health.ae-atendance\"",
+        "did you mean \"health.ae-attendance\"?",
+    ]);
+}
+
+#[test]
+fn toolkit_source_is_required() {
+    broken_toolkit("source = \"Invented harm for tests\"\n", "")
+        .fails_with(&["missing field `source`"]);
+}
+
+#[test]
+fn toolkit_problems_are_all_listed_together() {
+    let f = Fixture::new();
+    let t = common::TOOLKIT
+        .replacen("deadweight = 0.4", "deadweight = 2", 1)
+        .replacen("duration = 2", "duration = 0", 1)
+        .replacen(
+            "url = \"https://example.org/ae\"",
+            "url = \"example.org\"",
+            1,
+        );
+    f.write("test-kit.toml", &t);
+    f.calc(&[]).fails_with(&[
+        "deadweight must be between 0 and 1",
+        "duration must be a whole number of years from 1 to 30",
+        "is not a web address",
+        "3 problems found",
+    ]);
+}
+
+#[test]
+fn bundled_toolkit_is_valid() {
+    let r = run(&["proxies"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("uk-core"));
+}
