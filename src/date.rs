@@ -23,7 +23,11 @@ impl Date {
     /// Decision: slashes are always read day-first, because this is a UK tool and Excel in a
     /// UK locale exports dates that way; ISO is preferred and always unambiguous.
     pub fn parse(text: &str) -> Option<Date> {
-        let b = text.trim().as_bytes();
+        Date::parse_bytes(text.trim().as_bytes())
+    }
+
+    /// [`Date::parse`] on trimmed bytes, for reading large logs without decoding text.
+    pub fn parse_bytes(b: &[u8]) -> Option<Date> {
         let num = |s: &[u8]| -> Option<u32> {
             if s.is_empty() || s.len() > 4 || !s.iter().all(u8::is_ascii_digit) {
                 return None;

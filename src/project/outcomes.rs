@@ -1,7 +1,7 @@
 //! The outcomes file (`proxy,quantity,...`): each row a valued outcome line or an unvalued output.
 //! Overriding a toolkit default adjustment needs a written reason; nothing is dropped.
 
-use super::table::{Collector, Column, RowError, Table};
+use super::table::{Collector, Column, Layout, Table};
 use crate::diag::{nearest, Diagnostic, Problems};
 use crate::num::{parse_decimal, parse_fraction};
 use crate::toolkit::{Adjustments, Kind, Toolkit, MAX_DURATION};
@@ -95,22 +95,13 @@ pub fn read_outcomes(path: &Path, toolkit: &Toolkit) -> Result<OutcomeRows, Prob
     let mut table = Table::open(path, COLUMNS)?;
     let mut out = Collector::new(path, std::mem::take(&mut table.warnings));
     let mut rows = OutcomeRows::default();
-    let mut rec = ByteRecord::new();
-    loop {
-        match table.next(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(RowError::Bad(d)) => {
-                out.push(*d);
-                continue;
-            }
-            Err(RowError::Fatal(d)) => {
-                out.push(*d);
-                break;
-            }
-        }
-        read_row(&table, &rec, toolkit, &mut rows, &mut out);
-    }
+    table.for_each_row(|t, row| {
+        let rec = match row {
+            Ok(rec) => rec,
+            Err(d) => return out.push(d),
+        };
+        read_row(t, rec, toolkit, &mut rows, &mut out);
+    });
     if rows.lines.is_empty() && rows.unvalued.is_empty() && !out.problems.has_errors() {
         out.push(Diagnostic::warning("the outcomes file has no rows").in_file(path));
     }
@@ -122,13 +113,13 @@ pub fn read_outcomes(path: &Path, toolkit: &Toolkit) -> Result<OutcomeRows, Prob
     Ok(rows)
 }
 
-fn optional_text(table: &Table, rec: &ByteRecord, k: usize) -> Option<String> {
+fn optional_text(table: &Layout, rec: &ByteRecord, k: usize) -> Option<String> {
     let t = table.text(rec, k);
     (!t.is_empty()).then(|| t.into_owned())
 }
 
 fn read_row(
-    table: &Table,
+    table: &Layout,
     rec: &ByteRecord,
     toolkit: &Toolkit,
     rows: &mut OutcomeRows,

@@ -1,10 +1,9 @@
 //! People's own stories (`id,title,text,tags,consent`), tagged with the toolkit's shared vocabulary.
 //! Stories without consent are counted and nothing more: their words are dropped as they are read.
 
-use super::table::{Collector, Column, RowError, Table};
+use super::table::{Collector, Column, Table};
 use crate::diag::{nearest, Diagnostic, Problems};
 use crate::toolkit::Toolkit;
-use csv::ByteRecord;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -61,31 +60,22 @@ pub fn read_stories(path: &Path, toolkit: &Toolkit) -> Result<Stories, Problems>
     let mut out = Collector::new(path, std::mem::take(&mut table.warnings));
     let mut stories = Stories::default();
     let mut ids = HashSet::new();
-    let mut rec = ByteRecord::new();
-    loop {
-        match table.next(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(RowError::Bad(d)) => {
-                out.push(*d);
-                continue;
-            }
-            Err(RowError::Fatal(d)) => {
-                out.push(*d);
-                break;
-            }
-        }
-        let id = table.text(&rec, ID).into_owned();
+    table.for_each_row(|t, row| {
+        let rec = match row {
+            Ok(rec) => rec,
+            Err(d) => return out.push(d),
+        };
+        let id = t.text(rec, ID).into_owned();
         if id.is_empty() {
             out.push(
-                table
-                    .cell_error(&rec, ID, "id", "story id is empty".into())
+                t
+                    .cell_error(rec, ID, "id", "story id is empty".into())
                     .with_help("give each story a short reference, e.g. S01"),
             );
         } else if !ids.insert(id.clone()) {
-            out.push(table.cell_error(&rec, ID, "id", format!("story id \"{id}\" is used twice")));
+            out.push(t.cell_error(rec, ID, "id", format!("story id \"{id}\" is used twice")));
         }
-        let consent = match table.text(&rec, CONSENT).to_lowercase().as_str() {
+        let consent = match t.text(rec, CONSENT).to_lowercase().as_str() {
             "yes" | "y" => Some(true),
             "no" | "n" => Some(false),
             other => {
@@ -94,13 +84,13 @@ pub fn read_stories(path: &Path, toolkit: &Toolkit) -> Result<Stories, Problems>
                 } else {
                     format!("consent \"{other}\" is not yes or no")
                 };
-                out.push(table.cell_error(&rec, CONSENT, "consent", msg).with_help("write yes only where the person agreed their story may be shared; otherwise no"));
+                out.push(t.cell_error(rec, CONSENT, "consent", msg).with_help("write yes only where the person agreed their story may be shared; otherwise no"));
                 None
             }
         };
         let mut tags = Vec::new();
-        for tag in table
-            .text(&rec, TAGS)
+        for tag in t
+            .text(rec, TAGS)
             .split(';')
             .map(str::trim)
             .filter(|t| !t.is_empty())
@@ -121,9 +111,9 @@ pub fn read_stories(path: &Path, toolkit: &Toolkit) -> Result<Stories, Problems>
                     ),
                 };
                 out.push(
-                    table
+                    t
                         .cell_error(
-                            &rec,
+                            rec,
                             TAGS,
                             "tags",
                             format!("tag \"{tag}\" is not in toolkit {}", toolkit.id),
@@ -136,13 +126,13 @@ pub fn read_stories(path: &Path, toolkit: &Toolkit) -> Result<Stories, Problems>
         }
         match consent {
             Some(true) => {
-                let text = table.text(&rec, TEXT).into_owned();
+                let text = t.text(rec, TEXT).into_owned();
                 if text.is_empty() {
-                    out.push(table.cell_error(&rec, TEXT, "text", "story text is empty".into()));
+                    out.push(t.cell_error(rec, TEXT, "text", "story text is empty".into()));
                 }
-                let title = table.text(&rec, TITLE).into_owned();
+                let title = t.text(rec, TITLE).into_owned();
                 stories.shared.push(Story {
-                    line: table.line(&rec),
+                    line: t.line(rec),
                     id,
                     title,
                     text,
@@ -152,7 +142,7 @@ pub fn read_stories(path: &Path, toolkit: &Toolkit) -> Result<Stories, Problems>
             Some(false) => stories.withheld += 1,
             None => {}
         }
-    }
+    });
     if stories.shared.is_empty() && stories.withheld == 0 && !out.problems.has_errors() {
         out.push(Diagnostic::warning("the stories file has no rows").in_file(path));
     }

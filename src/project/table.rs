@@ -19,13 +19,29 @@ pub struct Column {
 
 /// An open CSV file with its header mapped to the expected columns.
 pub struct Table {
-    pub path: PathBuf,
+    pub layout: Layout,
     reader: csv::Reader<BufReader<File>>,
+    /// Warnings about the header (unused columns).
+    pub warnings: Problems,
+}
+
+/// Where the expected columns are in a file, and how to point at its cells.
+pub struct Layout {
+    pub path: PathBuf,
     /// For each expected column, its 0-based position in the file, if present.
     pub positions: Vec<Option<usize>>,
     pub headers: Vec<String>,
-    /// Warnings about the header (unused columns).
-    pub warnings: Problems,
+}
+
+/// Rows handed from the reading thread to the checking one at a time.
+const BATCH: usize = 1024;
+
+/// What the reading thread sends: a batch of rows (only the first `len` are filled this time),
+/// and whether the file ended or failed after them.
+struct Batch {
+    rows: Vec<ByteRecord>,
+    len: usize,
+    end: Option<Result<(), csv::Error>>,
 }
 
 /// Header text as compared: trimmed, lower case, spaces and hyphens as underscores.
@@ -150,44 +166,103 @@ impl Table {
             return Err(problems);
         }
         Ok(Table {
-            path: path.to_path_buf(),
+            layout: Layout {
+                path: path.to_path_buf(),
+                positions,
+                headers,
+            },
             reader,
-            positions,
-            headers,
             warnings: problems,
         })
     }
 
-    /// Reads the next row into `rec`; `Ok(false)` at the end. Blank rows are skipped.
-    /// A row with more non-empty fields than the header is a [`RowError::Bad`] (a stray comma);
-    /// a file that cannot be read on is [`RowError::Fatal`].
-    pub fn next(&mut self, rec: &mut ByteRecord) -> Result<bool, RowError> {
-        loop {
-            match self.reader.read_byte_record(rec) {
-                Ok(true) => {}
-                Ok(false) => return Ok(false),
-                Err(e) => return Err(RowError::Fatal(Box::new(csv_error_diag(&self.path, &e)))),
+    /// Calls `each` with every non-blank row, or with the problem that row has (a stray comma);
+    /// stops after a problem that ends the file (reported last).
+    ///
+    /// Splitting the CSV into fields runs on a second thread, in batches, while `each` checks
+    /// and adds up rows on this one, so a large log costs little more than reading it.
+    pub fn for_each_row(self, mut each: impl FnMut(&Layout, Result<&ByteRecord, Diagnostic>)) {
+        let Table {
+            layout, mut reader, ..
+        } = self;
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<ByteRecord>>();
+        std::thread::scope(|scope| {
+            scope.spawn(move || loop {
+                let mut rows = empty_rx.try_recv().unwrap_or_default();
+                let mut len = 0;
+                let mut end = None;
+                while len < BATCH {
+                    if rows.len() == len {
+                        rows.push(ByteRecord::new());
+                    }
+                    match reader.read_byte_record(&mut rows[len]) {
+                        Ok(true) => len += 1,
+                        Ok(false) => {
+                            end = Some(Ok(()));
+                            break;
+                        }
+                        Err(e) => {
+                            end = Some(Err(e));
+                            break;
+                        }
+                    }
+                }
+                let done = end.is_some();
+                // A closed channel means the checking side has stopped: stop reading too.
+                if full_tx.send(Batch { rows, len, end }).is_err() || done {
+                    break;
+                }
+            });
+            for batch in full_rx {
+                for rec in &batch.rows[..batch.len] {
+                    match layout.check_row(rec) {
+                        RowCheck::Blank => {}
+                        RowCheck::Row => each(&layout, Ok(rec)),
+                        RowCheck::Bad(d) => each(&layout, Err(d)),
+                    }
+                }
+                if let Some(Err(e)) = &batch.end {
+                    each(&layout, Err(csv_error_diag(&layout.path, e)));
+                }
+                let _ = empty_tx.send(batch.rows);
             }
-            if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                continue;
-            }
-            if rec.len() > self.headers.len()
-                && rec
-                    .iter()
-                    .skip(self.headers.len())
-                    .any(|f| !f.trim_ascii().is_empty())
-            {
-                let line = self.line(rec);
-                return Err(RowError::Bad(Box::new(Diagnostic::error(format!(
+        });
+    }
+}
+
+enum RowCheck {
+    Blank,
+    Row,
+    Bad(Diagnostic),
+}
+
+impl Layout {
+    /// Blank rows are skipped; a row with more non-empty fields than the header is refused
+    /// (a stray comma), while empty trailing fields from a spreadsheet are fine.
+    #[inline]
+    fn check_row(&self, rec: &ByteRecord) -> RowCheck {
+        if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            return RowCheck::Blank;
+        }
+        if rec.len() > self.headers.len()
+            && rec
+                .iter()
+                .skip(self.headers.len())
+                .any(|f| !f.trim_ascii().is_empty())
+        {
+            let line = self.line(rec);
+            return RowCheck::Bad(
+                Diagnostic::error(format!(
                     "line {line} has {} values but the header names {} columns",
                     rec.len(),
                     self.headers.len()
                 ))
                 .at_cell(&self.path, line, self.headers.len() + 1, "")
-                .with_help("a number written with a comma, like 1,200, splits into two columns: write 1200, or put the value in double quotes"))));
-            }
-            return Ok(true);
+                .with_help("a number written with a comma, like 1,200, splits into two columns: write 1200, or put the value in double quotes"),
+            );
         }
+        RowCheck::Row
     }
 
     /// The line the row starts on (1-based, as an editor counts).
@@ -196,6 +271,7 @@ impl Table {
     }
 
     /// The raw bytes of expected column `k` in `rec`, trimmed; empty when absent.
+    #[inline]
     pub fn raw<'r>(&self, rec: &'r ByteRecord, k: usize) -> &'r [u8] {
         self.positions[k]
             .and_then(|i| rec.get(i))
@@ -244,14 +320,6 @@ fn csv_error_diag(path: &Path, e: &csv::Error) -> Diagnostic {
 
 fn csv_error(path: &Path, e: &csv::Error) -> Problems {
     Problems::one(csv_error_diag(path, e))
-}
-
-/// Why a row could not be read.
-pub enum RowError {
-    /// This row is wrong; the rows after it can still be read.
-    Bad(Box<Diagnostic>),
-    /// The file cannot be read any further.
-    Fatal(Box<Diagnostic>),
 }
 
 /// Collects cell problems for one file, listing the first [`MAX_LISTED`] and counting the rest.
