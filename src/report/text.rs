@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use std::fmt::Write;
 
 fn row(out: &mut String, label: &str, value: &str) {
-    let _ = writeln!(out, "  {label:<26} {value:>16}");
+    let _ = writeln!(out, "  {label:<30} {value:>14}");
 }
 
 fn breakdown<'a>(
@@ -24,7 +24,7 @@ fn breakdown<'a>(
         } else {
             format!("{:>5}%", fixed(v * Decimal::ONE_HUNDRED / total, 0))
         };
-        let _ = writeln!(out, "  {k:<26} {:>16}  {share}", money_gbp(v));
+        let _ = writeln!(out, "  {k:<30} {:>14}  {share}", money_gbp(v));
     }
 }
 
@@ -125,17 +125,17 @@ pub fn render(v: &Valuation) -> String {
         };
         let _ = writeln!(
             out,
-            "  {:>2}. {:<44} {:>14}",
+            "  {:>2}. {:<40} {:>14}",
             i + 1,
-            truncate(&l.name, 44),
+            truncate(&l.name, 40),
             money_gbp(l.value.present_value)
         );
         let _ = writeln!(
             out,
-            "      {} {} × {} = {} gross; {}",
+            "      {} × {} per {} = {} gross; {}",
             quantity(l.quantity),
-            l.unit,
             money_gbp(l.rebased_unit_value),
+            l.unit,
             money_gbp(l.value.gross),
             from
         );
