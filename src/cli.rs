@@ -44,7 +44,7 @@ pub enum CalcFormat {
 
 #[derive(clap::Args)]
 pub struct CalcArgs {
-    /// The project file (project.toml)
+    /// The project file (project.toml), or the folder holding it
     pub project: PathBuf,
     /// Use this toolkit file instead of the one the project names
     #[arg(long, value_name = "PATH")]

@@ -87,6 +87,8 @@ pub fn toml_error(e: &toml::de::Error, text: &str, path: &Path) -> Problems {
     let line = d.snippet.as_ref().map_or("", |s| s.text.as_str());
     let help = if looks_like_grouped_number(line) {
         Some("numbers in TOML are written without commas: 1200, not 1,200".to_string())
+    } else if message.contains("field `toolkit`") {
+        Some("put `toolkit = \"uk-core\"` (your toolkit's id) at the top of the file, before any [table]".to_string())
     } else if message.contains("unknown field") {
         Some(
             "check the spelling of the field name; the fields allowed here are listed above"

@@ -328,3 +328,35 @@ fn bundled_toolkit_is_valid() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("uk-core"));
 }
+
+#[test]
+fn problems_in_several_files_are_listed_together() {
+    let f = Fixture::new();
+    f.write("outcomes.csv", "proxy,quantity\nno.such-proxy,1\n");
+    f.write(
+        "stories.csv",
+        "id,title,text,tags,consent\nS1,T,Words,,perhaps\n",
+    );
+    f.add_to_project("\n[stories]\nfile = \"stories.csv\"\n");
+    f.calc(&[])
+        .fails_with(&["outcomes.csv:2:1", "stories.csv:2:5", "2 problems found"]);
+}
+
+#[test]
+fn toolkit_key_after_a_table_gets_a_hint() {
+    let f = Fixture::new();
+    let p = std::fs::read_to_string(f.path("project.toml"))
+        .unwrap()
+        .replacen("toolkit = \"test-kit\"\n", "", 1);
+    f.write("project.toml", &(p + "toolkit = \"test-kit\"\n"));
+    f.calc(&[])
+        .fails_with(&["toolkit", "at the top of the file"]);
+}
+
+#[test]
+fn a_folder_stands_for_its_project_toml() {
+    let f = Fixture::new();
+    let r = common::run_in(f.dir.path(), &["calc", ".", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["present_value"], "359069.57");
+}

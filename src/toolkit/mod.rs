@@ -140,3 +140,58 @@ impl Toolkit {
             .unwrap_or(proxy.value)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every bundled proxy must cite a real, redistributable source; no HACT values, ever.
+    #[test]
+    fn bundled_toolkits_are_valid_and_cite_their_sources() {
+        for (name, _) in BUNDLED {
+            let tk = load_file(&Source::Bundled(name)).unwrap_or_else(|p| panic!("{name}: {p}"));
+            assert!(
+                tk.proxies.len() >= 12,
+                "{name} has only {} proxies",
+                tk.proxies.len()
+            );
+            for p in &tk.proxies {
+                assert!(
+                    p.url.starts_with("https://") || p.url.starts_with("http://"),
+                    "{}: {}",
+                    p.id,
+                    p.url
+                );
+                assert!(
+                    !p.source.trim().is_empty() && !p.licence.trim().is_empty(),
+                    "{}",
+                    p.id
+                );
+                let text = format!("{} {} {}", p.source, p.licence, p.url).to_lowercase();
+                assert!(
+                    !text.contains("hact") && !text.contains("social value bank"),
+                    "{} cites HACT",
+                    p.id
+                );
+                assert!(
+                    !p.licence.contains("NC") && !p.licence.contains("ND"),
+                    "{}: {}",
+                    p.id,
+                    p.licence
+                );
+                assert!(tk.rebase(p.value, p.price_year).is_some(), "{}", p.id);
+            }
+        }
+    }
+
+    #[test]
+    fn rebasing_is_exact_and_reversible() {
+        let text = include_str!("../../proxies/uk-core.toml");
+        let tk = parse(text, std::path::Path::new("uk-core.toml")).unwrap();
+        let v = Decimal::new(13_800, 2);
+        let forward = tk.rebase(v, 2013).unwrap();
+        let back = forward * tk.price_index[&2013] / tk.price_index[&tk.price_year];
+        assert_eq!(crate::num::money(back), "138.00");
+        assert_eq!(tk.rebase(v, 1900), None);
+    }
+}
