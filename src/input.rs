@@ -96,9 +96,7 @@ pub fn toml_error(e: &toml::de::Error, text: &str, path: &Path) -> Problems {
         )
     } else if message.contains("missing field") {
         Some("add the missing field; docs/ describes every field".to_string())
-    } else if message.contains("invalid string")
-        || message.contains("expected") && line.contains('=') && !line.contains('"')
-    {
+    } else if message.contains("must be quoted") || message.contains("invalid string") {
         Some("text values go in double quotes, e.g. name = \"Oakfield CVS\"".to_string())
     } else {
         None
