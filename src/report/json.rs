@@ -119,6 +119,7 @@ pub fn to_value(v: &Valuation) -> Value {
             "price_year": v.toolkit.price_year,
             "discount_rate": exact(v.toolkit.discount_rate),
             "discount_first_year": v.toolkit.discount_first_year,
+            "fingerprint": v.toolkit.fingerprint,
         },
         "investment": money(t.investment),
         "investment_cash": money(t.cash),

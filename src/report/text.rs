@@ -47,6 +47,7 @@ pub fn render(v: &Valuation) -> String {
             "first year not discounted"
         }
     );
+    let _ = writeln!(out, "Toolkit fingerprint {}", v.toolkit.fingerprint);
     let _ = writeln!(out);
     row(&mut out, "Investment", &money_gbp(t.investment));
     if !t.in_kind.is_zero() {

@@ -1,6 +1,7 @@
 //! Reading a toolkit file: TOML into raw spanned records, then validated into a `Toolkit`.
 //! Every problem is gathered (not just the first) and points at its file, line and column.
 
+use super::rules::{self, Broken};
 use super::{Adjustments, Kind, Proxy, Tag, Toolkit, MAX_DURATION};
 use crate::diag::{nearest, Diagnostic, Problems};
 use crate::num::Dec;
@@ -16,9 +17,6 @@ pub const BUNDLED: &[(&str, &str)] = &[("uk-core", include_str!("../../proxies/u
 
 /// Versions of the toolkit format this build understands (see docs/toolkit-format.md).
 const FORMAT_VERSIONS: &[i64] = &[1];
-
-/// Largest magnitude accepted for one unit of a proxy, so sums can never overflow.
-const MAX_UNIT_VALUE: i64 = 1_000_000_000;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -46,6 +44,7 @@ struct RawHeader {
     price_index_source: Option<String>,
     price_index_url: Option<String>,
     price_index_licence: Option<String>,
+    fingerprint: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -158,23 +157,16 @@ impl Checker<'_> {
         v
     }
 
+    /// Reports a broken rule at `span`, if there is one.
+    fn rule(&mut self, span: Range<usize>, broken: Option<Broken>) {
+        if let Some(b) = broken {
+            self.err(span, b.message, b.help);
+        }
+    }
+
     fn fraction(&mut self, field: &Spanned<Dec>, what: &str) -> Decimal {
         let v = field.get_ref().0;
-        if v < Decimal::ZERO || v > Decimal::ONE {
-            let help = if v > Decimal::ONE && v <= Decimal::ONE_HUNDRED {
-                format!(
-                    "write it as a fraction: {} for {v}%",
-                    (v / Decimal::ONE_HUNDRED).normalize()
-                )
-            } else {
-                "a fraction is between 0 and 1, e.g. 0.2 for 20%".to_string()
-            };
-            self.err(
-                field.span(),
-                format!("{what} must be between 0 and 1, found {v}"),
-                Some(help),
-            );
-        }
+        self.rule(field.span(), rules::fraction(v, what));
         v
     }
 
@@ -317,12 +309,30 @@ impl Checker<'_> {
             discount_first_year: h.discount_first_year,
             price_index: index,
             price_index_source: h.price_index_source,
+            price_index_url: h.price_index_url,
+            price_index_licence: h.price_index_licence,
             proxies,
             tags,
             origin: self.path.display().to_string(),
+            fingerprint: String::new(),
         };
-        let _ = (h.price_index_url, h.price_index_licence);
-        self.problems.into_result(toolkit)
+        if self.problems.has_errors() {
+            return Err(self.problems);
+        }
+        let fingerprint = super::fingerprint(&toolkit);
+        if let Some(stamped) = &h.fingerprint {
+            if stamped.get_ref().trim() != fingerprint {
+                self.err(
+                    stamped.span(),
+                    "the toolkit has changed since this fingerprint was stamped on it".into(),
+                    Some(format!("its content now gives {fingerprint}; if the change is intended, run `social-value toolkit check FILE --stamp`")),
+                );
+            }
+        }
+        self.problems.into_result(Toolkit {
+            fingerprint,
+            ..toolkit
+        })
     }
 
     fn proxy(&mut self, p: RawProxy, id: String, index: &BTreeMap<i32, Decimal>) -> Proxy {
@@ -330,70 +340,31 @@ impl Checker<'_> {
         let unit = self.nonempty(&p.unit, "proxy unit");
         let beneficiary = self.nonempty(&p.beneficiary, "beneficiary");
         let source = self.nonempty(&p.source, "source");
-        let url = self.nonempty(&p.url, "url");
+        let url = p.url.get_ref().trim().to_string();
+        self.rule(p.url.span(), rules::url(&url));
         let licence = self.nonempty(&p.licence, "licence");
-        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
-            self.err(
-                p.url.span(),
-                format!("url \"{url}\" is not a web address"),
-                Some("start it with https://".into()),
-            );
-        }
         let value = p.value.get_ref().0;
-        let limit = Decimal::from(MAX_UNIT_VALUE);
-        if value.abs() > limit {
-            self.err(
-                p.value.span(),
-                format!("value {value} is larger than one unit can be worth here (±1,000,000,000)"),
-                None,
-            );
-        }
+        self.rule(p.value.span(), rules::unit_value(value, "value"));
         let low = p.low.as_ref().map(|s| s.get_ref().0);
         let high = p.high.as_ref().map(|s| s.get_ref().0);
         if let (Some(l), Some(sp)) = (low, &p.low) {
-            if l > value {
-                self.err(
-                    sp.span(),
-                    format!("low {l} is above the value {value}"),
-                    Some("low <= value <= high".into()),
-                );
-            }
+            self.rule(
+                sp.span(),
+                rules::low(l, value).or_else(|| rules::unit_value(l, "low")),
+            );
         }
-        if let (Some(hi), Some(sp)) = (high, &p.high) {
-            if hi < value {
-                self.err(
-                    sp.span(),
-                    format!("high {hi} is below the value {value}"),
-                    Some("low <= value <= high".into()),
-                );
-            }
-        }
-        for b in [low, high].into_iter().flatten() {
-            if b.abs() > limit {
-                self.err(
-                    p.value.span(),
-                    format!("low/high {b} is larger than one unit can be worth here"),
-                    None,
-                );
-            }
+        if let (Some(h), Some(sp)) = (high, &p.high) {
+            self.rule(
+                sp.span(),
+                rules::high(h, value).or_else(|| rules::unit_value(h, "high")),
+            );
         }
         let year = *p.price_year.get_ref();
-        if !index.is_empty() && !index.contains_key(&year) {
-            let help = format!("add the {year} index to [price_index], or give the value in a year the index covers");
-            self.err(
-                p.price_year.span(),
-                format!("proxy \"{id}\" is priced in {year}, which has no entry in [price_index]"),
-                Some(help),
-            );
+        if !index.is_empty() {
+            self.rule(p.price_year.span(), rules::price_year(year, index, &id));
         }
         let duration = *p.duration.get_ref();
-        if !(1..=i64::from(MAX_DURATION)).contains(&duration) {
-            self.err(
-                p.duration.span(),
-                format!("duration must be a whole number of years from 1 to {MAX_DURATION}, found {duration}"),
-                None,
-            );
-        }
+        self.rule(p.duration.span(), rules::duration(duration));
         let defaults = Adjustments {
             deadweight: self.fraction(&p.deadweight, "deadweight"),
             attribution: self.fraction(&p.attribution, "attribution"),
@@ -436,22 +407,10 @@ impl Checker<'_> {
     }
 }
 
-/// Ids are shared across a network, so they are kept to `[a-z0-9._-]`, starting with a letter or digit.
 fn check_id(c: &mut Checker, id: &Spanned<String>, what: &str) {
-    let s = id.get_ref();
-    let ok = s
-        .chars()
-        .next()
-        .is_some_and(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit())
-        && s.chars().all(|ch| {
-            ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '.' | '-' | '_')
-        });
-    if !s.is_empty() && !ok {
-        c.err(
-            id.span(),
-            format!("{what} \"{s}\" may only use lower-case letters, digits, '.', '-' and '_'"),
-            Some(format!("e.g. \"{}\"", s.to_lowercase().replace(' ', "-"))),
-        );
+    // Emptiness is reported by `nonempty`.
+    if !id.get_ref().is_empty() {
+        c.rule(id.span(), rules::id(id.get_ref(), what));
     }
 }
 

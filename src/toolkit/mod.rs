@@ -1,7 +1,13 @@
 //! The shared toolkit (proxy bank): financial proxies, story tags, the price index and discounting rules.
 //! Owns the types every later stage reads; `load` turns a TOML file into a validated `Toolkit`.
 
+mod canonical;
+pub mod diff;
 mod load;
+pub mod rules;
+pub mod stamp;
+
+pub use canonical::{canonical_text, fingerprint};
 
 pub use load::{find, for_project, load_file, parse, Source, BUNDLED};
 
@@ -110,10 +116,14 @@ pub struct Toolkit {
     pub discount_first_year: bool,
     pub price_index: BTreeMap<i32, Decimal>,
     pub price_index_source: Option<String>,
+    pub price_index_url: Option<String>,
+    pub price_index_licence: Option<String>,
     pub proxies: Vec<Proxy>,
     pub tags: Vec<Tag>,
     /// Where it was read from, for messages and the audit trail.
     pub origin: String,
+    /// SHA-256 of the canonical content (see [`fingerprint`]), computed when loaded.
+    pub fingerprint: String,
 }
 
 impl Toolkit {
@@ -123,6 +133,41 @@ impl Toolkit {
 
     pub fn tag(&self, id: &str) -> Option<&Tag> {
         self.tags.iter().find(|t| t.id == id)
+    }
+
+    /// Proxies matching every word (case-insensitive, any part of a word: `lonel` finds
+    /// loneliness) in their id, name, unit, kind, beneficiary, themes, source or method, or in
+    /// the label of a story tag that carries them.
+    pub fn search(&self, words: &[&str]) -> Vec<&Proxy> {
+        let words: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        self.proxies
+            .iter()
+            .filter(|p| {
+                let mut hay = format!(
+                    "{} {} {} {} {} {} {} {}",
+                    p.id,
+                    p.name,
+                    p.unit,
+                    p.kind.as_str(),
+                    p.beneficiary,
+                    p.themes.join(" "),
+                    p.source,
+                    p.method.as_deref().unwrap_or("")
+                );
+                for t in self
+                    .tags
+                    .iter()
+                    .filter(|t| t.proxy.as_deref() == Some(p.id.as_str()))
+                {
+                    hay.push(' ');
+                    hay.push_str(&t.label);
+                    hay.push(' ');
+                    hay.push_str(&t.id);
+                }
+                let hay = hay.to_lowercase();
+                words.iter().all(|w| hay.contains(w.as_str()))
+            })
+            .collect()
     }
 
     /// A value in `from_year` prices expressed in the toolkit's price year:

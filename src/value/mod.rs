@@ -111,6 +111,7 @@ pub struct ToolkitUsed {
     pub discount_rate: Decimal,
     pub discount_first_year: bool,
     pub origin: String,
+    pub fingerprint: String,
 }
 
 /// The whole result of valuing a project.
@@ -357,6 +358,7 @@ fn assemble(
             discount_rate: toolkit.discount_rate,
             discount_first_year: toolkit.discount_first_year,
             origin: toolkit.origin.clone(),
+            fingerprint: toolkit.fingerprint.clone(),
         },
         investment,
         volunteering,
