@@ -11,7 +11,7 @@ use std::path::PathBuf;
     long_about = "Turn a voluntary organisation's year (volunteer hours, costs saved to the public purse, \
 and people's own stories) into a social value and value-for-money case that a commissioner can check, \
 line by line, back to a published source.",
-    after_help = "Examples:\n  social-value calc examples/oakfield-cvs/project.toml\n  social-value calc project.toml --format json > result.json\n  social-value proxies"
+    after_help = "Examples:\n  social-value calc examples/oakfield-cvs/project.toml\n  social-value calc project.toml --format json > result.json\n  social-value toolkit list --search lonel"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -25,11 +25,86 @@ pub enum Command {
         after_help = "Examples:\n  social-value calc examples/oakfield-cvs/project.toml\n  social-value calc project.toml --format json\n  social-value calc project.toml --format csv > lines.csv\n  social-value calc project.toml --toolkit ../network/proxies/uk-core.toml\n\nExit status: 0 when valued, 1 when an input has problems (each named with file, line and column), 2 for a usage mistake."
     )]
     Calc(CalcArgs),
-    /// List the proxies and story tags of a toolkit
+    /// Keep a shared toolkit honest: check, list, show, diff and import proxies
+    #[command(subcommand)]
+    Toolkit(ToolkitCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ToolkitCommand {
+    /// Validate a toolkit file, listing every problem with its line and column
     #[command(
-        after_help = "Examples:\n  social-value proxies\n  social-value proxies --toolkit proxies/uk-core.toml"
+        after_help = "Examples:\n  social-value toolkit check proxies/uk-core.toml\n  social-value toolkit check my-bank.toml --stamp"
     )]
-    Proxies(ProxiesArgs),
+    Check {
+        /// The toolkit file
+        file: PathBuf,
+        /// Write the content fingerprint into the file's [toolkit] table (kept up to date)
+        #[arg(long)]
+        stamp: bool,
+    },
+    /// Find proxies by words, kind or theme
+    #[command(
+        after_help = "Examples:\n  social-value toolkit list\n  social-value toolkit list --search lonel\n  social-value toolkit list --search \"A&E\"\n  social-value toolkit list proxies/uk-core.toml --kind fiscal --theme health"
+    )]
+    List {
+        /// The toolkit file, or the name of a bundled toolkit (default: uk-core)
+        file: Option<PathBuf>,
+        /// Only proxies of this kind
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+        /// Only proxies with this theme
+        #[arg(long)]
+        theme: Option<String>,
+        /// Words that must all appear (any part of a word): in the id, name, source, themes or tags
+        #[arg(long, num_args = 1.., value_name = "WORDS")]
+        search: Vec<String>,
+    },
+    /// Show one proxy in full: value rebased to the toolkit's prices, source, defaults
+    #[command(
+        after_help = "Examples:\n  social-value toolkit show health.ae-attendance\n  social-value toolkit show myorg.loneliness my-bank.toml"
+    )]
+    Show {
+        /// The proxy id
+        id: String,
+        /// The toolkit file, or the name of a bundled toolkit (default: uk-core)
+        file: Option<PathBuf>,
+    },
+    /// What changed between two versions of a toolkit
+    #[command(
+        after_help = "Examples:\n  social-value toolkit diff uk-core-2024.toml proxies/uk-core.toml"
+    )]
+    Diff {
+        /// The older version
+        old: PathBuf,
+        /// The newer version
+        new: PathBuf,
+    },
+    /// Add proxies you hold under your own licence, from a CSV file or spreadsheet
+    #[command(
+        after_help = "Columns: id,name,kind,unit,value,price_year,source (required) and url, licence, low, high,\nbeneficiary, cashable, method, deadweight, attribution, displacement, drop_off, duration,\nrationale, themes (separated by ;). Missing adjustments default to the medians across\npublished SROI reports, and the imported entry says so.\n\nExamples:\n  social-value toolkit import our-values.csv --into my-bank.toml\n  social-value toolkit import values.xlsx#Sheet2 --into my-bank.toml --licence \"Licensed to Oakfield CVS\" --url https://example.org/values"
+    )]
+    Import {
+        /// The CSV file or spreadsheet (.xlsx, .ods; `file.xlsx#Sheet` for another sheet)
+        file: PathBuf,
+        /// The toolkit file to add them to (rewritten in place, keeping its comments)
+        #[arg(long, value_name = "TOOLKIT")]
+        into: PathBuf,
+        /// Web address for rows without a url column
+        #[arg(long)]
+        url: Option<String>,
+        /// Licence for rows without a licence column
+        #[arg(long)]
+        licence: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Volunteering,
+    Fiscal,
+    Economic,
+    Wellbeing,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -52,11 +127,4 @@ pub struct CalcArgs {
     /// How to print the result
     #[arg(long, value_enum, default_value = "table")]
     pub format: CalcFormat,
-}
-
-#[derive(clap::Args)]
-pub struct ProxiesArgs {
-    /// Toolkit file to list (default: the bundled uk-core)
-    #[arg(long, value_name = "PATH")]
-    pub toolkit: Option<PathBuf>,
 }

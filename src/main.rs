@@ -11,17 +11,24 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match &cli.command {
         cli::Command::Calc(a) => cmd::calc::run(a),
-        cli::Command::Proxies(a) => cmd::proxies::run(a),
+        cli::Command::Toolkit(t) => cmd::toolkit::run(t),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Input(problems)) => {
+        Err(Failure::Input {
+            problems,
+            consequence,
+        }) => {
             eprint!("{problems}");
             let n = problems.error_count();
             eprintln!(
-                "{n} problem{} found; nothing was calculated.",
+                "{n} problem{} found; {consequence}.",
                 if n == 1 { "" } else { "s" }
             );
+            ExitCode::from(1)
+        }
+        Err(Failure::Write(path, e)) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
             ExitCode::from(1)
         }
         // A closed pipe (e.g. `| head`) is not an error worth reporting.

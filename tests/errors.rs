@@ -324,7 +324,7 @@ fn toolkit_problems_are_all_listed_together() {
 
 #[test]
 fn bundled_toolkit_is_valid() {
-    let r = run(&["proxies"]);
+    let r = run(&["toolkit", "list"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("uk-core"));
 }
@@ -359,4 +359,56 @@ fn a_folder_stands_for_its_project_toml() {
     let r = common::run_in(f.dir.path(), &["calc", ".", "--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["present_value"], "359069.57");
+}
+
+#[test]
+fn line_numbers_are_right_for_windows_and_old_mac_files_and_blank_lines() {
+    let f = Fixture::new();
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity\r\noutcome.big,60\r\n\r\noutcome.big,-1\r\n",
+    );
+    f.calc(&[]).fails_with(&["outcomes.csv:4:2"]);
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity\routcome.big,60\r\routcome.big,-1\r",
+    );
+    f.calc(&[]).fails_with(&["outcomes.csv:4:2"]);
+}
+
+#[test]
+fn a_quote_never_closed_is_an_error_not_a_swallowed_file() {
+    let f = Fixture::new();
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity,note\noutcome.big,60,\"unclosed note\noutcome.big,1,\noutcome.big,2,\n",
+    );
+    f.calc(&[]).fails_with(&["outcomes.csv:2", "never closed"]);
+}
+
+#[test]
+fn a_value_under_a_blank_heading_is_not_ignored() {
+    let f = Fixture::new();
+    f.write("outcomes.csv", "proxy,quantity,\noutcome.big,60,0.5\n");
+    f.calc(&[]).fails_with(&[
+        "outcomes.csv:2:3",
+        "value in column 3, which has no heading",
+    ]);
+}
+
+#[test]
+fn a_file_without_a_header_is_not_quoted_back() {
+    let f = Fixture::new();
+    f.write("hours.csv", "2024-05-01,Bob Secretname,befriender,2\n");
+    f.add_to_project("\n[volunteering]\nfile = \"hours.csv\"\nas = \"value\"\n[volunteering.roles]\nbefriender = \"volunteer.hour\"\n");
+    let r = f.calc(&[]);
+    r.fails_with(&[
+        "the first row does not name any of the expected columns",
+        "date,volunteer,role,hours",
+    ]);
+    assert!(
+        !r.stderr.to_lowercase().contains("secretname"),
+        "{}",
+        r.stderr
+    );
 }

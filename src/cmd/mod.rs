@@ -1,20 +1,38 @@
 //! One file per subcommand: each reads its arguments, calls the library, and writes the output.
 
 pub mod calc;
-pub mod proxies;
+pub mod toolkit;
 
 use social_value::diag::Problems;
 use std::io::Write;
 
-/// Why a command stopped: problems in the user's input, or output that could not be written.
+/// Why a command stopped: problems in the user's input (and what was therefore not done),
+/// or output that could not be written.
 pub enum Failure {
-    Input(Problems),
+    Input {
+        problems: Problems,
+        consequence: &'static str,
+    },
     Output(std::io::Error),
+    Write(std::path::PathBuf, std::io::Error),
+}
+
+impl Failure {
+    pub fn input(problems: Problems, consequence: &'static str) -> Self {
+        Failure::Input {
+            problems,
+            consequence,
+        }
+    }
+
+    pub fn write(path: &std::path::Path, e: std::io::Error) -> Self {
+        Failure::Write(path.to_path_buf(), e)
+    }
 }
 
 impl From<Problems> for Failure {
     fn from(p: Problems) -> Self {
-        Failure::Input(p)
+        Failure::input(p, "nothing was calculated")
     }
 }
 

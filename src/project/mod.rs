@@ -1,6 +1,7 @@
 //! An organisation's return: `project.toml` (who, when, money in, where the data is) and the CSV
 //! files beside it (volunteer hours, outcomes, stories), read and checked against a toolkit.
 
+mod lines;
 mod outcomes;
 mod stories;
 pub mod table;
@@ -344,7 +345,9 @@ impl Project {
                         .map(|x| x.id.as_str());
                     let help = match nearest(&role.proxy, vol) {
                         Some(n) => format!("did you mean \"{n}\"?"),
-                        None => "run `social-value proxies` to list the toolkit's proxies".into(),
+                        None => {
+                            "run `social-value toolkit list` to see the toolkit's proxies".into()
+                        }
                     };
                     Diagnostic::error(format!(
                         "role \"{}\" uses proxy \"{}\", which is not in toolkit {}",

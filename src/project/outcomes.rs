@@ -183,7 +183,7 @@ fn read_row(
         let help = match nearest(&proxy_id, toolkit.proxies.iter().map(|p| p.id.as_str())) {
             Some(n) => format!("did you mean \"{n}\"?"),
             None => format!(
-                "run `social-value proxies` to list the proxies in toolkit {}",
+                "run `social-value toolkit list` to see the proxies in toolkit {}",
                 toolkit.id
             ),
         };

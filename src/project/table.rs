@@ -1,15 +1,19 @@
 //! Reading the CSV files a project points to: forgiving headers and encodings, strict cells.
-//! Each cell problem names file, line, column number and column header.
+//! Each cell problem names file, line (as an editor counts it), column number and header.
 
+use super::lines::LineCounter;
 use crate::diag::{Diagnostic, Problems};
 use csv::ByteRecord;
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// At most this many problems are listed per file; the rest are counted.
 pub const MAX_LISTED: usize = 100;
+
+/// Bytes the CSV parser reads at a time.
+const BUFFER: usize = 256 * 1024;
 
 /// A column a reader expects.
 pub struct Column {
@@ -20,7 +24,7 @@ pub struct Column {
 /// An open CSV file with its header mapped to the expected columns.
 pub struct Table {
     pub layout: Layout,
-    reader: csv::Reader<BufReader<File>>,
+    reader: csv::Reader<LineCounter<File>>,
     /// Warnings about the header (unused columns).
     pub warnings: Problems,
 }
@@ -36,12 +40,22 @@ pub struct Layout {
 /// Rows handed from the reading thread to the checking one at a time.
 const BATCH: usize = 1024;
 
+/// How the reading thread's part of the file ended.
+enum End {
+    /// Read to the end.
+    Done,
+    /// The file could not be read on.
+    Failed(csv::Error),
+    /// A quoted cell starting in the last row (at this line) was never closed.
+    UnclosedQuote(u64),
+}
+
 /// What the reading thread sends: a batch of rows (only the first `len` are filled this time),
-/// and whether the file ended or failed after them.
+/// and how the file ended, after the last batch.
 struct Batch {
     rows: Vec<ByteRecord>,
     len: usize,
-    end: Option<Result<(), csv::Error>>,
+    end: Option<End>,
 }
 
 /// Header text as compared: trimmed, lower case, spaces and hyphens as underscores.
@@ -67,21 +81,45 @@ pub fn cell_text(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// A cell's text fit to quote in a message: short and on one line, or `None` when it is not
+/// (a long or multi-line cell may hold someone's story or name swallowed by a stray quote).
+pub fn quotable(text: &str) -> Option<&str> {
+    (text.chars().count() <= 40 && !text.contains(['\n', '\r'])).then_some(text)
+}
+
+/// Sets the record's line to the one an editor shows.
+fn fix_line(reader: &mut csv::Reader<LineCounter<File>>, rec: &mut ByteRecord) -> u64 {
+    let mut pos = rec.position().cloned().unwrap_or_else(csv::Position::new);
+    let line = reader.get_mut().line_of(pos.byte());
+    pos.set_line(line);
+    rec.set_position(Some(pos));
+    line
+}
+
 impl Table {
     /// Opens `path` and checks its header against `columns`.
     pub fn open(path: &Path, columns: &[Column]) -> Result<Table, Problems> {
-        let file = File::open(path).map_err(|e| crate::input::open_error(path, &e))?;
-        let mut buf = BufReader::with_capacity(256 * 1024, file);
         let expected = columns.iter().map(|c| c.name).collect::<Vec<_>>().join(",");
-        let mut head = [0u8; 4];
-        let n = peek(&mut buf, &mut head).map_err(|e| crate::input::open_error(path, &e))?;
+        let meta = std::fs::metadata(path).map_err(|e| crate::input::open_error(path, &e))?;
+        if meta.is_dir() {
+            return Err(
+                Diagnostic::error(format!("{} is a folder, not a file", path.display()))
+                    .in_file(path)
+                    .into(),
+            );
+        }
+        let mut head = [0u8; 2];
+        let mut file = File::open(path).map_err(|e| crate::input::open_error(path, &e))?;
+        let n = file
+            .read(&mut head)
+            .map_err(|e| crate::input::open_error(path, &e))?;
         if n == 0 {
             return Err(Diagnostic::error(format!("{} is empty", path.display()))
                 .in_file(path)
                 .with_help(format!("the first row must name the columns: {expected}"))
                 .into());
         }
-        if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        if head == [0xFF, 0xFE] || head == [0xFE, 0xFF] {
             return Err(Diagnostic::error(format!(
                 "{} is saved as UTF-16 (Excel's \"Unicode Text\")",
                 path.display()
@@ -90,14 +128,21 @@ impl Table {
             .with_help("in Excel choose File > Save As > \"CSV UTF-8 (Comma delimited)\"")
             .into());
         }
+        let file = File::open(path).map_err(|e| crate::input::open_error(path, &e))?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(buf);
+            .buffer_capacity(BUFFER)
+            .from_reader(LineCounter::new(file));
         let mut header = ByteRecord::new();
         let got = reader
             .read_byte_record(&mut header)
-            .map_err(|e| csv_error(path, &e))?;
+            .map_err(|e| Problems::one(csv_error(path, &e)))?;
+        let header_line = if got {
+            fix_line(&mut reader, &mut header)
+        } else {
+            1
+        };
         let headers: Vec<String> = if got {
             header
                 .iter()
@@ -106,11 +151,10 @@ impl Table {
         } else {
             Vec::new()
         };
-        let mut problems = Problems::new();
         if headers.iter().all(String::is_empty) {
             return Err(
                 Diagnostic::error(format!("{} has no header row", path.display()))
-                    .at_line(path, 1)
+                    .at_line(path, header_line)
                     .with_help(format!("the first row must name the columns: {expected}"))
                     .into(),
             );
@@ -119,37 +163,40 @@ impl Table {
             return Err(Diagnostic::error(
                 "the columns are separated by semicolons or tabs, not commas",
             )
-            .at_line(path, 1)
+            .at_line(path, header_line)
             .with_help("save the sheet as \"CSV UTF-8 (Comma delimited)\"")
             .into());
         }
+        if !headers.iter().any(|h| columns.iter().any(|c| c.name == h)) {
+            // Likely a file without a header: its first row is data, so it is not quoted back.
+            return Err(Diagnostic::error(
+                "the first row does not name any of the expected columns",
+            )
+            .at_line(path, header_line)
+            .with_help(format!("add a first row naming the columns: {expected}"))
+            .into());
+        }
+        let mut problems = Problems::new();
         let mut positions = vec![None; columns.len()];
         for (i, h) in headers.iter().enumerate() {
             if h.is_empty() {
                 continue;
             }
+            let shown = quotable(h).unwrap_or("(a long heading)");
             match columns.iter().position(|c| c.name == h) {
                 Some(k) if positions[k].is_some() => problems.push(
-                    Diagnostic::error(format!("column \"{h}\" appears twice in the header"))
-                        .at_cell(path, 1, i + 1, h),
+                    Diagnostic::error(format!("column \"{shown}\" appears twice in the header"))
+                        .at_cell(path, header_line, i + 1, shown),
                 ),
                 Some(k) => positions[k] = Some(i),
                 None => {
-                    let guess = crate::diag::nearest(h, columns.iter().map(|c| c.name));
-                    let d = match guess {
-                        Some(g)
-                            if positions[columns.iter().position(|c| c.name == g).unwrap_or(0)]
-                                .is_none() =>
-                        {
-                            Diagnostic::error(format!("unknown column \"{h}\"")).with_help(format!(
-                                "did you mean \"{g}\"? the columns are: {expected}"
-                            ))
-                        }
-                        _ => Diagnostic::warning(format!(
-                            "column \"{h}\" is not used by social-value; its contents are ignored"
-                        )),
+                    let unfilled = |g: &str| !headers.iter().any(|x| x == g);
+                    let d = match crate::diag::nearest(h, columns.iter().map(|c| c.name)) {
+                        Some(g) if unfilled(g) => Diagnostic::error(format!("unknown column \"{shown}\""))
+                            .with_help(format!("did you mean \"{g}\"? the columns are: {expected}")),
+                        _ => Diagnostic::warning(format!("column \"{shown}\" is not used by social-value; its contents are ignored")),
                     };
-                    problems.push(d.at_cell(path, 1, i + 1, h));
+                    problems.push(d.at_cell(path, header_line, i + 1, shown));
                 }
             }
         }
@@ -157,7 +204,7 @@ impl Table {
             if c.required && pos.is_none() {
                 problems.push(
                     Diagnostic::error(format!("the required column \"{}\" is missing", c.name))
-                        .at_line(path, 1)
+                        .at_line(path, header_line)
                         .with_help(format!("the first row must name the columns: {expected}")),
                 );
             }
@@ -176,8 +223,8 @@ impl Table {
         })
     }
 
-    /// Calls `each` with every non-blank row, or with the problem that row has (a stray comma);
-    /// stops after a problem that ends the file (reported last).
+    /// Calls `each` with every non-blank row, or with the problem a row has (a stray comma, a
+    /// value under no header); a problem that ends the file comes last.
     ///
     /// Splitting the CSV into fields runs on a second thread, in batches, while `each` checks
     /// and adds up rows on this one, so a large log costs little more than reading it.
@@ -188,30 +235,40 @@ impl Table {
         let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
         let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<ByteRecord>>();
         std::thread::scope(|scope| {
-            scope.spawn(move || loop {
-                let mut rows = empty_rx.try_recv().unwrap_or_default();
-                let mut len = 0;
-                let mut end = None;
-                while len < BATCH {
-                    if rows.len() == len {
-                        rows.push(ByteRecord::new());
-                    }
-                    match reader.read_byte_record(&mut rows[len]) {
-                        Ok(true) => len += 1,
-                        Ok(false) => {
-                            end = Some(Ok(()));
-                            break;
+            scope.spawn(move || {
+                let mut last_line = 1;
+                loop {
+                    let mut rows = empty_rx.try_recv().unwrap_or_default();
+                    let mut len = 0;
+                    let mut end = None;
+                    while len < BATCH {
+                        if rows.len() == len {
+                            rows.push(ByteRecord::new());
                         }
-                        Err(e) => {
-                            end = Some(Err(e));
-                            break;
+                        match reader.read_byte_record(&mut rows[len]) {
+                            Ok(true) => {
+                                last_line = fix_line(&mut reader, &mut rows[len]);
+                                len += 1;
+                            }
+                            Ok(false) if reader.get_ref().unclosed_quote() => {
+                                end = Some(End::UnclosedQuote(last_line));
+                                break;
+                            }
+                            Ok(false) => {
+                                end = Some(End::Done);
+                                break;
+                            }
+                            Err(e) => {
+                                end = Some(End::Failed(e));
+                                break;
+                            }
                         }
                     }
-                }
-                let done = end.is_some();
-                // A closed channel means the checking side has stopped: stop reading too.
-                if full_tx.send(Batch { rows, len, end }).is_err() || done {
-                    break;
+                    let done = end.is_some();
+                    // A closed channel means the checking side has stopped: stop reading too.
+                    if full_tx.send(Batch { rows, len, end }).is_err() || done {
+                        break;
+                    }
                 }
             });
             for batch in full_rx {
@@ -222,8 +279,15 @@ impl Table {
                         RowCheck::Bad(d) => each(&layout, Err(d)),
                     }
                 }
-                if let Some(Err(e)) = &batch.end {
-                    each(&layout, Err(csv_error_diag(&layout.path, e)));
+                match &batch.end {
+                    Some(End::Failed(e)) => each(&layout, Err(csv_error(&layout.path, e))),
+                    Some(End::UnclosedQuote(line)) => each(
+                        &layout,
+                        Err(Diagnostic::error("a double quote (\") opens a cell here that is never closed, so everything after it was read as one cell")
+                            .at_line(&layout.path, *line)
+                            .with_help("close the quote, or remove it if it was not meant to start a quoted cell")),
+                    ),
+                    Some(End::Done) | None => {}
                 }
                 let _ = empty_tx.send(batch.rows);
             }
@@ -238,29 +302,29 @@ enum RowCheck {
 }
 
 impl Layout {
-    /// Blank rows are skipped; a row with more non-empty fields than the header is refused
-    /// (a stray comma), while empty trailing fields from a spreadsheet are fine.
+    /// Blank rows are skipped; a value in a column with no header, or beyond the header, is
+    /// refused (usually a stray comma), while empty trailing cells from a spreadsheet are fine.
     #[inline]
     fn check_row(&self, rec: &ByteRecord) -> RowCheck {
         if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             return RowCheck::Blank;
         }
-        if rec.len() > self.headers.len()
-            && rec
-                .iter()
-                .skip(self.headers.len())
-                .any(|f| !f.trim_ascii().is_empty())
-        {
+        let unnamed = rec.iter().enumerate().find(|(i, f)| {
+            self.headers.get(*i).is_none_or(String::is_empty) && !f.trim_ascii().is_empty()
+        });
+        if let Some((i, _)) = unnamed {
             let line = self.line(rec);
-            return RowCheck::Bad(
+            let d = if rec.len() > self.headers.len() {
+                Diagnostic::error(format!("line {line} has {} values but the header names {} columns", rec.len(), self.headers.len()))
+                    .with_help("a number written with a comma, like 1,200, splits into two columns: write 1200, or put the value in double quotes")
+            } else {
                 Diagnostic::error(format!(
-                    "line {line} has {} values but the header names {} columns",
-                    rec.len(),
-                    self.headers.len()
+                    "line {line} has a value in column {}, which has no heading",
+                    i + 1
                 ))
-                .at_cell(&self.path, line, self.headers.len() + 1, "")
-                .with_help("a number written with a comma, like 1,200, splits into two columns: write 1200, or put the value in double quotes"),
-            );
+                .with_help("give the column a heading, or clear the cells under it")
+            };
+            return RowCheck::Bad(d.at_cell(&self.path, line, i + 1, ""));
         }
         RowCheck::Row
     }
@@ -302,24 +366,12 @@ impl Layout {
     }
 }
 
-fn peek(buf: &mut BufReader<File>, head: &mut [u8; 4]) -> std::io::Result<usize> {
-    use std::io::BufRead;
-    let avail = buf.fill_buf()?;
-    let n = avail.len().min(4);
-    head[..n].copy_from_slice(&avail[..n]);
-    Ok(n)
-}
-
-fn csv_error_diag(path: &Path, e: &csv::Error) -> Diagnostic {
+fn csv_error(path: &Path, e: &csv::Error) -> Diagnostic {
     let d = Diagnostic::error(format!("cannot read {}: {e}", path.display()));
     match e.position() {
         Some(p) => d.at_line(path, p.line()),
         None => d.in_file(path),
     }
-}
-
-fn csv_error(path: &Path, e: &csv::Error) -> Problems {
-    Problems::one(csv_error_diag(path, e))
 }
 
 /// Collects cell problems for one file, listing the first [`MAX_LISTED`] and counting the rest.
@@ -350,11 +402,8 @@ impl Collector {
     pub fn finish(mut self) -> Problems {
         if self.unlisted > 0 {
             self.problems.push(
-                Diagnostic::error(format!(
-                    "... and {} more problems in this file (only the first {MAX_LISTED} are listed)",
-                    self.unlisted
-                ))
-                .in_file(&self.path),
+                Diagnostic::error(format!("... and {} more problems in this file (only the first {MAX_LISTED} are listed)", self.unlisted))
+                    .in_file(&self.path),
             );
         }
         self.problems

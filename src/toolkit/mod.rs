@@ -3,6 +3,7 @@
 
 mod canonical;
 pub mod diff;
+pub mod import;
 mod load;
 pub mod rules;
 pub mod stamp;

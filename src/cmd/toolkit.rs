@@ -1,0 +1,351 @@
+//! `social-value toolkit ...`: check, list, show, diff and import, for the people who keep a
+//! shared toolkit.
+
+use super::{emit, warn, Failure};
+use crate::cli::{KindArg, ToolkitCommand};
+use social_value::diag::Problems;
+use social_value::num::{money_gbp, percent};
+use social_value::toolkit::{self, diff, import, stamp, Kind, Proxy, Source, Toolkit};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+pub fn run(cmd: &ToolkitCommand) -> Result<(), Failure> {
+    match cmd {
+        ToolkitCommand::Check { file, stamp } => check(file, *stamp),
+        ToolkitCommand::List {
+            file,
+            kind,
+            theme,
+            search,
+        } => list(file.as_deref(), *kind, theme.as_deref(), search),
+        ToolkitCommand::Show { id, file } => show(id, file.as_deref()),
+        ToolkitCommand::Diff { old, new } => diff_cmd(old, new),
+        ToolkitCommand::Import {
+            file,
+            into,
+            url,
+            licence,
+        } => import_cmd(file, into, url, licence),
+    }
+}
+
+/// A file path, or the name of a bundled toolkit when no such file exists.
+fn source(arg: Option<&Path>) -> Source {
+    match arg {
+        None => Source::Bundled(toolkit::BUNDLED[0].0),
+        Some(p) if !p.exists() => toolkit::BUNDLED
+            .iter()
+            .find(|(name, _)| Path::new(name) == p)
+            .map_or_else(
+                || Source::File(p.to_path_buf()),
+                |(name, _)| Source::Bundled(name),
+            ),
+        Some(p) => Source::File(p.to_path_buf()),
+    }
+}
+
+fn load(arg: Option<&Path>) -> Result<Toolkit, Failure> {
+    toolkit::load_file(&source(arg)).map_err(|p| Failure::input(p, "the toolkit is not valid"))
+}
+
+fn summary(tk: &Toolkit) -> String {
+    let years = match (tk.price_index.keys().next(), tk.price_index.keys().last()) {
+        (Some(a), Some(b)) => format!("{a}-{b}"),
+        _ => "none".into(),
+    };
+    format!(
+        "toolkit {} {} ({}): {} proxies, {} story tags, price index {years}, values in {} prices\nfingerprint {}\n",
+        tk.id,
+        tk.version,
+        tk.title,
+        tk.proxies.len(),
+        tk.tags.len(),
+        tk.price_year,
+        tk.fingerprint
+    )
+}
+
+fn check(file: &Path, stamp_it: bool) -> Result<(), Failure> {
+    if !stamp_it {
+        let tk = toolkit::load_file(&Source::File(file.to_path_buf()))
+            .map_err(|p| Failure::input(p, "the toolkit is not valid"))?;
+        return emit(&format!("ok: {}", summary(&tk)));
+    }
+    let text = social_value::input::read_text_file(file)?;
+    let (plain, _) = stamp::without_stamp(&text);
+    let tk = toolkit::parse(&plain, file)
+        .map_err(|p| Failure::input(p, "the toolkit is not valid, so it was not stamped"))?;
+    let stamped = stamp::with_stamp(&text, &tk.fingerprint);
+    if stamped != text {
+        social_value::write::write_atomic(file, stamped.as_bytes())
+            .map_err(|e| Failure::write(file, e))?;
+    }
+    emit(&format!("ok, stamped: {}", summary(&tk)))
+}
+
+fn kind_of(k: KindArg) -> Kind {
+    match k {
+        KindArg::Volunteering => Kind::Volunteering,
+        KindArg::Fiscal => Kind::Fiscal,
+        KindArg::Economic => Kind::Economic,
+        KindArg::Wellbeing => Kind::Wellbeing,
+    }
+}
+
+fn list(
+    file: Option<&Path>,
+    kind: Option<KindArg>,
+    theme: Option<&str>,
+    search: &[String],
+) -> Result<(), Failure> {
+    let tk = load(file)?;
+    let words: Vec<&str> = search.iter().flat_map(|s| s.split_whitespace()).collect();
+    let theme = theme.map(str::to_lowercase);
+    let found: Vec<&Proxy> = tk
+        .search(&words)
+        .into_iter()
+        .filter(|p| kind.is_none_or(|k| p.kind == kind_of(k)))
+        .filter(|p| {
+            theme
+                .as_ref()
+                .is_none_or(|t| p.themes.iter().any(|x| x.to_lowercase() == *t))
+        })
+        .collect();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {}: {} of {} proxies (values in {} prices)\n",
+        tk.id,
+        tk.version,
+        found.len(),
+        tk.proxies.len(),
+        tk.price_year
+    );
+    let width = found.iter().map(|p| p.id.len()).max().unwrap_or(10);
+    for p in &found {
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:>12}  per {:<16} {:<12} {}",
+            p.id,
+            money_gbp(tk.rebased_value(p)),
+            p.unit,
+            p.kind.as_str(),
+            p.name
+        );
+    }
+    if found.is_empty() {
+        let _ = writeln!(
+            out,
+            "nothing matches; try fewer or shorter words, e.g. --search lonel"
+        );
+    }
+    if words.is_empty() && kind.is_none() && theme.is_none() && !tk.tags.is_empty() {
+        let _ = writeln!(out, "\nStory tags");
+        for t in &tk.tags {
+            let carries = t
+                .proxy
+                .as_deref()
+                .map(|p| format!(" -> {p}"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {:<26} {:<40} [{}]{carries}", t.id, t.label, t.theme);
+        }
+    }
+    emit(&out)
+}
+
+fn show(id: &str, file: Option<&Path>) -> Result<(), Failure> {
+    let tk = load(file)?;
+    let Some(p) = tk.proxy(id) else {
+        let near = social_value::diag::nearest(id, tk.proxies.iter().map(|p| p.id.as_str()));
+        let mut d = social_value::diag::Diagnostic::error(format!(
+            "proxy \"{id}\" is not in toolkit {}",
+            tk.id
+        ));
+        d.help = Some(match near {
+            Some(n) => format!("did you mean \"{n}\"?"),
+            None => "use `social-value toolkit list --search WORDS` to find it".into(),
+        });
+        return Err(Failure::input(Problems::one(d), "nothing to show"));
+    };
+    let mut out = String::new();
+    let opt = |v: Option<rust_decimal::Decimal>| v.map_or_else(|| "(none)".into(), money_gbp);
+    let _ = writeln!(out, "{}  {}", p.id, p.name);
+    let _ = writeln!(out, "  kind            {}", p.kind.as_str());
+    let _ = writeln!(
+        out,
+        "  value           {} per {} in {} prices",
+        money_gbp(p.value),
+        p.unit,
+        p.price_year
+    );
+    let _ = writeln!(
+        out,
+        "  rebased         {} per {} in {} prices (toolkit price year)",
+        money_gbp(tk.rebased_value(p)),
+        p.unit,
+        tk.price_year
+    );
+    let _ = writeln!(
+        out,
+        "  range           {} to {} (in {} prices)",
+        opt(p.low),
+        opt(p.high),
+        p.price_year
+    );
+    let cashable = match p.cashable {
+        Some(true) => ", cashable",
+        Some(false) => ", not cashable",
+        None => "",
+    };
+    let _ = writeln!(out, "  who gains       {}{cashable}", p.beneficiary);
+    let _ = writeln!(out, "  themes          {}", p.themes.join(", "));
+    let a = &p.defaults;
+    let _ = writeln!(
+        out,
+        "  defaults        deadweight {}, attribution {}, displacement {}, drop-off {}, {} year(s)",
+        percent(a.deadweight),
+        percent(a.attribution),
+        percent(a.displacement),
+        percent(a.drop_off),
+        a.duration
+    );
+    if let Some(r) = &p.rationale {
+        let _ = writeln!(out, "  why             {r}");
+    }
+    let _ = writeln!(out, "  source          {}", p.source);
+    let _ = writeln!(out, "  url             {}", p.url);
+    let _ = writeln!(out, "  licence         {}", p.licence);
+    if let Some(m) = &p.method {
+        let _ = writeln!(out, "  method          {m}");
+    }
+    let tags: Vec<&str> = tk
+        .tags
+        .iter()
+        .filter(|t| t.proxy.as_deref() == Some(p.id.as_str()))
+        .map(|t| t.id.as_str())
+        .collect();
+    if !tags.is_empty() {
+        let _ = writeln!(out, "  story tags      {}", tags.join(", "));
+    }
+    emit(&out)
+}
+
+fn diff_cmd(old: &Path, new: &Path) -> Result<(), Failure> {
+    let a = load(Some(old))?;
+    let b = load(Some(new))?;
+    let d = diff::diff(&a, &b);
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {} -> {} {}", a.id, a.version, b.id, b.version);
+    if d.is_empty() {
+        let _ = writeln!(
+            out,
+            "no differences: the two toolkits have the same content"
+        );
+        return emit(&out);
+    }
+    let changes = |out: &mut String, list: &[diff::Change]| {
+        for c in list {
+            let _ = writeln!(out, "    {}: {} -> {}", c.field, c.old, c.new);
+        }
+    };
+    if !d.header.is_empty() {
+        let _ = writeln!(out, "\nToolkit");
+        changes(&mut out, &d.header);
+    }
+    if !d.price_index.is_empty() {
+        let _ = writeln!(out, "\nPrice index");
+        changes(&mut out, &d.price_index);
+    }
+    let ids = |out: &mut String, title: &str, ids: &[String], tk: &Toolkit| {
+        if !ids.is_empty() {
+            let _ = writeln!(out, "\n{title} ({})", ids.len());
+            for id in ids {
+                let name = tk
+                    .proxy(id)
+                    .map(|p| p.name.as_str())
+                    .or_else(|| tk.tag(id).map(|t| t.label.as_str()))
+                    .unwrap_or("");
+                let _ = writeln!(out, "  {id}  {name}");
+            }
+        }
+    };
+    ids(&mut out, "Added proxies", &d.added, &b);
+    ids(&mut out, "Removed proxies", &d.removed, &a);
+    if !d.revalued.is_empty() {
+        let _ = writeln!(out, "\nRe-valued proxies ({})", d.revalued.len());
+        for r in &d.revalued {
+            let pct = r
+                .percent()
+                .map(|p| {
+                    format!(
+                        " ({}{}%)",
+                        if p.is_sign_positive() { "+" } else { "" },
+                        social_value::num::fixed(p, 1)
+                    )
+                })
+                .unwrap_or_default();
+            let _ = write!(
+                out,
+                "  {}  {} ({}) -> {} ({}){pct}",
+                r.id,
+                money_gbp(r.old_value),
+                r.old_year,
+                money_gbp(r.new_value),
+                r.new_year
+            );
+            if let Some((o, n, y)) = r.comparable {
+                if r.old_year != r.new_year {
+                    let _ = write!(out, "; in {y} prices {} -> {}", money_gbp(o), money_gbp(n));
+                }
+            }
+            let _ = writeln!(out);
+        }
+    }
+    if !d.changed.is_empty() {
+        let _ = writeln!(out, "\nOther changes ({} proxies)", d.changed.len());
+        for (id, c) in &d.changed {
+            let _ = writeln!(out, "  {id}");
+            changes(&mut out, c);
+        }
+    }
+    ids(&mut out, "Added tags", &d.tags_added, &b);
+    ids(&mut out, "Removed tags", &d.tags_removed, &a);
+    if !d.tags_changed.is_empty() {
+        let _ = writeln!(out, "\nChanged tags ({})", d.tags_changed.len());
+        for (id, c) in &d.tags_changed {
+            let _ = writeln!(out, "  {id}");
+            changes(&mut out, c);
+        }
+    }
+    emit(&out)
+}
+
+fn import_cmd(
+    file: &Path,
+    into: &PathBuf,
+    url: &Option<String>,
+    licence: &Option<String>,
+) -> Result<(), Failure> {
+    let sheet = social_value::sheet::read(file)
+        .map_err(|p| Failure::input(p, "the toolkit was not changed"))?;
+    let text = social_value::input::read_text_file(into)?;
+    let opts = import::Options {
+        url: url.clone(),
+        licence: licence.clone(),
+    };
+    let done = import::import(&sheet, &text, into, &opts)
+        .map_err(|p| Failure::input(p, "the toolkit was not changed"))?;
+    social_value::write::write_atomic(into, done.text.as_bytes())
+        .map_err(|e| Failure::write(into, e))?;
+    let mut out = format!(
+        "imported {} proxies into {}: {}\n",
+        done.added.len(),
+        into.display(),
+        done.added.join(", ")
+    );
+    out.push_str(&summary(&done.toolkit));
+    out.push_str("remember to raise the toolkit's version, so results show which bank they used\n");
+    emit(&out)?;
+    warn(&done.warnings);
+    Ok(())
+}

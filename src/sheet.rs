@@ -1,0 +1,201 @@
+//! Small tables read whole from a CSV file or a spreadsheet (`.xlsx`, `.xlsm`, `.xls`, `.ods`;
+//! the first sheet, or `file.xlsx#Sheet name`), with headers matched the forgiving way.
+
+use crate::diag::{Diagnostic, Problems};
+use crate::project::table::{cell_text, normalise_header};
+use calamine::{open_workbook_auto, Data, Reader};
+use std::path::{Path, PathBuf};
+
+/// Most rows read into memory this way; big logs are streamed by `project::table` instead.
+pub const MAX_ROWS: usize = 200_000;
+
+/// One data row with the line (CSV) or row number (spreadsheet) it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub line: u64,
+    pub cells: Vec<String>,
+}
+
+/// A table: normalised headers and the non-blank rows below them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sheet {
+    pub path: PathBuf,
+    pub headers: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+impl Sheet {
+    /// The 0-based position of a column, by normalised name.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+
+    /// The trimmed text of column `name` in `row`; empty when the column or cell is absent.
+    pub fn get<'a>(&self, row: &'a Row, name: &str) -> &'a str {
+        self.column(name)
+            .and_then(|i| row.cells.get(i))
+            .map_or("", |s| s.trim())
+    }
+
+    /// A diagnostic pointing at column `name` of `row`.
+    pub fn error(&self, row: &Row, name: &str, message: String) -> Diagnostic {
+        match self.column(name) {
+            Some(i) => Diagnostic::error(message).at_cell(&self.path, row.line, i + 1, name),
+            None => Diagnostic::error(message).at_line(&self.path, row.line),
+        }
+    }
+}
+
+/// Splits `data.xlsx#Sheet 2` into the file and the sheet name (only when the whole text is not
+/// itself an existing file).
+fn split_sheet(spec: &Path) -> (PathBuf, Option<String>) {
+    let text = spec.to_string_lossy();
+    if !spec.exists() {
+        if let Some((file, sheet)) = text.rsplit_once('#') {
+            return (PathBuf::from(file), Some(sheet.to_string()));
+        }
+    }
+    (spec.to_path_buf(), None)
+}
+
+fn is_spreadsheet(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+}
+
+/// Reads a whole table from CSV or a spreadsheet.
+pub fn read(spec: &Path) -> Result<Sheet, Problems> {
+    let (path, sheet) = split_sheet(spec);
+    let grid = if is_spreadsheet(&path) {
+        read_workbook(&path, sheet.as_deref())?
+    } else {
+        read_csv(&path)?
+    };
+    let mut rows = grid.into_iter();
+    let Some((_, header)) = rows.next() else {
+        return Err(Diagnostic::error(format!("{} is empty", path.display()))
+            .in_file(&path)
+            .into());
+    };
+    let mut headers: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
+    while headers.last().is_some_and(String::is_empty) {
+        headers.pop();
+    }
+    let rows: Vec<Row> = rows
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+        .map(|(line, cells)| Row { line, cells })
+        .collect();
+    if rows.len() > MAX_ROWS {
+        return Err(Diagnostic::error(format!(
+            "{} has {} rows, more than the {MAX_ROWS} this command reads",
+            path.display(),
+            rows.len()
+        ))
+        .in_file(&path)
+        .into());
+    }
+    Ok(Sheet {
+        path,
+        headers,
+        rows,
+    })
+}
+
+fn read_csv(path: &Path) -> Result<Vec<(u64, Vec<String>)>, Problems> {
+    let bytes = std::fs::read(path).map_err(|e| crate::input::open_error(path, &e))?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Diagnostic::error(format!(
+            "{} is saved as UTF-16 (Excel's \"Unicode Text\")",
+            path.display()
+        ))
+        .in_file(path)
+        .with_help("in Excel choose File > Save As > \"CSV UTF-8 (Comma delimited)\"")
+        .into());
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body);
+    let mut out = Vec::new();
+    for rec in reader.byte_records() {
+        let rec = rec.map_err(|e| {
+            Diagnostic::error(format!("cannot read {}: {e}", path.display())).in_file(path)
+        })?;
+        let line = rec.position().map_or(0, |p| p.line());
+        out.push((
+            line,
+            rec.iter().map(|f| cell_text(f).into_owned()).collect(),
+        ));
+        if out.len() > MAX_ROWS + 1 {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Vec<(u64, Vec<String>)>, Problems> {
+    let fail = |why: String| -> Problems {
+        Diagnostic::error(format!("cannot read {}: {why}", path.display()))
+            .in_file(path)
+            .into()
+    };
+    if !path.is_file() {
+        return Err(crate::input::open_error(
+            path,
+            &std::io::Error::from(std::io::ErrorKind::NotFound),
+        )
+        .into());
+    }
+    let mut book = open_workbook_auto(path).map_err(|e| fail(e.to_string()))?;
+    let names = book.sheet_names();
+    let name = match sheet {
+        Some(s) => names
+            .iter()
+            .find(|n| n.as_str() == s)
+            .cloned()
+            .ok_or_else(|| {
+                Problems::from(
+                    Diagnostic::error(format!("{} has no sheet called \"{s}\"", path.display()))
+                        .in_file(path)
+                        .with_help(format!("its sheets are: {}", names.join(", "))),
+                )
+            })?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| fail("it has no sheets".into()))?,
+    };
+    let range = book
+        .worksheet_range(&name)
+        .map_err(|e| fail(e.to_string()))?;
+    let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
+    let first_col = range.start().map_or(0, |(_, c)| c as usize);
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| {
+            let mut row: Vec<String> = vec![String::new(); first_col];
+            row.extend(cells.iter().map(cell_string));
+            (first_row + i as u64 + 1, row)
+        })
+        .collect())
+}
+
+/// A cell as the text a person sees: whole numbers without `.0`, errors named.
+fn cell_string(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        Data::DateTime(dt) => dt.as_f64().to_string(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
