@@ -7,7 +7,7 @@ use social_value::diag::Problems;
 use social_value::num::{money_gbp, percent};
 use social_value::toolkit::{self, diff, import, stamp, Kind, Proxy, Source, Toolkit};
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub fn run(cmd: &ToolkitCommand) -> Result<(), Failure> {
     match cmd {
@@ -322,7 +322,7 @@ fn diff_cmd(old: &Path, new: &Path) -> Result<(), Failure> {
 
 fn import_cmd(
     file: &Path,
-    into: &PathBuf,
+    into: &Path,
     url: &Option<String>,
     licence: &Option<String>,
 ) -> Result<(), Failure> {
