@@ -252,6 +252,17 @@ impl fmt::Display for Problems {
 
 impl std::error::Error for Problems {}
 
+/// User text fit to repeat in a message: `"text"` when short and on one line, otherwise a
+/// stand-in. A long or multi-line cell may hold someone's story or name (for instance one
+/// swallowed by a stray quote), and messages must never carry those.
+pub fn quoted(text: &str) -> String {
+    if text.chars().count() <= 40 && !text.contains(['\n', '\r']) {
+        format!("\"{text}\"")
+    } else {
+        "this value (too long to repeat here)".to_string()
+    }
+}
+
 /// The known word closest to `word`, if it is close enough to be a likely typo.
 pub fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let w = word.to_lowercase();

@@ -43,7 +43,8 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumError> {
     };
     let bad = || {
         NumError::Invalid(format!(
-            "\"{t}\" is not a number (write it like 1200 or 1,200.50)"
+            "{} is not a number (write it like 1200 or 1,200.50)",
+            crate::diag::quoted(t)
         ))
     };
     if int_part.is_empty() && frac_part.is_none_or(str::is_empty) {
@@ -59,7 +60,8 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumError> {
         let rest_ok = groups[1..].iter().all(|g| g.len() == 3);
         if !(first_ok && rest_ok) {
             return Err(NumError::Invalid(format!(
-                "\"{t}\" has a comma that is not a thousands separator (write 1200 or 1,200)"
+                "{} has a comma that is not a thousands separator (write 1200 or 1,200)",
+                crate::diag::quoted(t)
             )));
         }
         groups.iter().for_each(|g| digits.push_str(g));
@@ -80,7 +82,8 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumError> {
     let significant = digits.bytes().filter(u8::is_ascii_digit).count();
     if significant > 28 {
         return Err(NumError::Invalid(format!(
-            "\"{t}\" has more digits ({significant}) than can be held exactly (28)"
+            "{} has more digits ({significant}) than can be held exactly (28)",
+            crate::diag::quoted(t)
         )));
     }
     Decimal::from_str(&digits).map_err(|_| bad())
@@ -133,20 +136,37 @@ impl<'de> Deserialize<'de> for Dec {
     }
 }
 
-fn round2(d: Decimal) -> Decimal {
-    let r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    if r.is_zero() {
-        Decimal::ZERO.round_dp(2)
-    } else {
-        r
+/// A TOML number exactly as written in the file. `raw` is the value's source text and
+/// `parsed` what the TOML reader made of it: floats pass through `f64`, which keeps only about
+/// 17 significant digits, so plain decimals are read again from their text.
+pub fn exact_toml(raw: &str, parsed: Decimal) -> Result<Decimal, NumError> {
+    let raw = raw.trim();
+    if raw.starts_with(['"', '\'']) {
+        return Ok(parsed);
     }
+    let plain: String = raw.chars().filter(|&c| c != '_').collect();
+    let body = plain.trim_start_matches(['+', '-']);
+    if !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        let digits = body.bytes().filter(u8::is_ascii_digit).count();
+        if digits > 28 {
+            return Err(NumError::Invalid(format!(
+                "{raw} has more digits ({digits}) than can be held exactly (28)"
+            )));
+        }
+        return Decimal::from_str(plain.trim_start_matches('+'))
+            .map_err(|_| NumError::Invalid(format!("{raw} is not a number that can be held exactly")));
+    }
+    if plain.contains(['e', 'E']) {
+        if let Ok(d) = Decimal::from_scientific(&plain) {
+            return Ok(d);
+        }
+    }
+    Ok(parsed)
 }
 
 /// Money for machines: pennies, no separators, e.g. `12345.67` or `-5.00`.
 pub fn money(d: Decimal) -> String {
-    let mut r = round2(d);
-    r.rescale(2);
-    r.to_string()
+    fixed(d, 2)
 }
 
 /// Money for people: `£12,345.67`, `-£5.00`.
@@ -157,6 +177,18 @@ pub fn money_gbp(d: Decimal) -> String {
         None => ("", plain.as_str()),
     };
     let (int, frac) = digits.split_once('.').unwrap_or((digits, "00"));
+    format!("{sign}£{}.{frac}", group_thousands(int))
+}
+
+/// Money for people without rounding away any digit: `£114.00`, `£61.7215`.
+pub fn money_exact(d: Decimal) -> String {
+    let n = d.normalize();
+    if n.scale() <= 2 {
+        return money_gbp(d);
+    }
+    let s = n.abs().to_string();
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let sign = if n.is_sign_negative() { "-" } else { "" };
     format!("{sign}£{}.{frac}", group_thousands(int))
 }
 
@@ -173,14 +205,20 @@ pub fn quantity(d: Decimal) -> String {
     }
 }
 
-/// A number rounded to `dp` places for output, e.g. the SROI ratio with 2.
+/// A number rounded (half away from zero) to exactly `dp` places for output, e.g. the SROI
+/// ratio with 2. Padded by hand, as very large numbers cannot always be rescaled.
 pub fn fixed(d: Decimal, dp: u32) -> String {
-    let mut r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-    if r.is_zero() {
-        r = Decimal::ZERO;
+    let r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    let r = if r.is_zero() { Decimal::ZERO } else { r };
+    let mut s = r.to_string();
+    if dp > 0 {
+        let have = s.split_once('.').map_or(0, |(_, f)| f.len());
+        if have == 0 {
+            s.push('.');
+        }
+        s.extend(std::iter::repeat_n('0', dp as usize - have.min(dp as usize)));
     }
-    r.rescale(dp);
-    r.to_string()
+    s
 }
 
 /// A fraction as a percentage for people: 0.255 -> `25.5%`.
@@ -250,6 +288,16 @@ mod tests {
     }
 
     #[test]
+    fn toml_numbers_are_read_again_from_their_text() {
+        assert_eq!(exact_toml("80.12345678901234567", d("80.12345678901235")), Ok(d("80.12345678901234567")));
+        assert_eq!(exact_toml("1_000.5", d("1000.5")), Ok(d("1000.5")));
+        assert_eq!(exact_toml("\"40%\"", d("0.4")), Ok(d("0.4")));
+        assert_eq!(exact_toml("1.5e3", d("1500")), Ok(d("1500")));
+        assert_eq!(exact_toml("-0.25", d("-0.25")), Ok(d("-0.25")));
+        assert!(exact_toml(&"9".repeat(30), d("1")).is_err());
+    }
+
+    #[test]
     fn money_rounds_half_away_from_zero_only_when_printed() {
         assert_eq!(money(d("144869.565217")), "144869.57");
         assert_eq!(money(d("0.005")), "0.01");
@@ -261,6 +309,11 @@ mod tests {
         assert_eq!(money_gbp(d("999")), "£999.00");
         assert_eq!(fixed(d("1.436278"), 2), "1.44");
         assert_eq!(quantity(d("5432.50")), "5,432.5");
+        assert_eq!(money_exact(d("1234.5")), "£1,234.50");
+        assert_eq!(money_exact(d("-1234.5678")), "-£1,234.5678");
+        assert_eq!(money(Decimal::MAX), "79228162514264337593543950335.00");
+        assert_eq!(fixed(d("-0.004"), 2), "0.00");
+        assert_eq!(fixed(d("2.5"), 0), "3");
         assert_eq!(percent(d("0.255")), "25.5%");
     }
 }

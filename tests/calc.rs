@@ -56,13 +56,16 @@ fn proxies_are_rebased_to_the_toolkit_price_year() {
     f.write("outcomes.csv", "proxy,quantity\nhealth.ae-attendance,10\n");
     let j = f.calc(&["--format", "json"]).json();
     let line = &j["lines"][0];
-    assert_eq!(s(&line["rebased_unit_value"]), "172.50");
+    assert_eq!(s(&line["rebased_unit_value"]), "172.500000");
     assert_eq!(s(&line["price_index"]["from"]), "80");
     assert_eq!(s(&line["gross"]), "1725.00");
     assert_eq!(s(&line["present_value"]), "1380.00");
     assert_eq!(s(&j["by_beneficiary"]["NHS"]), "1380.00");
     assert_eq!(s(&j["by_kind"]["fiscal"]), "1380.00");
     assert_eq!(s(&j["by_theme"]["health"]), "1380.00");
+    // The table shows workings a calculator reproduces exactly.
+    let table = f.calc(&[]).stdout;
+    assert!(table.contains("10 × £138.00 per attendance (2014 prices) × 100 ÷ 80 = £1,725.00 gross"), "{table}");
 }
 
 #[test]
@@ -293,7 +296,12 @@ fn csv_output_has_one_row_per_line() {
     ])
     .json();
     let mut rdr = csv::Reader::from_reader(r.stdout.as_bytes());
+    let header = rdr.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), json["lines"].as_array().unwrap().len());
-    assert_eq!(&rows[0][18], s(&json["lines"][0]["present_value"]));
+    for (row, line) in rows.iter().zip(json["lines"].as_array().unwrap()) {
+        assert_eq!(&row[col("present_value")], s(&line["present_value"]));
+        assert_eq!(&row[col("index_from")], s(&line["price_index"]["from"]));
+    }
 }

@@ -227,7 +227,14 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
 
     let mut investments = Vec::new();
     for inv in raw.investment {
-        let amount = inv.amount.get_ref().0;
+        let raw = text.get(inv.amount.span()).unwrap_or("");
+        let amount = match crate::num::exact_toml(raw, inv.amount.get_ref().0) {
+            Ok(a) => a,
+            Err(e) => {
+                err(&mut p, inv.amount.span(), e.to_string(), "");
+                inv.amount.get_ref().0
+            }
+        };
         if amount < Decimal::ZERO {
             err(
                 &mut p,

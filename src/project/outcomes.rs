@@ -2,7 +2,7 @@
 //! Overriding a toolkit default adjustment needs a written reason; nothing is dropped.
 
 use super::table::{Collector, Column, Layout, Table};
-use crate::diag::{nearest, Diagnostic, Problems};
+use crate::diag::{nearest, quoted, Diagnostic, Problems};
 use crate::num::{parse_decimal, parse_fraction};
 use crate::toolkit::{Adjustments, Kind, Toolkit, MAX_DURATION};
 use csv::ByteRecord;
@@ -118,13 +118,9 @@ fn optional_text(table: &Layout, rec: &ByteRecord, k: usize) -> Option<String> {
     (!t.is_empty()).then(|| t.into_owned())
 }
 
-fn read_row(
-    table: &Layout,
-    rec: &ByteRecord,
-    toolkit: &Toolkit,
-    rows: &mut OutcomeRows,
-    out: &mut Collector,
-) {
+fn read_row(table: &Layout, rec: &ByteRecord, toolkit: &Toolkit, rows: &mut OutcomeRows, out: &mut Collector) {
+    // Every problem in the row is reported, not just the first.
+    let errors_before = out.problems.error_count() as u64 + out.unlisted;
     let line = table.line(rec);
     let proxy_id = table.text(rec, PROXY).into_owned();
     let note = optional_text(table, rec, NOTE);
@@ -137,85 +133,67 @@ fn read_row(
             Ok(q) if q < Decimal::ZERO => {
                 out.push(table.cell_error(rec, QUANTITY, "quantity", format!("quantity {q} is negative"))
                     .with_help("record a harm with a proxy whose value is negative, not with a negative quantity"));
-                return;
+                None
             }
             Ok(q) if q > Decimal::from(MAX_QUANTITY) => {
-                out.push(table.cell_error(
-                    rec,
-                    QUANTITY,
-                    "quantity",
-                    format!("quantity {q} is more than the {MAX_QUANTITY} one row may claim"),
-                ));
-                return;
+                out.push(table.cell_error(rec, QUANTITY, "quantity", format!("quantity {q} is more than the {MAX_QUANTITY} one row may claim")));
+                None
             }
             Ok(q) => Some(q),
             Err(e) => {
-                out.push(
-                    table
-                        .cell_error(rec, QUANTITY, "quantity", e.to_string())
-                        .with_help("write a plain number, e.g. 60 or 1200"),
-                );
-                return;
+                out.push(table.cell_error(rec, QUANTITY, "quantity", e.to_string()).with_help("write a plain number, e.g. 60 or 1200"));
+                None
             }
         }
     };
 
     if proxy_id.is_empty() {
-        let given: Vec<&str> = FRACTIONS
-            .iter()
-            .map(|&(k, n)| (k, n))
-            .chain([(DURATION, "duration")])
-            .filter(|&(k, _)| !table.raw(rec, k).is_empty())
-            .map(|(_, n)| n)
-            .collect();
-        match note {
-            Some(_) if !given.is_empty() => out.push(table.cell_error(rec, PROXY, "proxy", format!(
-                "this row has no proxy but gives {}; an unvalued output has no adjustments", given.join(", ")))
-                .with_help("name a proxy to value the row, or clear the adjustments")),
-            Some(note) => rows.unvalued.push(Unvalued { line, quantity, note }),
-            None => out.push(table.cell_error(rec, PROXY, "proxy", "proxy is empty and there is no note".into())
-                .with_help("name a proxy to value the row, or write a note (e.g. \"people came to the lunch club\") to record it unvalued")),
+        let mut given: Vec<&str> = FRACTIONS.iter().copied().chain([(DURATION, "duration")])
+            .filter(|&(k, _)| !table.raw(rec, k).is_empty()).map(|(_, n)| n).collect();
+        if reason.is_some() {
+            given.push("reason");
+        }
+        if note.is_none() {
+            out.push(table.cell_error(rec, PROXY, "proxy", "proxy is empty and there is no note".into())
+                .with_help("name a proxy to value the row, or write a note (e.g. \"people came to the lunch club\") to record it unvalued"));
+        } else if !given.is_empty() {
+            out.push(table.cell_error(rec, PROXY, "proxy", format!("this row has no proxy but gives {}; an unvalued output has no adjustments or reason", given.join(", ")))
+                .with_help("name a proxy to value the row, or clear those cells (put any explanation in the note)"));
+        }
+        if out.problems.error_count() as u64 + out.unlisted == errors_before {
+            rows.unvalued.push(Unvalued { line, quantity, note: note.unwrap_or_default() });
         }
         return;
     }
 
-    let Some(proxy) = toolkit.proxy(&proxy_id) else {
-        let help = match nearest(&proxy_id, toolkit.proxies.iter().map(|p| p.id.as_str())) {
-            Some(n) => format!("did you mean \"{n}\"?"),
-            None => format!(
-                "run `social-value toolkit list` to see the proxies in toolkit {}",
-                toolkit.id
-            ),
-        };
-        out.push(
-            table
-                .cell_error(
-                    rec,
-                    PROXY,
-                    "proxy",
-                    format!("proxy \"{proxy_id}\" is not in toolkit {}", toolkit.id),
-                )
-                .with_help(help),
-        );
-        return;
-    };
-    if proxy.kind == Kind::Volunteering {
-        out.push(table.cell_error(rec, PROXY, "proxy", format!("\"{proxy_id}\" values volunteer time, which is counted from the volunteer log"))
-            .with_help("list volunteer hours in the [volunteering] file, so time is never counted twice"));
-        return;
+    let proxy = toolkit.proxy(&proxy_id);
+    match proxy {
+        None => {
+            let help = match nearest(&proxy_id, toolkit.proxies.iter().map(|p| p.id.as_str())) {
+                Some(n) => format!("did you mean \"{n}\"?"),
+                None => format!("run `social-value toolkit list` to see the proxies in toolkit {}", toolkit.id),
+            };
+            out.push(table.cell_error(rec, PROXY, "proxy", format!("proxy {} is not in toolkit {}", quoted(&proxy_id), toolkit.id)).with_help(help));
+        }
+        Some(p) if p.kind == Kind::Volunteering => {
+            out.push(table.cell_error(rec, PROXY, "proxy", format!("\"{proxy_id}\" values volunteer time, which is counted from the volunteer log"))
+                .with_help("list volunteer hours in the [volunteering] file, so time is never counted twice"));
+        }
+        Some(_) => {}
     }
-    let Some(quantity) = quantity else {
-        out.push(
-            table
-                .cell_error(rec, QUANTITY, "quantity", "quantity is empty".into())
-                .with_help("say how many units of the proxy this row claims"),
-        );
-        return;
-    };
+    if quantity_text.is_empty() {
+        out.push(table.cell_error(rec, QUANTITY, "quantity", "quantity is empty".into()).with_help("say how many units of the proxy this row claims"));
+    }
 
-    let mut adj = proxy.defaults;
+    let defaults = proxy.map(|p| p.defaults);
+    let mut adj = defaults.unwrap_or(Adjustments {
+        deadweight: Decimal::ZERO,
+        attribution: Decimal::ZERO,
+        displacement: Decimal::ZERO,
+        drop_off: Decimal::ZERO,
+        duration: 1,
+    });
     let mut overridden = Vec::new();
-    let mut bad = false;
     for (k, name) in FRACTIONS {
         let text = table.text(rec, k);
         if text.is_empty() {
@@ -235,31 +213,14 @@ fn read_row(
                 *slot = f;
             }
             Ok(f) => {
-                bad = true;
                 let help = if f > Decimal::ONE && f <= Decimal::ONE_HUNDRED {
                     format!("write {} or {f}%", (f / Decimal::ONE_HUNDRED).normalize())
                 } else {
                     "a fraction is between 0 and 1, e.g. 0.2 or 20%".into()
                 };
-                out.push(
-                    table
-                        .cell_error(
-                            rec,
-                            k,
-                            name,
-                            format!("{name} must be between 0 and 1, found {f}"),
-                        )
-                        .with_help(help),
-                );
+                out.push(table.cell_error(rec, k, name, format!("{name} must be between 0 and 1, found {f}")).with_help(help));
             }
-            Err(e) => {
-                bad = true;
-                out.push(
-                    table
-                        .cell_error(rec, k, name, e.to_string())
-                        .with_help("write a fraction, e.g. 0.2 or 20%"),
-                );
-            }
+            Err(e) => out.push(table.cell_error(rec, k, name, e.to_string()).with_help("write a fraction, e.g. 0.2 or 20%")),
         }
     }
     let dtext = table.text(rec, DURATION);
@@ -271,27 +232,15 @@ fn read_row(
                 }
                 adj.duration = d;
             }
-            _ => {
-                bad = true;
-                out.push(table.cell_error(rec, DURATION, "duration", format!("duration \"{dtext}\" is not a whole number of years from 1 to {MAX_DURATION}")));
-            }
+            _ => out.push(table.cell_error(rec, DURATION, "duration", format!("duration {} is not a whole number of years from 1 to {MAX_DURATION}", quoted(&dtext)))),
         }
     }
-    if !overridden.is_empty() && reason.is_none() {
-        bad = true;
-        out.push(table.cell_error(rec, REASON, "reason", format!(
-            "this row changes the toolkit's {} for {proxy_id} but gives no reason", overridden.join(", ")))
+    if defaults.is_some() && !overridden.is_empty() && reason.is_none() {
+        out.push(table.cell_error(rec, REASON, "reason", format!("this row changes the toolkit's {} for {proxy_id} but gives no reason", overridden.join(", ")))
             .with_help("write why in the reason column (e.g. \"half our clients were already in work\"); commissioners will ask"));
     }
-    if !bad {
-        rows.lines.push(OutcomeLine {
-            line,
-            proxy: proxy_id,
-            quantity,
-            adjustments: adj,
-            overridden,
-            reason,
-            note,
-        });
+    let ok = out.problems.error_count() as u64 + out.unlisted == errors_before;
+    if let (true, Some(quantity), Some(_)) = (ok, quantity, defaults) {
+        rows.lines.push(OutcomeLine { line, proxy: proxy_id, quantity, adjustments: adj, overridden, reason, note });
     }
 }

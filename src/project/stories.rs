@@ -2,7 +2,7 @@
 //! Stories without consent are counted and nothing more: their words are dropped as they are read.
 
 use super::table::{Collector, Column, Table};
-use crate::diag::{nearest, Diagnostic, Problems};
+use crate::diag::{nearest, quoted, Diagnostic, Problems};
 use crate::toolkit::Toolkit;
 use std::collections::HashSet;
 use std::path::Path;
@@ -73,7 +73,7 @@ pub fn read_stories(path: &Path, toolkit: &Toolkit) -> Result<Stories, Problems>
                     .with_help("give each story a short reference, e.g. S01"),
             );
         } else if !ids.insert(id.clone()) {
-            out.push(t.cell_error(rec, ID, "id", format!("story id \"{id}\" is used twice")));
+            out.push(t.cell_error(rec, ID, "id", format!("story id {} is used twice", quoted(&id))));
         }
         let consent = match t.text(rec, CONSENT).to_lowercase().as_str() {
             "yes" | "y" => Some(true),
@@ -82,7 +82,7 @@ pub fn read_stories(path: &Path, toolkit: &Toolkit) -> Result<Stories, Problems>
                 let msg = if other.is_empty() {
                     "consent is empty".to_string()
                 } else {
-                    format!("consent \"{other}\" is not yes or no")
+                    format!("consent {} is not yes or no", quoted(other))
                 };
                 out.push(t.cell_error(rec, CONSENT, "consent", msg).with_help("write yes only where the person agreed their story may be shared; otherwise no"));
                 None
@@ -116,7 +116,7 @@ pub fn read_stories(path: &Path, toolkit: &Toolkit) -> Result<Stories, Problems>
                             rec,
                             TAGS,
                             "tags",
-                            format!("tag \"{tag}\" is not in toolkit {}", toolkit.id),
+                            format!("tag {} is not in toolkit {}", quoted(&tag), toolkit.id),
                         )
                         .with_help(help),
                 );

@@ -4,7 +4,7 @@
 use super::table::{Collector, Column, Table};
 use super::{Period, Volunteering};
 use crate::date::Date;
-use crate::diag::{nearest, Diagnostic, Problems};
+use crate::diag::{nearest, quoted, Diagnostic, Problems};
 use crate::num::parse_decimal;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -125,7 +125,7 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
             }
             None => {
                 ok = false;
-                let msg = if date_raw.is_empty() { "date is empty".to_string() } else { format!("\"{}\" is not a date", t.text(rec, DATE)) };
+                let msg = if date_raw.is_empty() { "date is empty".to_string() } else { format!("{} is not a date", quoted(&t.text(rec, DATE))) };
                 out.push(t.cell_error(rec, DATE, "date", msg).with_help("write dates as 2024-04-01 or 01/04/2024"));
             }
         }
@@ -209,8 +209,8 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
             format!("role is empty ({rows})")
         } else {
             format!(
-                "role \"{}\" is not listed in [volunteering.roles] ({rows})",
-                u.text
+                "role {} is not listed in [volunteering.roles] ({rows})",
+                quoted(&u.text)
             )
         };
         let help = match guess {

@@ -56,7 +56,7 @@ fn line(number: usize, l: &Line) -> Value {
         "unit_value": exact(l.unit_value),
         "price_year": l.price_year,
         "price_index": {"from": exact(l.index_from), "to": exact(l.index_to)},
-        "rebased_unit_value": money(l.rebased_unit_value),
+        "rebased_unit_value": fixed(l.rebased_unit_value, 6),
         "deadweight": exact(a.deadweight),
         "displacement": exact(a.displacement),
         "attribution": exact(a.attribution),

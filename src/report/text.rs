@@ -1,9 +1,9 @@
 //! A plain-text summary of a valuation for a person at a terminal (`calc`'s default output).
 //! Headline figures first, then value by kind, beneficiary and theme, then every line briefly.
 
-use crate::num::{fixed, money_gbp, percent, quantity};
+use crate::num::{fixed, money_exact, money_gbp, percent, quantity};
 use crate::project::TimeAs;
-use crate::value::{Origin, Valuation};
+use crate::value::{Line, Origin, Valuation};
 use rust_decimal::Decimal;
 use std::fmt::Write;
 
@@ -19,11 +19,12 @@ fn breakdown<'a>(
 ) {
     let _ = writeln!(out, "\n{title}");
     for (k, v) in items {
-        let share = if total.is_zero() {
-            String::new()
-        } else {
-            format!("{:>5}%", fixed(v * Decimal::ONE_HUNDRED / total, 0))
-        };
+        // Shares only make sense of a positive total; checked, as harms can bring it near zero.
+        let share = (total > Decimal::ZERO)
+            .then(|| v.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(total))
+            .flatten()
+            .map(|p| format!("{:>5}%", fixed(p, 0)))
+            .unwrap_or_default();
         let _ = writeln!(out, "  {k:<30} {:>14}  {share}", money_gbp(v));
     }
 }
@@ -68,15 +69,16 @@ pub fn render(v: &Valuation) -> String {
         &money_gbp(t.net_present_value),
     );
     match t.sroi_ratio {
+        Some(r) if r < Decimal::ZERO => {
+            row(&mut out, "SROI ratio", &format!("{} : 1", fixed(r, 2)));
+            let _ = writeln!(out, "  the harms outweigh the benefits: -£{} for every £1 invested", fixed(-r, 2));
+        }
         Some(r) => {
             row(&mut out, "SROI ratio", &format!("{} : 1", fixed(r, 2)));
-            let _ = writeln!(
-                out,
-                "  £{} of social value for every £1 invested",
-                fixed(r, 2)
-            );
+            let _ = writeln!(out, "  £{} of social value for every £1 invested", fixed(r, 2));
         }
-        None => row(&mut out, "SROI ratio", "n/a (no investment)"),
+        None if t.investment.is_zero() => row(&mut out, "SROI ratio", "n/a (no investment)"),
+        None => row(&mut out, "SROI ratio", "too large to show"),
     }
     if let Some(m) = t.payback_months {
         row(&mut out, "Payback", &format!("{} months", fixed(m, 1)));
@@ -131,15 +133,7 @@ pub fn render(v: &Valuation) -> String {
             truncate(&l.name, 40),
             money_gbp(l.value.present_value)
         );
-        let _ = writeln!(
-            out,
-            "      {} × {} per {} = {} gross; {}",
-            quantity(l.quantity),
-            money_gbp(l.rebased_unit_value),
-            l.unit,
-            money_gbp(l.value.gross),
-            from
-        );
+        let _ = writeln!(out, "      {} gross; {from}", workings(l));
     }
     if !v.unvalued.is_empty() {
         let _ = writeln!(out, "\nAlso done (recorded, not valued)");
@@ -165,6 +159,25 @@ pub fn render(v: &Valuation) -> String {
         }
     );
     out
+}
+
+/// How a line's gross value is reached, with numbers a calculator reproduces exactly:
+/// `48 × £114.00 per attendance (2013 prices) × 100 ÷ 73.0337 = £7,492.43`.
+pub fn workings(l: &Line) -> String {
+    let q = quantity(l.quantity);
+    let v = money_exact(l.unit_value);
+    if l.index_from == l.index_to {
+        format!("{q} × {v} per {} = {}", l.unit, money_gbp(l.value.gross))
+    } else {
+        format!(
+            "{q} × {v} per {} ({} prices) × {} ÷ {} = {}",
+            l.unit,
+            l.price_year,
+            l.index_to.normalize(),
+            l.index_from.normalize(),
+            money_gbp(l.value.gross)
+        )
+    }
 }
 
 fn truncate(s: &str, n: usize) -> String {

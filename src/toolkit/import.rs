@@ -4,7 +4,7 @@
 use super::rules::{self, Broken};
 use super::stamp::{with_stamp, without_stamp};
 use super::{parse, Kind, Toolkit};
-use crate::diag::{Diagnostic, Problems};
+use crate::diag::{quoted, Diagnostic, Problems};
 use crate::num::{parse_decimal, parse_fraction};
 use crate::sheet::{Row, Sheet};
 use rust_decimal::Decimal;
@@ -220,7 +220,7 @@ pub fn import(
             "economic" => Some(Kind::Economic),
             "wellbeing" => Some(Kind::Wellbeing),
             _ => {
-                r.fail("kind", Broken { message: format!("kind \"{kind_text}\" is not one of volunteering, fiscal, economic, wellbeing"), help: None });
+                r.fail("kind", Broken { message: format!("kind {} is not one of volunteering, fiscal, economic, wellbeing", quoted(&kind_text)), help: None });
                 None
             }
         };
@@ -243,7 +243,7 @@ pub fn import(
             None => r.fail(
                 "price_year",
                 Broken {
-                    message: format!("price_year \"{year_text}\" is not a year"),
+                    message: format!("price_year {} is not a year", quoted(&year_text)),
                     help: Some("write the year the value is priced in, e.g. 2023".into()),
                 },
             ),
@@ -293,7 +293,7 @@ pub fn import(
                 r.fail(
                     "cashable",
                     Broken {
-                        message: format!("cashable \"{other}\" is not yes or no"),
+                        message: format!("cashable {} is not yes or no", quoted(other)),
                         help: None,
                     },
                 );
@@ -318,8 +318,7 @@ pub fn import(
                             col,
                             Broken {
                                 message: format!(
-                                    "duration \"{text}\" is not a whole number of years"
-                                ),
+                                    "duration {} is not a whole number of years", quoted(&text)),
                                 help: None,
                             },
                         );

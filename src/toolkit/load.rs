@@ -4,7 +4,7 @@
 use super::rules::{self, Broken};
 use super::{Adjustments, Kind, Proxy, Tag, Toolkit, MAX_DURATION};
 use crate::diag::{nearest, Diagnostic, Problems};
-use crate::num::Dec;
+use crate::num::{exact_toml, Dec};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
@@ -14,6 +14,9 @@ use toml::Spanned;
 
 /// Toolkits shipped inside the binary, so a project runs on a machine with no `proxies/` folder.
 pub const BUNDLED: &[(&str, &str)] = &[("uk-core", include_str!("../../proxies/uk-core.toml"))];
+
+/// Largest ratio between the highest and lowest entries of a price index.
+const MAX_INDEX_SPREAD: i64 = 1000;
 
 /// Versions of the toolkit format this build understands (see docs/toolkit-format.md).
 const FORMAT_VERSIONS: &[i64] = &[1];
@@ -164,8 +167,20 @@ impl Checker<'_> {
         }
     }
 
+    /// A number exactly as written in the file (see [`exact_toml`]).
+    fn num(&mut self, field: &Spanned<Dec>) -> Decimal {
+        let raw = self.text.get(field.span()).unwrap_or("");
+        match exact_toml(raw, field.get_ref().0) {
+            Ok(d) => d,
+            Err(e) => {
+                self.err(field.span(), e.to_string(), None);
+                field.get_ref().0
+            }
+        }
+    }
+
     fn fraction(&mut self, field: &Spanned<Dec>, what: &str) -> Decimal {
-        let v = field.get_ref().0;
+        let v = self.num(field);
         self.rule(field.span(), rules::fraction(v, what));
         v
     }
@@ -194,7 +209,7 @@ impl Checker<'_> {
                 ),
             );
         }
-        let rate = h.discount_rate.get_ref().0;
+        let rate = self.num(&h.discount_rate);
         if rate < Decimal::ZERO || rate >= Decimal::ONE {
             self.err(
                 h.discount_rate.span(),
@@ -210,7 +225,7 @@ impl Checker<'_> {
                 .parse::<i32>()
                 .ok()
                 .filter(|y| (1800..=2200).contains(y));
-            let v = val.get_ref().0;
+            let v = self.num(val);
             match year {
                 None => self.err(
                     val.span(),
@@ -227,6 +242,18 @@ impl Checker<'_> {
                 Some(y) => {
                     index.insert(y, v);
                 }
+            }
+        }
+        // Real price indices move by far less than this over centuries; a bigger spread is a
+        // slip (e.g. one entry on a different base) and could make rebased values overflow.
+        if let (Some(lo), Some(hi)) = (index.values().min(), index.values().max()) {
+            if *hi > *lo * Decimal::from(MAX_INDEX_SPREAD) {
+                let span = raw.price_index.values().find(|v| self.num(v) == *hi).map_or(header_span.clone(), |v| v.span());
+                self.err(
+                    span,
+                    format!("the price index runs from {lo} to {hi}, more than {MAX_INDEX_SPREAD} times apart"),
+                    Some("check that every year uses the same base (e.g. 2024 = 100)".into()),
+                );
             }
         }
         let price_year = *h.price_year.get_ref();
@@ -343,10 +370,10 @@ impl Checker<'_> {
         let url = p.url.get_ref().trim().to_string();
         self.rule(p.url.span(), rules::url(&url));
         let licence = self.nonempty(&p.licence, "licence");
-        let value = p.value.get_ref().0;
+        let value = self.num(&p.value);
         self.rule(p.value.span(), rules::unit_value(value, "value"));
-        let low = p.low.as_ref().map(|s| s.get_ref().0);
-        let high = p.high.as_ref().map(|s| s.get_ref().0);
+        let low = p.low.as_ref().map(|s| self.num(s));
+        let high = p.high.as_ref().map(|s| self.num(s));
         if let (Some(l), Some(sp)) = (low, &p.low) {
             self.rule(
                 sp.span(),
