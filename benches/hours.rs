@@ -86,7 +86,7 @@ fn main() {
     .expect("write project");
     let bytes = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
 
-    let read_only = best_of(3, || {
+    let read_only = best_of(5, || {
         let mut rdr = csv::Reader::from_path(&log).expect("open log");
         let mut rec = csv::ByteRecord::new();
         let mut n = 0u64;
@@ -99,16 +99,16 @@ fn main() {
     let project = project::load(&project_file).expect("project");
     let toolkit = toolkit::for_project(&project.toolkit, &project.path, None).expect("toolkit");
     let mut hours = String::new();
-    let library = best_of(3, || {
+    let library = best_of(5, || {
         let v = value::calculate(&project, &toolkit).expect("valuation");
         hours = v
             .volunteering
-            .map(|t| t.summary.hours.to_string())
+            .map(|t| t.summary.hours.normalize().to_string())
             .unwrap_or_default();
     });
     let rss = peak_rss_kib();
 
-    let binary = best_of(3, || {
+    let binary = best_of(5, || {
         let out = Command::new(env!("CARGO_BIN_EXE_social-value"))
             .args([
                 "calc",
@@ -132,7 +132,7 @@ fn main() {
     );
     println!(
         "{:<44} {:>9}  {:>6}",
-        "measure (best of 3)", "seconds", "× read"
+        "measure (best of 5)", "seconds", "× read"
     );
     println!(
         "{:<44} {:>9.3}  {:>6.2}",

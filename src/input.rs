@@ -24,6 +24,7 @@ fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a folder, not a file".into(),
         _ => e.to_string(),
     }
 }
@@ -77,9 +78,27 @@ pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
 }
 
 /// A TOML syntax or shape error as a diagnostic, with a hint for the mistakes people make.
-pub fn toml_error(e: &toml::de::Error, text: &str, path: &Path) -> Problems {
+/// What kind of file a TOML error is in, so the hint fits it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TomlFile {
+    Project,
+    Toolkit,
+}
+
+/// The TOML reader's message in plain words: program types named as a person would.
+fn plain_message(message: &str) -> String {
+    let m = first_line_lower(message);
+    if m.contains("untagged enum RawDate") {
+        return "expected a date, like 2024-04-01".to_string();
+    }
+    ["i64", "i32", "u32", "u64"].iter().fold(m, |m, t| {
+        m.replace(&format!("expected {t}"), "expected a whole number")
+    })
+}
+
+pub fn toml_error(e: &toml::de::Error, text: &str, path: &Path, file: TomlFile) -> Problems {
     let message = e.message().trim().to_string();
-    let d = Diagnostic::error(first_line_lower(&message));
+    let d = Diagnostic::error(plain_message(&message));
     let d = match e.span() {
         Some(span) => d.at_span(path, text, span),
         None => d.in_file(path),
@@ -87,7 +106,7 @@ pub fn toml_error(e: &toml::de::Error, text: &str, path: &Path) -> Problems {
     let line = d.snippet.as_ref().map_or("", |s| s.text.as_str());
     let help = if looks_like_grouped_number(line) {
         Some("numbers in TOML are written without commas: 1200, not 1,200".to_string())
-    } else if message.contains("field `toolkit`") {
+    } else if file == TomlFile::Project && message.contains("field `toolkit`") {
         Some("put `toolkit = \"uk-core\"` (your toolkit's id) at the top of the file, before any [table]".to_string())
     } else if message.contains("unknown field") {
         Some(
@@ -141,7 +160,7 @@ mod tests {
     fn comma_in_a_toml_number_gets_a_hint() {
         let text = "amount = 1,200\n";
         let e = toml::from_str::<toml::Table>(text).unwrap_err();
-        let p = toml_error(&e, text, Path::new("project.toml"));
+        let p = toml_error(&e, text, Path::new("project.toml"), TomlFile::Project);
         let d = &p.list[0];
         assert_eq!(d.location.as_ref().unwrap().line, Some(1));
         assert!(d.help.as_deref().unwrap().contains("without commas"), "{d}");

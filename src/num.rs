@@ -153,8 +153,9 @@ pub fn exact_toml(raw: &str, parsed: Decimal) -> Result<Decimal, NumError> {
                 "{raw} has more digits ({digits}) than can be held exactly (28)"
             )));
         }
-        return Decimal::from_str(plain.trim_start_matches('+'))
-            .map_err(|_| NumError::Invalid(format!("{raw} is not a number that can be held exactly")));
+        return Decimal::from_str(plain.trim_start_matches('+')).map_err(|_| {
+            NumError::Invalid(format!("{raw} is not a number that can be held exactly"))
+        });
     }
     if plain.contains(['e', 'E']) {
         if let Ok(d) = Decimal::from_scientific(&plain) {
@@ -216,7 +217,10 @@ pub fn fixed(d: Decimal, dp: u32) -> String {
         if have == 0 {
             s.push('.');
         }
-        s.extend(std::iter::repeat_n('0', dp as usize - have.min(dp as usize)));
+        s.extend(std::iter::repeat_n(
+            '0',
+            dp as usize - have.min(dp as usize),
+        ));
     }
     s
 }
@@ -289,7 +293,10 @@ mod tests {
 
     #[test]
     fn toml_numbers_are_read_again_from_their_text() {
-        assert_eq!(exact_toml("80.12345678901234567", d("80.12345678901235")), Ok(d("80.12345678901234567")));
+        assert_eq!(
+            exact_toml("80.12345678901234567", d("80.12345678901235")),
+            Ok(d("80.12345678901234567"))
+        );
         assert_eq!(exact_toml("1_000.5", d("1000.5")), Ok(d("1000.5")));
         assert_eq!(exact_toml("\"40%\"", d("0.4")), Ok(d("0.4")));
         assert_eq!(exact_toml("1.5e3", d("1500")), Ok(d("1500")));

@@ -65,7 +65,10 @@ fn proxies_are_rebased_to_the_toolkit_price_year() {
     assert_eq!(s(&j["by_theme"]["health"]), "1380.00");
     // The table shows workings a calculator reproduces exactly.
     let table = f.calc(&[]).stdout;
-    assert!(table.contains("10 × £138.00 per attendance (2014 prices) × 100 ÷ 80 = £1,725.00 gross"), "{table}");
+    assert!(
+        table.contains("10 × £138.00 per attendance (2014 prices) × 100 ÷ 80 = £1,725.00 gross"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -304,4 +307,14 @@ fn csv_output_has_one_row_per_line() {
         assert_eq!(&row[col("present_value")], s(&line["present_value"]));
         assert_eq!(&row[col("index_from")], s(&line["price_index"]["from"]));
     }
+}
+
+#[test]
+fn volunteers_are_counted_once_whatever_the_case_or_spacing_of_their_name() {
+    let f = Fixture::new();
+    f.write("hours.csv", "date,volunteer,role,hours\n2024-05-01,Ann Lee,befriender,1\n2024-05-02,ann lee,befriender,1\n2024-05-03,ANN  LEE,befriender,1\n2024-05-04,Bo Ng,befriender,1\n");
+    f.add_to_project("\n[volunteering]\nfile = \"hours.csv\"\nas = \"value\"\n[volunteering.roles]\nbefriender = \"volunteer.hour\"\n");
+    let j = f.calc(&["--format", "json"]).json();
+    assert_eq!(j["volunteers"], 2);
+    assert_eq!(j["volunteer_hours"], "4");
 }

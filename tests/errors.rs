@@ -412,3 +412,62 @@ fn a_file_without_a_header_is_not_quoted_back() {
         r.stderr
     );
 }
+
+#[test]
+fn a_date_that_is_not_a_date_is_named_plainly() {
+    let f = Fixture::new();
+    let p = std::fs::read_to_string(f.path("project.toml"))
+        .unwrap()
+        .replace("start = 2024-04-01", "start = 20240401");
+    f.write("project.toml", &p);
+    f.calc(&[])
+        .fails_with(&["expected a date, like 2024-04-01", "project.toml:8:9"]);
+}
+
+#[test]
+fn a_reason_on_an_unvalued_row_is_not_dropped() {
+    let f = Fixture::new();
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity,reason,note\n,5,we think these are worth a lot,people helped\n",
+    );
+    f.calc(&[])
+        .fails_with(&["no proxy but gives reason", "outcomes.csv:2:1"]);
+}
+
+#[test]
+fn every_problem_in_an_outcome_row_is_listed() {
+    let f = Fixture::new();
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity,deadweight\nhelth.ae,-5,40\n",
+    );
+    f.calc(&[]).fails_with(&[
+        "proxy \"helth.ae\" is not in toolkit",
+        "quantity -5 is negative",
+        "deadweight must be between 0 and 1",
+        "3 problems found",
+    ]);
+}
+
+#[test]
+fn harms_outweighing_benefits_are_said_plainly_and_do_not_crash_the_table() {
+    let f = Fixture::new();
+    f.write("outcomes.csv", "proxy,quantity\nharm.complaint,5\n");
+    let r = f.calc(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("the harms outweigh the benefits"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_folder_where_a_csv_should_be_is_named() {
+    let f = Fixture::new();
+    std::fs::remove_file(f.path("outcomes.csv")).unwrap();
+    std::fs::create_dir(f.path("outcomes.csv")).unwrap();
+    f.calc(&[])
+        .fails_with(&["outcomes.csv is a folder, not a file"]);
+}

@@ -118,7 +118,13 @@ fn optional_text(table: &Layout, rec: &ByteRecord, k: usize) -> Option<String> {
     (!t.is_empty()).then(|| t.into_owned())
 }
 
-fn read_row(table: &Layout, rec: &ByteRecord, toolkit: &Toolkit, rows: &mut OutcomeRows, out: &mut Collector) {
+fn read_row(
+    table: &Layout,
+    rec: &ByteRecord,
+    toolkit: &Toolkit,
+    rows: &mut OutcomeRows,
+    out: &mut Collector,
+) {
     // Every problem in the row is reported, not just the first.
     let errors_before = out.problems.error_count() as u64 + out.unlisted;
     let line = table.line(rec);
@@ -136,20 +142,34 @@ fn read_row(table: &Layout, rec: &ByteRecord, toolkit: &Toolkit, rows: &mut Outc
                 None
             }
             Ok(q) if q > Decimal::from(MAX_QUANTITY) => {
-                out.push(table.cell_error(rec, QUANTITY, "quantity", format!("quantity {q} is more than the {MAX_QUANTITY} one row may claim")));
+                out.push(table.cell_error(
+                    rec,
+                    QUANTITY,
+                    "quantity",
+                    format!("quantity {q} is more than the {MAX_QUANTITY} one row may claim"),
+                ));
                 None
             }
             Ok(q) => Some(q),
             Err(e) => {
-                out.push(table.cell_error(rec, QUANTITY, "quantity", e.to_string()).with_help("write a plain number, e.g. 60 or 1200"));
+                out.push(
+                    table
+                        .cell_error(rec, QUANTITY, "quantity", e.to_string())
+                        .with_help("write a plain number, e.g. 60 or 1200"),
+                );
                 None
             }
         }
     };
 
     if proxy_id.is_empty() {
-        let mut given: Vec<&str> = FRACTIONS.iter().copied().chain([(DURATION, "duration")])
-            .filter(|&(k, _)| !table.raw(rec, k).is_empty()).map(|(_, n)| n).collect();
+        let mut given: Vec<&str> = FRACTIONS
+            .iter()
+            .copied()
+            .chain([(DURATION, "duration")])
+            .filter(|&(k, _)| !table.raw(rec, k).is_empty())
+            .map(|(_, n)| n)
+            .collect();
         if reason.is_some() {
             given.push("reason");
         }
@@ -161,7 +181,11 @@ fn read_row(table: &Layout, rec: &ByteRecord, toolkit: &Toolkit, rows: &mut Outc
                 .with_help("name a proxy to value the row, or clear those cells (put any explanation in the note)"));
         }
         if out.problems.error_count() as u64 + out.unlisted == errors_before {
-            rows.unvalued.push(Unvalued { line, quantity, note: note.unwrap_or_default() });
+            rows.unvalued.push(Unvalued {
+                line,
+                quantity,
+                note: note.unwrap_or_default(),
+            });
         }
         return;
     }
@@ -171,9 +195,25 @@ fn read_row(table: &Layout, rec: &ByteRecord, toolkit: &Toolkit, rows: &mut Outc
         None => {
             let help = match nearest(&proxy_id, toolkit.proxies.iter().map(|p| p.id.as_str())) {
                 Some(n) => format!("did you mean \"{n}\"?"),
-                None => format!("run `social-value toolkit list` to see the proxies in toolkit {}", toolkit.id),
+                None => format!(
+                    "run `social-value toolkit list` to see the proxies in toolkit {}",
+                    toolkit.id
+                ),
             };
-            out.push(table.cell_error(rec, PROXY, "proxy", format!("proxy {} is not in toolkit {}", quoted(&proxy_id), toolkit.id)).with_help(help));
+            out.push(
+                table
+                    .cell_error(
+                        rec,
+                        PROXY,
+                        "proxy",
+                        format!(
+                            "proxy {} is not in toolkit {}",
+                            quoted(&proxy_id),
+                            toolkit.id
+                        ),
+                    )
+                    .with_help(help),
+            );
         }
         Some(p) if p.kind == Kind::Volunteering => {
             out.push(table.cell_error(rec, PROXY, "proxy", format!("\"{proxy_id}\" values volunteer time, which is counted from the volunteer log"))
@@ -182,7 +222,11 @@ fn read_row(table: &Layout, rec: &ByteRecord, toolkit: &Toolkit, rows: &mut Outc
         Some(_) => {}
     }
     if quantity_text.is_empty() {
-        out.push(table.cell_error(rec, QUANTITY, "quantity", "quantity is empty".into()).with_help("say how many units of the proxy this row claims"));
+        out.push(
+            table
+                .cell_error(rec, QUANTITY, "quantity", "quantity is empty".into())
+                .with_help("say how many units of the proxy this row claims"),
+        );
     }
 
     let defaults = proxy.map(|p| p.defaults);
@@ -218,9 +262,22 @@ fn read_row(table: &Layout, rec: &ByteRecord, toolkit: &Toolkit, rows: &mut Outc
                 } else {
                     "a fraction is between 0 and 1, e.g. 0.2 or 20%".into()
                 };
-                out.push(table.cell_error(rec, k, name, format!("{name} must be between 0 and 1, found {f}")).with_help(help));
+                out.push(
+                    table
+                        .cell_error(
+                            rec,
+                            k,
+                            name,
+                            format!("{name} must be between 0 and 1, found {f}"),
+                        )
+                        .with_help(help),
+                );
             }
-            Err(e) => out.push(table.cell_error(rec, k, name, e.to_string()).with_help("write a fraction, e.g. 0.2 or 20%")),
+            Err(e) => out.push(
+                table
+                    .cell_error(rec, k, name, e.to_string())
+                    .with_help("write a fraction, e.g. 0.2 or 20%"),
+            ),
         }
     }
     let dtext = table.text(rec, DURATION);
@@ -232,7 +289,15 @@ fn read_row(table: &Layout, rec: &ByteRecord, toolkit: &Toolkit, rows: &mut Outc
                 }
                 adj.duration = d;
             }
-            _ => out.push(table.cell_error(rec, DURATION, "duration", format!("duration {} is not a whole number of years from 1 to {MAX_DURATION}", quoted(&dtext)))),
+            _ => out.push(table.cell_error(
+                rec,
+                DURATION,
+                "duration",
+                format!(
+                    "duration {} is not a whole number of years from 1 to {MAX_DURATION}",
+                    quoted(&dtext)
+                ),
+            )),
         }
     }
     if defaults.is_some() && !overridden.is_empty() && reason.is_none() {
@@ -241,6 +306,14 @@ fn read_row(table: &Layout, rec: &ByteRecord, toolkit: &Toolkit, rows: &mut Outc
     }
     let ok = out.problems.error_count() as u64 + out.unlisted == errors_before;
     if let (true, Some(quantity), Some(_)) = (ok, quantity, defaults) {
-        rows.lines.push(OutcomeLine { line, proxy: proxy_id, quantity, adjustments: adj, overridden, reason, note });
+        rows.lines.push(OutcomeLine {
+            line,
+            proxy: proxy_id,
+            quantity,
+            adjustments: adj,
+            overridden,
+            reason,
+            note,
+        });
     }
 }

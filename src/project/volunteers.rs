@@ -90,6 +90,7 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
     let mut last_date: Option<Date> = None;
     let mut rows = 0u64;
     let mut lower = Vec::new();
+    let mut name_buf = Vec::new();
     let mut last_date_raw: Vec<u8> = Vec::new();
     let mut last_date_parsed: Option<Date> = None;
     let max_hours = Decimal::from(MAX_ROW_HOURS);
@@ -185,11 +186,12 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
                 Err(exact) => extra_hours[r] += exact,
             }
             rows_by_role[r] += 1;
-            let id = match names.get(name) {
+            let key = name_key(name, &mut name_buf);
+            let id = match names.get(key) {
                 Some(&id) => id as usize,
                 None => {
                     let id = names.len();
-                    names.insert(name.to_vec(), id as u32);
+                    names.insert(key.to_vec(), id as u32);
                     role_sets.resize(role_sets.len() + stride, 0);
                     id
                 }
@@ -257,6 +259,40 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
     })
 }
 
+/// The form in which volunteers' names are compared, so that "Ann Lee", "ann lee" and
+/// "Ann  Lee" count as one person: lower case, inner runs of spaces as one. Fast when the
+/// name is already in that form (the usual case in a long log).
+fn name_key<'a>(name: &'a [u8], buf: &'a mut Vec<u8>) -> &'a [u8] {
+    let plain = name
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b' ')
+        && !name.windows(2).any(|w| w == b"  ");
+    if plain {
+        return name;
+    }
+    buf.clear();
+    if name.is_ascii() {
+        for word in name
+            .split(u8::is_ascii_whitespace)
+            .filter(|w| !w.is_empty())
+        {
+            if !buf.is_empty() {
+                buf.push(b' ');
+            }
+            buf.extend(word.iter().map(u8::to_ascii_lowercase));
+        }
+        return buf;
+    }
+    let text = super::table::cell_text(name).to_lowercase();
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            buf.push(b' ');
+        }
+        buf.extend_from_slice(word.as_bytes());
+    }
+    buf
+}
+
 /// Plain `123` or `1.25` (at most four decimal places) as whole ten-thousandths, straight from
 /// bytes; anything else (commas, signs, more places) is left to the forgiving parser.
 fn fixed_point(b: &[u8]) -> Option<u64> {
@@ -291,6 +327,17 @@ fn fixed_point(b: &[u8]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_differing_only_in_case_or_spacing_are_one_volunteer() {
+        let mut buf = Vec::new();
+        let a = name_key(b"ann lee", &mut buf).to_vec();
+        assert_eq!(name_key(b"Ann Lee", &mut buf), a.as_slice());
+        assert_eq!(name_key(b"ANN  LEE", &mut buf), a.as_slice());
+        assert_eq!(name_key(b"Ann\tLee", &mut buf), a.as_slice());
+        assert_ne!(name_key(b"Anne Lee", &mut buf), a.as_slice());
+        assert_eq!(name_key(b"Zo\xEB", &mut buf), "zoë".as_bytes());
+    }
 
     #[test]
     fn fixed_point_hours_are_exact() {

@@ -71,11 +71,19 @@ pub fn render(v: &Valuation) -> String {
     match t.sroi_ratio {
         Some(r) if r < Decimal::ZERO => {
             row(&mut out, "SROI ratio", &format!("{} : 1", fixed(r, 2)));
-            let _ = writeln!(out, "  the harms outweigh the benefits: -£{} for every £1 invested", fixed(-r, 2));
+            let _ = writeln!(
+                out,
+                "  the harms outweigh the benefits: -£{} for every £1 invested",
+                fixed(-r, 2)
+            );
         }
         Some(r) => {
             row(&mut out, "SROI ratio", &format!("{} : 1", fixed(r, 2)));
-            let _ = writeln!(out, "  £{} of social value for every £1 invested", fixed(r, 2));
+            let _ = writeln!(
+                out,
+                "  £{} of social value for every £1 invested",
+                fixed(r, 2)
+            );
         }
         None if t.investment.is_zero() => row(&mut out, "SROI ratio", "n/a (no investment)"),
         None => row(&mut out, "SROI ratio", "too large to show"),

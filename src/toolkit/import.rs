@@ -220,7 +220,16 @@ pub fn import(
             "economic" => Some(Kind::Economic),
             "wellbeing" => Some(Kind::Wellbeing),
             _ => {
-                r.fail("kind", Broken { message: format!("kind {} is not one of volunteering, fiscal, economic, wellbeing", quoted(&kind_text)), help: None });
+                r.fail(
+                    "kind",
+                    Broken {
+                        message: format!(
+                            "kind {} is not one of volunteering, fiscal, economic, wellbeing",
+                            quoted(&kind_text)
+                        ),
+                        help: None,
+                    },
+                );
                 None
             }
         };
@@ -318,7 +327,9 @@ pub fn import(
                             col,
                             Broken {
                                 message: format!(
-                                    "duration {} is not a whole number of years", quoted(&text)),
+                                    "duration {} is not a whole number of years",
+                                    quoted(&text)
+                                ),
                                 help: None,
                             },
                         );

@@ -129,8 +129,8 @@ pub fn load_file(source: &Source) -> Result<Toolkit, Problems> {
 
 /// Parses and validates toolkit text; `path` is used in messages.
 pub fn parse(text: &str, path: &Path) -> Result<Toolkit, Problems> {
-    let raw: RawFile =
-        toml::from_str(text).map_err(|e| crate::input::toml_error(&e, text, path))?;
+    let raw: RawFile = toml::from_str(text)
+        .map_err(|e| crate::input::toml_error(&e, text, path, crate::input::TomlFile::Toolkit))?;
     Checker {
         text,
         path,
@@ -248,7 +248,11 @@ impl Checker<'_> {
         // slip (e.g. one entry on a different base) and could make rebased values overflow.
         if let (Some(lo), Some(hi)) = (index.values().min(), index.values().max()) {
             if *hi > *lo * Decimal::from(MAX_INDEX_SPREAD) {
-                let span = raw.price_index.values().find(|v| self.num(v) == *hi).map_or(header_span.clone(), |v| v.span());
+                let span = raw
+                    .price_index
+                    .values()
+                    .find(|v| self.num(v) == *hi)
+                    .map_or(header_span.clone(), |v| v.span());
                 self.err(
                     span,
                     format!("the price index runs from {lo} to {hi}, more than {MAX_INDEX_SPREAD} times apart"),

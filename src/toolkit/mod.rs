@@ -232,16 +232,24 @@ mod tests {
 
     #[test]
     fn numbers_are_kept_exactly_as_written() {
-        let text = include_str!("../../proxies/uk-core.toml").replacen("2013 = ", "2013 = 73.03370000000000000001 # was ", 1);
+        let text = include_str!("../../proxies/uk-core.toml").replacen(
+            "2013 = ",
+            "2013 = 73.03370000000000000001 # was ",
+            1,
+        );
         let tk = parse(&text, std::path::Path::new("uk-core.toml")).unwrap();
         assert_eq!(tk.price_index[&2013].to_string(), "73.03370000000000000001");
     }
 
     #[test]
     fn a_price_index_on_two_bases_is_refused() {
-        let text = include_str!("../../proxies/uk-core.toml").replacen("2013 = ", "2013 = 0.01 # was ", 1);
+        let text =
+            include_str!("../../proxies/uk-core.toml").replacen("2013 = ", "2013 = 0.01 # was ", 1);
         let err = parse(&text, std::path::Path::new("uk-core.toml")).unwrap_err();
-        assert!(err.to_string().contains("more than 1000 times apart"), "{err}");
+        assert!(
+            err.to_string().contains("more than 1000 times apart"),
+            "{err}"
+        );
     }
 
     #[test]
