@@ -2,6 +2,7 @@
 //! the first sheet, or `file.xlsx#Sheet name`), with headers matched the forgiving way.
 
 use crate::diag::{Diagnostic, Problems};
+use crate::project::lines::LineCounter;
 use crate::project::table::{cell_text, normalise_header};
 use calamine::{open_workbook_auto, Data, Reader};
 use std::path::{Path, PathBuf};
@@ -120,13 +121,23 @@ fn read_csv(path: &Path) -> Result<Vec<(u64, Vec<String>)>, Problems> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(body);
+        .from_reader(LineCounter::new(body));
     let mut out = Vec::new();
-    for rec in reader.byte_records() {
-        let rec = rec.map_err(|e| {
-            Diagnostic::error(format!("cannot read {}: {e}", path.display())).in_file(path)
-        })?;
-        let line = rec.position().map_or(0, |p| p.line());
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                return Err(
+                    Diagnostic::error(format!("cannot read {}: {e}", path.display()))
+                        .in_file(path)
+                        .into(),
+                )
+            }
+        }
+        let at = rec.position().map_or(0, csv::Position::byte);
+        let line = reader.get_mut().line_of(at);
         out.push((
             line,
             rec.iter().map(|f| cell_text(f).into_owned()).collect(),
@@ -134,6 +145,13 @@ fn read_csv(path: &Path) -> Result<Vec<(u64, Vec<String>)>, Problems> {
         if out.len() > MAX_ROWS + 1 {
             break;
         }
+    }
+    if reader.get_ref().unclosed_quote() {
+        let line = out.last().map_or(1, |(l, _)| *l);
+        return Err(Diagnostic::error("a double quote (\") opens a cell here that is never closed, so everything after it was read as one cell")
+            .at_line(path, line)
+            .with_help("close the quote, or remove it if it was not meant to start a quoted cell")
+            .into());
     }
     Ok(out)
 }

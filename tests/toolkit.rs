@@ -391,3 +391,14 @@ fn import_keeps_a_stamp_current() {
     let check = run_in(f.dir.path(), &["toolkit", "check", "test-kit.toml"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
 }
+
+#[test]
+fn import_errors_name_the_right_line_in_a_windows_file() {
+    let f = Fixture::new();
+    f.write("values.csv", "id,name,kind,unit,value,price_year,source,url,licence\r\n\r\nok.one,Thing,fiscal,unit,ten,2024,S,https://e.org,L\r\n");
+    run_in(
+        f.dir.path(),
+        &["toolkit", "import", "values.csv", "--into", "test-kit.toml"],
+    )
+    .fails_with(&["values.csv:3:5"]);
+}
