@@ -155,3 +155,148 @@ mod tests {
         assert!(!ok.unclosed_quote());
     }
 }
+
+/// Counts the double quotes passing through, so a quote never closed can be noticed at the end;
+/// nothing else, so it costs little on a large log.
+pub struct QuoteCounter<R> {
+    inner: R,
+    quotes: u64,
+}
+
+impl<R: Read> QuoteCounter<R> {
+    pub fn new(inner: R) -> Self {
+        QuoteCounter { inner, quotes: 0 }
+    }
+
+    /// Whether an odd number of `"` has passed: some quoted cell was never closed.
+    pub fn unclosed_quote(&self) -> bool {
+        self.quotes % 2 == 1
+    }
+}
+
+impl<R: Read> Read for QuoteCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.quotes += memchr::memchr_iter(b'"', &buf[..n]).count() as u64;
+        Ok(n)
+    }
+}
+
+/// Finds the line of a record from its byte offset, on demand, by reading the file again
+/// from where it last stopped: line numbers cost nothing until a problem needs one.
+/// Offsets must be asked for in increasing order (as rows are read).
+pub struct LineFinder<R> {
+    reader: std::io::BufReader<R>,
+    pos: u64,
+    line: u64,
+    prev_cr: bool,
+}
+
+impl<R: Read> LineFinder<R> {
+    pub fn new(inner: R) -> Self {
+        LineFinder {
+            reader: std::io::BufReader::with_capacity(64 * 1024, inner),
+            pos: 0,
+            line: 1,
+            prev_cr: false,
+        }
+    }
+
+    fn count(&mut self, byte: u8) {
+        match byte {
+            b'\n' if self.prev_cr => {}
+            b'\n' | b'\r' => self.line += 1,
+            _ => {}
+        }
+        self.prev_cr = byte == b'\r';
+    }
+
+    /// The 1-based line of the record the CSV parser says starts at byte `at` (which may be the
+    /// `\n` of a `\r\n`, or blank lines before the record: both are stepped over).
+    pub fn line_at(&mut self, at: u64) -> u64 {
+        use std::io::BufRead;
+        // Up to `at`: count every line break.
+        while self.pos < at {
+            let Ok(buf) = self.reader.fill_buf() else {
+                break;
+            };
+            if buf.is_empty() {
+                break;
+            }
+            let n = buf.len().min((at - self.pos) as usize);
+            let chunk = &buf[..n];
+            let (mut line, mut prev_cr) = (self.line, self.prev_cr);
+            let mut last = 0;
+            for i in memchr::memchr2_iter(b'\n', b'\r', chunk) {
+                if i > last {
+                    prev_cr = false;
+                }
+                if !(chunk[i] == b'\n' && prev_cr) {
+                    line += 1;
+                }
+                prev_cr = chunk[i] == b'\r';
+                last = i + 1;
+            }
+            if last < n {
+                prev_cr = false;
+            }
+            (self.line, self.prev_cr) = (line, prev_cr);
+            self.reader.consume(n);
+            self.pos += n as u64;
+        }
+        // From `at`: step over line ends and blank lines to the record itself.
+        loop {
+            let Ok(buf) = self.reader.fill_buf() else {
+                break;
+            };
+            match buf.first() {
+                Some(&b) if b == b'\n' || b == b'\r' => {
+                    self.count(b);
+                    self.reader.consume(1);
+                    self.pos += 1;
+                }
+                _ => break,
+            }
+        }
+        self.line
+    }
+}
+
+#[cfg(test)]
+mod finder_tests {
+    use super::*;
+
+    fn lines(data: &[u8]) -> Vec<(String, u64)> {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(data);
+        let mut finder = LineFinder::new(data);
+        let mut rec = csv::ByteRecord::new();
+        let mut out = Vec::new();
+        while r.read_byte_record(&mut rec).unwrap() {
+            let at = rec.position().unwrap().byte();
+            out.push((
+                String::from_utf8_lossy(&rec[0]).into_owned(),
+                finder.line_at(at),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn finds_the_same_lines_as_an_editor() {
+        let want: Vec<(String, u64)> = [("h", 1), ("a", 2), ("b", 3), ("c", 5)]
+            .iter()
+            .map(|(s, l)| (s.to_string(), *l))
+            .collect();
+        assert_eq!(lines(b"h,x\na,1\nb,2\n\nc,3\n"), want);
+        assert_eq!(lines(b"h,x\r\na,1\r\nb,2\r\n\r\nc,3\r\n"), want);
+        assert_eq!(lines(b"h,x\ra,1\rb,2\r\rc,3\r"), want);
+        assert_eq!(lines(b"\n\nh,x\na,1")[1], ("a".to_string(), 4));
+        assert_eq!(
+            lines(b"h,x\n\"one\ntwo\",1\nb,2\n")[2],
+            ("b".to_string(), 4)
+        );
+    }
+}

@@ -1,10 +1,11 @@
 //! Reading the CSV files a project points to: forgiving headers and encodings, strict cells.
 //! Each cell problem names file, line (as an editor counts it), column number and header.
 
-use super::lines::LineCounter;
+use super::lines::{LineFinder, QuoteCounter};
 use crate::diag::{Diagnostic, Problems};
 use csv::ByteRecord;
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -24,7 +25,7 @@ pub struct Column {
 /// An open CSV file with its header mapped to the expected columns.
 pub struct Table {
     pub layout: Layout,
-    reader: csv::Reader<LineCounter<File>>,
+    reader: csv::Reader<QuoteCounter<File>>,
     /// Warnings about the header (unused columns).
     pub warnings: Problems,
 }
@@ -35,6 +36,12 @@ pub struct Layout {
     /// For each expected column, its 0-based position in the file, if present.
     pub positions: Vec<Option<usize>>,
     pub headers: Vec<String>,
+    /// Works out line numbers when a message needs one.
+    lines: RefCell<Option<LineFinder<File>>>,
+    /// How many columns the header has, and whether every one has a heading (the usual case,
+    /// in which a row no wider than the header needs no further check).
+    named: usize,
+    all_named: bool,
 }
 
 /// Rows handed from the reading thread to the checking one at a time.
@@ -46,7 +53,7 @@ enum End {
     Done,
     /// The file could not be read on.
     Failed(csv::Error),
-    /// A quoted cell starting in the last row (at this line) was never closed.
+    /// A quoted cell starting in the last row (at this byte) was never closed.
     UnclosedQuote(u64),
 }
 
@@ -87,15 +94,6 @@ pub fn quotable(text: &str) -> Option<&str> {
     (text.chars().count() <= 40 && !text.contains(['\n', '\r'])).then_some(text)
 }
 
-/// Sets the record's line to the one an editor shows.
-fn fix_line(reader: &mut csv::Reader<LineCounter<File>>, rec: &mut ByteRecord) -> u64 {
-    let mut pos = rec.position().cloned().unwrap_or_else(csv::Position::new);
-    let line = reader.get_mut().line_of(pos.byte());
-    pos.set_line(line);
-    rec.set_position(Some(pos));
-    line
-}
-
 impl Table {
     /// Opens `path` and checks its header against `columns`.
     pub fn open(path: &Path, columns: &[Column]) -> Result<Table, Problems> {
@@ -133,15 +131,15 @@ impl Table {
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(BUFFER)
-            .from_reader(LineCounter::new(file));
+            .from_reader(QuoteCounter::new(file));
         let mut header = ByteRecord::new();
         let got = reader
             .read_byte_record(&mut header)
             .map_err(|e| Problems::one(csv_error(path, &e)))?;
-        let header_line = if got {
-            fix_line(&mut reader, &mut header)
-        } else {
-            1
+        let mut finder = File::open(path).ok().map(LineFinder::new);
+        let header_line = match (&mut finder, header.position()) {
+            (Some(f), Some(p)) if got => f.line_at(p.byte()),
+            _ => 1,
         };
         let headers: Vec<String> = if got {
             header
@@ -216,7 +214,10 @@ impl Table {
             layout: Layout {
                 path: path.to_path_buf(),
                 positions,
+                named: headers.len(),
+                all_named: headers.iter().all(|h| !h.is_empty()),
                 headers,
+                lines: RefCell::new(finder),
             },
             reader,
             warnings: problems,
@@ -236,7 +237,7 @@ impl Table {
         let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<ByteRecord>>();
         std::thread::scope(|scope| {
             scope.spawn(move || {
-                let mut last_line = 1;
+                let mut last_start = 0;
                 loop {
                     let mut rows = empty_rx.try_recv().unwrap_or_default();
                     let mut len = 0;
@@ -247,11 +248,11 @@ impl Table {
                         }
                         match reader.read_byte_record(&mut rows[len]) {
                             Ok(true) => {
-                                last_line = fix_line(&mut reader, &mut rows[len]);
+                                last_start = rows[len].position().map_or(0, csv::Position::byte);
                                 len += 1;
                             }
                             Ok(false) if reader.get_ref().unclosed_quote() => {
-                                end = Some(End::UnclosedQuote(last_line));
+                                end = Some(End::UnclosedQuote(last_start));
                                 break;
                             }
                             Ok(false) => {
@@ -281,10 +282,10 @@ impl Table {
                 }
                 match &batch.end {
                     Some(End::Failed(e)) => each(&layout, Err(csv_error(&layout.path, e))),
-                    Some(End::UnclosedQuote(line)) => each(
+                    Some(End::UnclosedQuote(at)) => each(
                         &layout,
                         Err(Diagnostic::error("a double quote (\") opens a cell here that is never closed, so everything after it was read as one cell")
-                            .at_line(&layout.path, *line)
+                            .at_line(&layout.path, layout.line_at(*at))
                             .with_help("close the quote, or remove it if it was not meant to start a quoted cell")),
                     ),
                     Some(End::Done) | None => {}
@@ -309,6 +310,9 @@ impl Layout {
         if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             return RowCheck::Blank;
         }
+        if rec.len() <= self.named && self.all_named {
+            return RowCheck::Row;
+        }
         let unnamed = rec.iter().enumerate().find(|(i, f)| {
             self.headers.get(*i).is_none_or(String::is_empty) && !f.trim_ascii().is_empty()
         });
@@ -329,9 +333,16 @@ impl Layout {
         RowCheck::Row
     }
 
-    /// The line the row starts on (1-based, as an editor counts).
+    /// The line the row starts on (1-based, as an editor counts; worked out only when asked).
     pub fn line(&self, rec: &ByteRecord) -> u64 {
-        rec.position().map_or(0, |p| p.line())
+        self.line_at(rec.position().map_or(0, csv::Position::byte))
+    }
+
+    fn line_at(&self, at: u64) -> u64 {
+        match self.lines.borrow_mut().as_mut() {
+            Some(f) => f.line_at(at),
+            None => 0,
+        }
     }
 
     /// The raw bytes of expected column `k` in `rec`, trimmed; empty when absent.

@@ -78,12 +78,14 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
         .map(|r| r.name.to_lowercase().into_bytes())
         .collect();
     let n_roles = roles.len();
+    let role_sigs: Vec<(u64, &Vec<u8>)> = roles.iter().map(|r| (signature(r), r)).collect();
     let mut fixed_hours = vec![0u64; n_roles];
     let mut extra_hours = vec![Decimal::ZERO; n_roles];
     let mut rows_by_role = vec![0u64; n_roles];
     // Distinct volunteers: an id per name, and per id a bitset of the roles they gave time in.
     let stride = n_roles.div_ceil(64).max(1);
     let mut names: FxHashMap<Vec<u8>, u32> = FxHashMap::default();
+    let mut spellings: FxHashMap<Vec<u8>, u32> = FxHashMap::default();
     let mut role_sets: Vec<u64> = Vec::new();
     let mut unknown: Vec<UnknownRole> = Vec::new();
     let mut first_date: Option<Date> = None;
@@ -104,7 +106,7 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
 
         let date_raw = t.raw(rec, DATE);
         // Logs are usually in date order: reuse the last row's date when the text is the same.
-        let date = if date_raw == last_date_raw.as_slice() {
+        let date = if short_eq(date_raw, &last_date_raw) {
             last_date_parsed
         } else {
             let d = Date::parse_bytes(date_raw);
@@ -145,8 +147,10 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
         } else {
             role_raw
         };
-        // Projects have a handful of roles: a linear scan beats hashing here.
-        let role = roles.iter().position(|r| r.as_slice() == role_key);
+        // Projects have a handful of roles: a linear scan on a cheap signature (length and
+        // first bytes) beats hashing, with one full comparison at the end.
+        let sig = signature(role_key);
+        let role = role_sigs.iter().position(|(s, r)| *s == sig && short_eq(r, role_key));
         if role.is_none() {
             ok = false;
             let text = t.text(rec, ROLE).into_owned();
@@ -186,13 +190,22 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
                 Err(exact) => extra_hours[r] += exact,
             }
             rows_by_role[r] += 1;
-            let key = name_key(name, &mut name_buf);
-            let id = match names.get(key) {
+            // Names as written are looked up first; only a spelling not seen before is
+            // normalised and matched against the people already counted.
+            let id = match spellings.get(name) {
                 Some(&id) => id as usize,
                 None => {
-                    let id = names.len();
-                    names.insert(key.to_vec(), id as u32);
-                    role_sets.resize(role_sets.len() + stride, 0);
+                    let key = name_key(name, &mut name_buf);
+                    let id = match names.get(key) {
+                        Some(&id) => id as usize,
+                        None => {
+                            let id = names.len();
+                            names.insert(key.to_vec(), id as u32);
+                            role_sets.resize(role_sets.len() + stride, 0);
+                            id
+                        }
+                    };
+                    spellings.insert(name.to_vec(), id as u32);
                     id
                 }
             };
@@ -257,6 +270,31 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
         last_date,
         warnings: problems,
     })
+}
+
+/// Byte equality without a library call for the short cells of a log (dates, roles).
+#[inline]
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() <= 16 {
+        let (mut x, mut y) = ([0u8; 16], [0u8; 16]);
+        x[..a.len()].copy_from_slice(a);
+        y[..b.len()].copy_from_slice(b);
+        return u128::from_le_bytes(x) == u128::from_le_bytes(y);
+    }
+    a == b
+}
+
+/// Length and first seven bytes of a role name, packed for a quick comparison.
+#[inline]
+fn signature(b: &[u8]) -> u64 {
+    let mut first = [0u8; 8];
+    let n = b.len().min(7);
+    first[..n].copy_from_slice(&b[..n]);
+    first[7] = b.len().min(255) as u8;
+    u64::from_le_bytes(first)
 }
 
 /// The form in which volunteers' names are compared, so that "Ann Lee", "ann lee" and
