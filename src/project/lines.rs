@@ -245,18 +245,13 @@ impl<R: Read> LineFinder<R> {
             self.pos += n as u64;
         }
         // From `at`: step over line ends and blank lines to the record itself.
-        loop {
-            let Ok(buf) = self.reader.fill_buf() else {
+        while let Some(&b) = self.reader.fill_buf().ok().and_then(|buf| buf.first()) {
+            if b != b'\n' && b != b'\r' {
                 break;
-            };
-            match buf.first() {
-                Some(&b) if b == b'\n' || b == b'\r' => {
-                    self.count(b);
-                    self.reader.consume(1);
-                    self.pos += 1;
-                }
-                _ => break,
             }
+            self.count(b);
+            self.reader.consume(1);
+            self.pos += 1;
         }
         self.line
     }
