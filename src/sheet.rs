@@ -2,7 +2,7 @@
 //! the first sheet, or `file.xlsx#Sheet name`), with headers matched the forgiving way.
 
 use crate::diag::{Diagnostic, Problems};
-use crate::project::lines::LineCounter;
+use crate::project::lines::LineFinder;
 use crate::project::table::{cell_text, normalise_header};
 use calamine::{open_workbook_auto, Data, Reader};
 use std::path::{Path, PathBuf};
@@ -121,7 +121,8 @@ fn read_csv(path: &Path) -> Result<Vec<(u64, Vec<String>)>, Problems> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(LineCounter::new(body));
+        .from_reader(body);
+    let mut lines = LineFinder::new(body);
     let mut out = Vec::new();
     let mut rec = csv::ByteRecord::new();
     loop {
@@ -137,7 +138,7 @@ fn read_csv(path: &Path) -> Result<Vec<(u64, Vec<String>)>, Problems> {
             }
         }
         let at = rec.position().map_or(0, csv::Position::byte);
-        let line = reader.get_mut().line_of(at);
+        let line = lines.line_at(at);
         out.push((
             line,
             rec.iter().map(|f| cell_text(f).into_owned()).collect(),
@@ -146,7 +147,7 @@ fn read_csv(path: &Path) -> Result<Vec<(u64, Vec<String>)>, Problems> {
             break;
         }
     }
-    if reader.get_ref().unclosed_quote() {
+    if memchr::memchr_iter(b'"', body).count() % 2 == 1 {
         let line = out.last().map_or(1, |(l, _)| *l);
         return Err(Diagnostic::error("a double quote (\") opens a cell here that is never closed, so everything after it was read as one cell")
             .at_line(path, line)

@@ -1,160 +1,8 @@
 //! Line numbers for CSV records as an editor shows them, whatever the line endings (`\n`,
-//! `\r\n`, old Mac `\r`) and however many blank lines: the csv crate's own count is wrong for
-//! CRLF and CR files and skips blank lines. Also notices a double quote that is never closed.
+//! `\r\n`, old Mac `\r`) and however many blank lines (the csv crate's own count is wrong for
+//! CRLF and CR files and skips blank lines), and a count of quotes to catch one never closed.
 
-use std::collections::VecDeque;
 use std::io::Read;
-
-/// Wraps the bytes the CSV parser reads, noting where each line starts as they pass.
-pub struct LineCounter<R> {
-    inner: R,
-    /// Bytes passed through so far.
-    offset: u64,
-    /// Start of the line being read.
-    current: u64,
-    /// Completed lines not yet passed by the parser: (start offset, is empty).
-    completed: VecDeque<(u64, bool)>,
-    /// Lines already behind the parser.
-    behind: u64,
-    last_was_cr: bool,
-    quotes: u64,
-}
-
-impl<R: Read> LineCounter<R> {
-    pub fn new(inner: R) -> Self {
-        LineCounter {
-            inner,
-            offset: 0,
-            current: 0,
-            completed: VecDeque::new(),
-            behind: 0,
-            last_was_cr: false,
-            quotes: 0,
-        }
-    }
-
-    /// The 1-based line of a record the parser says starts at byte `at`.
-    ///
-    /// The parser reports a record's start as the end of the previous one, which may be the `\n`
-    /// of a `\r\n` or the first of some blank lines it skipped; the record itself starts on the
-    /// first non-empty line from there.
-    pub fn line_of(&mut self, at: u64) -> u64 {
-        while let Some(&(start, empty)) = self.completed.front() {
-            if start < at || empty {
-                self.completed.pop_front();
-                self.behind += 1;
-            } else {
-                break;
-            }
-        }
-        self.behind + 1
-    }
-
-    /// Whether an odd number of `"` has passed: some quoted cell was never closed.
-    pub fn unclosed_quote(&self) -> bool {
-        self.quotes % 2 == 1
-    }
-
-    fn scan(&mut self, buf: &[u8]) {
-        for i in memchr::memchr3_iter(b'\n', b'\r', b'"', buf) {
-            let at = self.offset + i as u64;
-            match buf[i] {
-                b'"' => {
-                    self.quotes += 1;
-                    continue;
-                }
-                b'\n' if self.last_was_cr && at == self.current => {
-                    // The `\n` of a `\r\n`: the line already ended at the `\r`.
-                    self.current = at + 1;
-                }
-                _ => {
-                    self.completed.push_back((self.current, at == self.current));
-                    self.current = at + 1;
-                }
-            }
-            self.last_was_cr = buf[i] == b'\r';
-        }
-        if let Some(&last) = buf.last() {
-            if last != b'\r' && last != b'\n' && last != b'"' {
-                self.last_was_cr = false;
-            }
-        }
-        self.offset += buf.len() as u64;
-    }
-}
-
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.scan(&buf[..n]);
-        Ok(n)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Lines of each record's first cell, read through the counter in small chunks.
-    fn lines(data: &[u8]) -> Vec<(String, u64)> {
-        struct Slow<'a>(&'a [u8]);
-        impl Read for Slow<'_> {
-            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-                let n = self.0.len().min(buf.len()).min(3);
-                buf[..n].copy_from_slice(&self.0[..n]);
-                self.0 = &self.0[n..];
-                Ok(n)
-            }
-        }
-        let mut r = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(LineCounter::new(Slow(data)));
-        let mut rec = csv::ByteRecord::new();
-        let mut out = Vec::new();
-        while r.read_byte_record(&mut rec).unwrap() {
-            let at = rec.position().unwrap().byte();
-            let line = r.get_mut().line_of(at);
-            out.push((String::from_utf8_lossy(&rec[0]).into_owned(), line));
-        }
-        out
-    }
-
-    fn expect(v: &[(&str, u64)]) -> Vec<(String, u64)> {
-        v.iter().map(|(s, l)| (s.to_string(), *l)).collect()
-    }
-
-    #[test]
-    fn counts_lf_crlf_and_cr_files_alike_including_blank_lines() {
-        let want = expect(&[("h", 1), ("a", 2), ("b", 3), ("c", 5)]);
-        assert_eq!(lines(b"h,x\na,1\nb,2\n\nc,3\n"), want);
-        assert_eq!(lines(b"h,x\r\na,1\r\nb,2\r\n\r\nc,3\r\n"), want);
-        assert_eq!(lines(b"h,x\ra,1\rb,2\r\rc,3\r"), want);
-        assert_eq!(lines(b"\n\nh,x\na,1"), expect(&[("h", 3), ("a", 4)]));
-    }
-
-    #[test]
-    fn multi_line_cells_push_later_rows_down() {
-        assert_eq!(
-            lines(b"h,x\n\"one\ntwo\",1\nb,2\n"),
-            expect(&[("h", 1), ("one\ntwo", 2), ("b", 4)])
-        );
-        assert_eq!(
-            lines(b"h,x\r\n\"one\r\ntwo\",1\r\nb,2"),
-            expect(&[("h", 1), ("one\r\ntwo", 2), ("b", 4)])
-        );
-    }
-
-    #[test]
-    fn notices_a_quote_never_closed() {
-        let mut c = LineCounter::new(&b"a,\"b\nc,d\n"[..]);
-        std::io::copy(&mut c, &mut std::io::sink()).unwrap();
-        assert!(c.unclosed_quote());
-        let mut ok = LineCounter::new(&b"a,\"b \"\"x\"\" \"\nc,d\n"[..]);
-        std::io::copy(&mut ok, &mut std::io::sink()).unwrap();
-        assert!(!ok.unclosed_quote());
-    }
-}
 
 /// Counts the double quotes passing through, so a quote never closed can be noticed at the end;
 /// nothing else, so it costs little on a large log.
@@ -258,7 +106,7 @@ impl<R: Read> LineFinder<R> {
 }
 
 #[cfg(test)]
-mod finder_tests {
+mod tests {
     use super::*;
 
     fn lines(data: &[u8]) -> Vec<(String, u64)> {
@@ -277,6 +125,16 @@ mod finder_tests {
             ));
         }
         out
+    }
+
+    #[test]
+    fn notices_a_quote_never_closed() {
+        let mut c = QuoteCounter::new(&b"a,\"b\nc,d\n"[..]);
+        std::io::copy(&mut c, &mut std::io::sink()).unwrap();
+        assert!(c.unclosed_quote());
+        let mut ok = QuoteCounter::new(&b"a,\"b \"\"x\"\" \"\nc,d\n"[..]);
+        std::io::copy(&mut ok, &mut std::io::sink()).unwrap();
+        assert!(!ok.unclosed_quote());
     }
 
     #[test]
