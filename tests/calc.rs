@@ -318,3 +318,16 @@ fn volunteers_are_counted_once_whatever_the_case_or_spacing_of_their_name() {
     assert_eq!(j["volunteers"], 2);
     assert_eq!(j["volunteer_hours"], "4");
 }
+
+#[test]
+fn hours_are_split_by_role_and_month() {
+    let j = with_volunteers("value").calc(&["--format", "json"]).json();
+    let v = &j["volunteering"];
+    assert_eq!(v["months"].as_array().unwrap().len(), 12);
+    assert_eq!(v["months"][0], "2024-04");
+    let befriender = &v["by_role"][0]["by_month"];
+    // 2 hours on 2 April, 1.5 on 3 May; the driver's 4 hours fall in March 2025.
+    assert_eq!(befriender[0], "2");
+    assert_eq!(befriender[1], "1.5");
+    assert_eq!(v["by_role"][1]["by_month"][11], "4");
+}

@@ -43,6 +43,8 @@ pub struct RoleHours {
     pub hours: Decimal,
     pub rows: u64,
     pub volunteers: u64,
+    /// Hours in each month of the period, aligned with [`HoursSummary::months`].
+    pub by_month: Vec<Decimal>,
 }
 
 /// What the log adds up to; no names, only counts.
@@ -53,6 +55,8 @@ pub struct HoursSummary {
     pub volunteers: u64,
     /// One entry per role in project.toml, sorted by role name.
     pub by_role: Vec<RoleHours>,
+    /// Every calendar month the period touches, as (year, month), in order.
+    pub months: Vec<(i32, u8)>,
     pub first_date: Option<Date>,
     pub last_date: Option<Date>,
     pub warnings: Problems,
@@ -79,8 +83,12 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
         .collect();
     let n_roles = roles.len();
     let role_sigs: Vec<(u64, &Vec<u8>)> = roles.iter().map(|r| (signature(r), r)).collect();
-    let mut fixed_hours = vec![0u64; n_roles];
-    let mut extra_hours = vec![Decimal::ZERO; n_roles];
+    // Sums per role and month: index role * months + month.
+    let first_month = month_number(period.start);
+    let n_months = (month_number(period.end) - first_month + 1).max(1) as usize;
+    let mut fixed_hours = vec![0u64; n_roles * n_months];
+    let mut extra_hours = vec![Decimal::ZERO; n_roles * n_months];
+    let mut month = 0usize;
     let mut rows_by_role = vec![0u64; n_roles];
     // Distinct volunteers: an id per name, and per id a bitset of the roles they gave time in.
     let stride = n_roles.div_ceil(64).max(1);
@@ -117,6 +125,7 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
         };
         match date {
             Some(d) if period.contains(d) => {
+                month = (month_number(d) - first_month) as usize;
                 first_date = Some(first_date.map_or(d, |f| f.min(d)));
                 last_date = Some(last_date.map_or(d, |l| l.max(d)));
             }
@@ -186,8 +195,8 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
 
         if let (true, Some(h), Some(r)) = (ok, hours, role) {
             match h {
-                Ok(units) => fixed_hours[r] += units,
-                Err(exact) => extra_hours[r] += exact,
+                Ok(units) => fixed_hours[r * n_months + month] += units,
+                Err(exact) => extra_hours[r * n_months + month] += exact,
             }
             rows_by_role[r] += 1;
             // Names as written are looked up first; only a spelling not seen before is
@@ -249,11 +258,20 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
         .roles
         .iter()
         .enumerate()
-        .map(|(i, r)| RoleHours {
+        .map(|(i, r)| {
+            let cells = i * n_months..(i + 1) * n_months;
+            let by_month: Vec<Decimal> = fixed_hours[cells.clone()]
+                .iter()
+                .zip(&extra_hours[cells])
+                .map(|(f, x)| Decimal::from_i128_with_scale(i128::from(*f), HOURS_SCALE) + x)
+                .collect();
+            (r, i, by_month)
+        })
+        .map(|(r, i, by_month)| RoleHours {
             role: r.name.clone(),
             proxy: r.proxy.clone(),
-            hours: Decimal::from_i128_with_scale(i128::from(fixed_hours[i]), HOURS_SCALE)
-                + extra_hours[i],
+            hours: by_month.iter().sum(),
+            by_month,
             rows: rows_by_role[i],
             volunteers: role_sets
                 .chunks(stride)
@@ -266,10 +284,21 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
         hours: by_role.iter().map(|r| r.hours).sum(),
         volunteers: names.len() as u64,
         by_role,
+        months: (0..n_months as i32)
+            .map(|m| {
+                let n = first_month + m;
+                (n.div_euclid(12), (n.rem_euclid(12) + 1) as u8)
+            })
+            .collect(),
         first_date,
         last_date,
         warnings: problems,
     })
+}
+
+/// Months since year 0, for indexing by month.
+fn month_number(d: Date) -> i32 {
+    d.year * 12 + i32::from(d.month) - 1
 }
 
 /// Byte equality without a library call for the short cells of a log (dates, roles).

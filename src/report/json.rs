@@ -85,6 +85,7 @@ pub fn to_value(v: &Valuation) -> Value {
     let volunteering = v.volunteering.as_ref().map(|vt| {
         let by_role: Vec<Value> = vt.summary.by_role.iter().map(|r| json!({
             "role": r.role, "proxy": r.proxy, "hours": exact(r.hours), "volunteers": r.volunteers, "rows": r.rows,
+            "by_month": r.by_month.iter().map(|h| exact(*h)).collect::<Vec<_>>(),
         })).collect();
         json!({
             "counted_as": match vt.counted_as { TimeAs::Value => "value", TimeAs::Input => "input" },
@@ -92,6 +93,7 @@ pub fn to_value(v: &Valuation) -> Value {
             "gross_value": money(vt.gross_value),
             "first_date": vt.summary.first_date.map(|d| d.to_string()),
             "last_date": vt.summary.last_date.map(|d| d.to_string()),
+            "months": vt.summary.months.iter().map(|(y, m)| format!("{y:04}-{m:02}")).collect::<Vec<_>>(),
             "by_role": by_role,
         })
     });
