@@ -1,6 +1,7 @@
 //! Outputs of a valuation: the machine-readable result (JSON), a lines table (CSV) and a summary for a person.
 //! Everything is rendered to strings here; the caller decides where they go.
 
+pub mod chart;
 pub mod json;
 pub mod table;
 pub mod text;

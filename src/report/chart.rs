@@ -1,0 +1,283 @@
+//! The report's charts, drawn with plotters: as SVG text to inline in HTML, and as PNG files
+//! for slides, with a font bundled in the binary so no system font is needed.
+//!
+//! Money is exact everywhere else; here values become `f64` only to place pixels, and every
+//! figure printed on a chart is formatted from the exact decimal.
+
+use crate::num::{fixed, money_gbp};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::FontStyle;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use std::path::Path;
+use std::sync::Once;
+
+/// Chart size in pixels (SVG user units).
+pub const SIZE: (u32, u32) = (760, 380);
+
+/// Greys and one dark blue: distinguishable in greyscale by lightness alone.
+const DARK: RGBColor = RGBColor(31, 58, 95);
+const MID: RGBColor = RGBColor(110, 130, 160);
+const LIGHT: RGBColor = RGBColor(190, 190, 190);
+const INK: RGBColor = RGBColor(30, 30, 30);
+
+/// What the numbers on a chart are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Money,
+    Hours,
+}
+
+/// One bar: its label, exact value, and role in a waterfall.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bar {
+    pub label: String,
+    pub value: Decimal,
+    pub step: Step,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// A plain bar from zero (or a waterfall total).
+    Total,
+    /// A waterfall change from the running total.
+    Change,
+}
+
+impl Bar {
+    pub fn new(label: impl Into<String>, value: Decimal) -> Bar {
+        Bar { label: label.into(), value, step: Step::Total }
+    }
+
+    pub fn change(label: impl Into<String>, value: Decimal) -> Bar {
+        Bar { label: label.into(), value, step: Step::Change }
+    }
+}
+
+/// A chart: a title, bars, and how to lay them out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chart {
+    /// File name without extension, e.g. `value-by-theme`.
+    pub name: String,
+    pub title: String,
+    pub unit: Unit,
+    pub horizontal: bool,
+    pub bars: Vec<Bar>,
+}
+
+fn label_of(d: Decimal, unit: Unit) -> String {
+    match unit {
+        Unit::Money => money_gbp(d.round_dp(0)).trim_end_matches(".00").to_string(),
+        Unit::Hours => format!("{} h", fixed(d, 0)),
+    }
+}
+
+fn axis_label(v: f64, unit: Unit) -> String {
+    let a = v.abs();
+    let sign = if v < 0.0 { "-" } else { "" };
+    match unit {
+        Unit::Money if a >= 1_000_000.0 => format!("{sign}£{:.1}m", a / 1_000_000.0),
+        Unit::Money if a >= 1_000.0 => format!("{sign}£{:.0}k", a / 1_000.0),
+        Unit::Money => format!("{sign}£{a:.0}"),
+        Unit::Hours => format!("{sign}{a:.0} h"),
+    }
+}
+
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn px(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// The spans each bar covers: from 0 for totals, from the running total for changes.
+fn spans(bars: &[Bar]) -> Vec<(f64, f64)> {
+    let mut running = Decimal::ZERO;
+    bars.iter()
+        .map(|b| match b.step {
+            Step::Total => {
+                running = b.value;
+                (0.0, px(b.value))
+            }
+            Step::Change => {
+                let from = running;
+                running += b.value;
+                (px(from), px(running))
+            }
+        })
+        .collect()
+}
+
+fn colour(b: &Bar) -> RGBColor {
+    match b.step {
+        Step::Total => DARK,
+        Step::Change if b.value < Decimal::ZERO => LIGHT,
+        Step::Change => MID,
+    }
+}
+
+type DrawResult<E> = Result<(), DrawingAreaErrorKind<E>>;
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawResult<DB::ErrorType> {
+    root.fill(&WHITE)?;
+    let n = c.bars.len().max(1);
+    let sp = spans(&c.bars);
+    let lo = sp.iter().flat_map(|(a, b)| [*a, *b]).fold(0.0_f64, f64::min);
+    let hi = sp.iter().flat_map(|(a, b)| [*a, *b]).fold(0.0_f64, f64::max);
+    let pad = ((hi - lo).abs() * 0.18).max(1.0);
+    let (lo, hi) = (if lo < 0.0 { lo - pad } else { 0.0 }, hi + pad);
+    let text = ("sans-serif", 13).into_font().color(&INK);
+    let title = ("sans-serif", 17).into_font().style(FontStyle::Bold).color(&INK);
+    let labels: Vec<String> = c.bars.iter().map(|b| short(&b.label, if c.horizontal { 30 } else { 14 })).collect();
+    let name_of = |v: &SegmentValue<usize>| match v {
+        SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    if c.horizontal {
+        let mut chart = ChartBuilder::on(root)
+            .caption(&c.title, title)
+            .margin(12)
+            .x_label_area_size(28)
+            .y_label_area_size(210)
+            .build_cartesian_2d(lo..hi, (0..n).into_segmented())?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(RGBColor(225, 225, 225))
+            .y_labels(n)
+            .y_label_formatter(&name_of)
+            .x_label_formatter(&|v| axis_label(*v, c.unit))
+            .label_style(text.clone())
+            .axis_desc_style(text.clone())
+            .draw()?;
+        for (i, (b, (from, to))) in c.bars.iter().zip(&sp).enumerate() {
+            let mut r = Rectangle::new([(*from, SegmentValue::Exact(i)), (*to, SegmentValue::Exact(i + 1))], colour(b).filled());
+            r.set_margin(5, 5, 0, 0);
+            chart.draw_series(std::iter::once(r))?;
+            let at = if *to >= 0.0 { *to } else { *from };
+            chart.draw_series(std::iter::once(Text::new(format!(" {}", label_of(b.value, c.unit)), (at, SegmentValue::CenterOf(i)), text.clone().pos(Pos::new(HPos::Left, VPos::Center)))))?;
+        }
+    } else {
+        let mut chart = ChartBuilder::on(root)
+            .caption(&c.title, title)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(70)
+            .build_cartesian_2d((0..n).into_segmented(), lo..hi)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(RGBColor(225, 225, 225))
+            .x_labels(n)
+            .x_label_formatter(&name_of)
+            .y_label_formatter(&|v| axis_label(*v, c.unit))
+            .label_style(text.clone())
+            .draw()?;
+        for (i, (b, (from, to))) in c.bars.iter().zip(&sp).enumerate() {
+            let mut r = Rectangle::new([(SegmentValue::Exact(i), *from), (SegmentValue::Exact(i + 1), *to)], colour(b).filled());
+            r.set_margin(0, 0, 6, 6);
+            chart.draw_series(std::iter::once(r))?;
+            if n <= 8 {
+                let top = from.max(*to);
+                chart.draw_series(std::iter::once(Text::new(label_of(b.value, c.unit), (SegmentValue::CenterOf(i), top), text.clone().pos(Pos::new(HPos::Center, VPos::Bottom)))))?;
+            }
+        }
+    }
+    root.present()
+}
+
+/// The chart as an SVG document.
+pub fn svg(c: &Chart) -> Result<String, String> {
+    // Text is measured with the bundled font to lay the chart out, even in SVG.
+    register_font();
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
+        draw(&root, c).map_err(|e| format!("chart {}: {e}", c.name))?;
+    }
+    Ok(out)
+}
+
+static FONT: Once = Once::new();
+
+/// Makes the bundled Noto Sans the "sans-serif" of every chart (once per process).
+fn register_font() {
+    FONT.call_once(|| {
+        // Failure would mean the bundled font bytes are broken; charts would then lack text.
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, notosans::REGULAR_TTF);
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, notosans::BOLD_TTF);
+    });
+}
+
+/// Draws the chart as a PNG file at `path`.
+pub fn png(c: &Chart, path: &Path) -> Result<(), String> {
+    register_font();
+    let root = BitMapBackend::new(path, SIZE).into_drawing_area();
+    draw(&root, c).map_err(|e| format!("chart {}: {e}", c.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn waterfall() -> Chart {
+        Chart {
+            name: "waterfall".into(),
+            title: "From gross value to present value".into(),
+            unit: Unit::Money,
+            horizontal: false,
+            bars: vec![
+                Bar::new("Gross", d("510000")),
+                Bar::change("Deadweight", d("-204000")),
+                Bar::change("Attribution", d("-91800")),
+                Bar::change("Later years", d("144869.57")),
+                Bar::new("Present value", d("359069.57")),
+            ],
+        }
+    }
+
+    #[test]
+    fn waterfall_steps_run_from_the_running_total() {
+        let s = spans(&waterfall().bars);
+        assert_eq!(s[1], (510000.0, 306000.0));
+        assert_eq!(s[2], (306000.0, 214200.0));
+        assert_eq!(s[4], (0.0, 359069.57));
+    }
+
+    #[test]
+    fn svg_has_labels_and_escapes_text() {
+        let mut c = waterfall();
+        c.bars[0].label = "<script>x</script>".into();
+        let svg = svg(&c).unwrap();
+        assert!(svg.starts_with("<svg"), "{}", &svg[..50]);
+        assert!(svg.contains("£359,070"), "value label missing");
+        assert!(svg.contains("&lt;script&gt;") && !svg.contains("<script>"));
+        assert!(svg.matches("<rect").count() >= 5);
+    }
+
+    #[test]
+    fn png_renders_with_the_bundled_font() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("w.png");
+        png(&waterfall(), &p).unwrap();
+        let bytes = std::fs::read(&p).unwrap();
+        assert!(bytes.starts_with(b"\x89PNG"));
+        assert!(bytes.len() > 5_000, "suspiciously small PNG: {} bytes", bytes.len());
+    }
+}
