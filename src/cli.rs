@@ -25,6 +25,9 @@ pub enum Command {
         after_help = "Examples:\n  social-value calc examples/oakfield-cvs/project.toml\n  social-value calc project.toml --format json\n  social-value calc project.toml --format csv > lines.csv\n  social-value calc project.toml --toolkit ../network/proxies/uk-core.toml\n\nExit status: 0 when valued, 1 when an input has problems (each named with file, line and column), 2 for a usage mistake."
     )]
     Calc(CalcArgs),
+    /// Write the value-for-money report: HTML, Markdown, CSV tables, charts and the calculation
+    #[command(after_help = "Writes report.html (one self-contained file that prints to A4), report.md, tables/*.csv,\ncharts/*.svg and *.png, and result.json into the folder.\n\nExamples:\n  social-value report examples/oakfield-cvs/project.toml\n  social-value report project.toml --out reports/out/2024-25\n  social-value report project.toml --format html,md\n  social-value report project.toml --template our-brand/   (copy reports/default to start)")]
+    Report(ReportArgs),
     /// Keep a shared toolkit honest: check, list, show, diff and import proxies
     #[command(subcommand)]
     Toolkit(ToolkitCommand),
@@ -97,6 +100,32 @@ pub enum ToolkitCommand {
         #[arg(long)]
         licence: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Md,
+    Csv,
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct ReportArgs {
+    /// The project file (project.toml), or the folder holding it
+    pub project: PathBuf,
+    /// Folder to write the report into (default: reports/out/<organisation id>-<period>)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Which files to write (charts are always written)
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "html,md,csv,json")]
+    pub format: Vec<ReportFormat>,
+    /// A folder with your own report.html, report.md, style.css and logo.svg or logo.png
+    #[arg(long, value_name = "DIR")]
+    pub template: Option<PathBuf>,
+    /// Use this toolkit file instead of the one the project names
+    #[arg(long, value_name = "PATH")]
+    pub toolkit: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

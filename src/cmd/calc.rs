@@ -2,18 +2,22 @@
 
 use super::{emit, warn, Failure};
 use crate::cli::{CalcArgs, CalcFormat};
+use social_value::toolkit::Toolkit;
+use social_value::value::Valuation;
 use social_value::{project, report, toolkit, value};
+use std::path::Path;
+
+/// Loads the project at `path` (or the project.toml in that folder), finds its toolkit, values it.
+pub fn value_project(path: &Path, toolkit_path: Option<&Path>) -> Result<(Valuation, Toolkit), Failure> {
+    let path = if path.is_dir() { path.join("project.toml") } else { path.to_path_buf() };
+    let project = project::load(&path)?;
+    let toolkit = toolkit::for_project(&project.toolkit, &project.path, toolkit_path)?;
+    let valuation = value::calculate(&project, &toolkit)?;
+    Ok((valuation, toolkit))
+}
 
 pub fn run(args: &CalcArgs) -> Result<(), Failure> {
-    // A folder stands for the project.toml inside it.
-    let path = if args.project.is_dir() {
-        args.project.join("project.toml")
-    } else {
-        args.project.clone()
-    };
-    let project = project::load(&path)?;
-    let toolkit = toolkit::for_project(&project.toolkit, &project.path, args.toolkit.as_deref())?;
-    let valuation = value::calculate(&project, &toolkit)?;
+    let (valuation, _) = value_project(&args.project, args.toolkit.as_deref())?;
     let text = match args.format {
         CalcFormat::Table => report::text::render(&valuation),
         CalcFormat::Json => report::json::render(&valuation),

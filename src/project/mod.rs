@@ -77,6 +77,13 @@ pub struct Volunteering {
     pub roles: Vec<Role>,
 }
 
+/// People supported in the period, for cost per person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reach {
+    pub people: u64,
+    pub note: Option<String>,
+}
+
 /// A parsed `project.toml`; CSV files are read later, against a toolkit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Project {
@@ -88,6 +95,8 @@ pub struct Project {
     pub volunteering: Option<Volunteering>,
     pub outcomes: Option<PathBuf>,
     pub stories: Option<PathBuf>,
+    /// How many different people the organisation supported in the period, if it says.
+    pub reach: Option<Reach>,
     text: String,
     toolkit_span: Range<usize>,
 }
@@ -104,6 +113,14 @@ struct RawProject {
     volunteering: Option<RawVolunteering>,
     outcomes: Option<RawFileRef>,
     stories: Option<RawFileRef>,
+    reach: Option<RawReach>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReach {
+    people: Spanned<i64>,
+    note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -301,6 +318,13 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
         }
     });
 
+    let reach = raw.reach.and_then(|r| match u64::try_from(*r.people.get_ref()) {
+        Ok(people) if people > 0 => Some(Reach { people, note: r.note }),
+        _ => {
+            err(&mut p, r.people.span(), format!("people must be a whole number above 0, found {}", r.people.get_ref()), "the number of different people the organisation supported in the period");
+            None
+        }
+    });
     let project = Project {
         path: path.to_path_buf(),
         toolkit: raw.toolkit.get_ref().trim().to_string(),
@@ -313,6 +337,7 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
         volunteering,
         outcomes: raw.outcomes.map(|o| dir.join(o.file.get_ref().trim())),
         stories: raw.stories.map(|s| dir.join(s.file.get_ref().trim())),
+        reach,
         text: String::new(),
         toolkit_span: raw.toolkit.span(),
     };

@@ -130,6 +130,8 @@ type DrawResult<E> = Result<(), DrawingAreaErrorKind<E>>;
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawResult<DB::ErrorType> {
     root.fill(&WHITE)?;
     let n = c.bars.len().max(1);
+    // Segmented coordinates over 0..last cover exactly n slots.
+    let last = n - 1;
     let sp = spans(&c.bars);
     let lo = sp.iter().flat_map(|(a, b)| [*a, *b]).fold(0.0_f64, f64::min);
     let hi = sp.iter().flat_map(|(a, b)| [*a, *b]).fold(0.0_f64, f64::max);
@@ -137,9 +139,11 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
     let (lo, hi) = (if lo < 0.0 { lo - pad } else { 0.0 }, hi + pad);
     let text = ("sans-serif", 13).into_font().color(&INK);
     let title = ("sans-serif", 17).into_font().style(FontStyle::Bold).color(&INK);
-    let labels: Vec<String> = c.bars.iter().map(|b| short(&b.label, if c.horizontal { 30 } else { 14 })).collect();
+    let labels: Vec<String> = c.bars.iter().map(|b| short(&b.label, if c.horizontal { 30 } else { 18 })).collect();
+    // Horizontal charts list the first bar at the top.
+    let slot = |i: usize| if c.horizontal { last - i } else { i };
     let name_of = |v: &SegmentValue<usize>| match v {
-        SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+        SegmentValue::CenterOf(i) if *i <= last => labels.get(slot(*i)).cloned().unwrap_or_default(),
         _ => String::new(),
     };
     if c.horizontal {
@@ -148,7 +152,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
             .margin(12)
             .x_label_area_size(28)
             .y_label_area_size(210)
-            .build_cartesian_2d(lo..hi, (0..n).into_segmented())?;
+            .build_cartesian_2d(lo..hi, (0..last).into_segmented())?;
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -161,11 +165,12 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
             .axis_desc_style(text.clone())
             .draw()?;
         for (i, (b, (from, to))) in c.bars.iter().zip(&sp).enumerate() {
-            let mut r = Rectangle::new([(*from, SegmentValue::Exact(i)), (*to, SegmentValue::Exact(i + 1))], colour(b).filled());
+            let y = slot(i);
+            let mut r = Rectangle::new([(*from, SegmentValue::Exact(y)), (*to, SegmentValue::Exact(y + 1))], colour(b).filled());
             r.set_margin(5, 5, 0, 0);
             chart.draw_series(std::iter::once(r))?;
             let at = if *to >= 0.0 { *to } else { *from };
-            chart.draw_series(std::iter::once(Text::new(format!(" {}", label_of(b.value, c.unit)), (at, SegmentValue::CenterOf(i)), text.clone().pos(Pos::new(HPos::Left, VPos::Center)))))?;
+            chart.draw_series(std::iter::once(Text::new(format!(" {}", label_of(b.value, c.unit)), (at, SegmentValue::CenterOf(y)), text.clone().pos(Pos::new(HPos::Left, VPos::Center)))))?;
         }
     } else {
         let mut chart = ChartBuilder::on(root)
@@ -173,7 +178,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(70)
-            .build_cartesian_2d((0..n).into_segmented(), lo..hi)?;
+            .build_cartesian_2d((0..last).into_segmented(), lo..hi)?;
         chart
             .configure_mesh()
             .disable_x_mesh()

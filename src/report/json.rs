@@ -115,6 +115,7 @@ pub fn to_value(v: &Valuation) -> Value {
         "format_version": RESULT_FORMAT_VERSION,
         "organisation": {"name": v.organisation.name, "id": v.organisation.id},
         "period": {"start": v.period.start.to_string(), "end": v.period.end.to_string()},
+        "reach": v.reach.as_ref().map(|r| json!({"people": r.people, "note": r.note})),
         "toolkit": {
             "id": v.toolkit.id,
             "version": v.toolkit.version,

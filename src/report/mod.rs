@@ -3,13 +3,33 @@
 
 pub mod chart;
 pub mod json;
+pub mod output;
+pub mod page;
+pub mod render;
 pub mod table;
 pub mod text;
 
-/// Neutralises text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR).
+/// Neutralises text that a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`,
+/// tab or CR) by putting `'` before it. Plain numbers, such as `-300.00` or `-£5.00`, are left
+/// alone: they cannot be formulas.
 pub fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
     match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if crate::num::parse_decimal(s).is_err() => format!("'{s}").into(),
         _ => s.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formulas_are_neutralised_numbers_are_not() {
+        use super::spreadsheet_safe as s;
+        assert_eq!(s("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(s("+1+2"), "'+1+2");
+        assert_eq!(s("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(s("-2+3"), "'-2+3");
+        assert_eq!(s("-300.00"), "-300.00");
+        assert_eq!(s("-£5.00"), "-£5.00");
+        assert_eq!(s("Oakfield"), "Oakfield");
     }
 }

@@ -118,6 +118,8 @@ pub struct ToolkitUsed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Valuation {
     pub organisation: Organisation,
+    /// People supported, when the project says.
+    pub reach: Option<crate::project::Reach>,
     pub period: Period,
     pub toolkit: ToolkitUsed,
     pub investment: Vec<InvestmentLine>,
@@ -350,6 +352,7 @@ fn assemble(
     let totals = totals(&investment, &lines)?;
     Ok(Valuation {
         organisation: project.organisation.clone(),
+        reach: project.reach.clone(),
         period: project.period,
         toolkit: ToolkitUsed {
             id: toolkit.id.clone(),
