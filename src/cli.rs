@@ -26,7 +26,9 @@ pub enum Command {
     )]
     Calc(CalcArgs),
     /// Write the value-for-money report: HTML, Markdown, CSV tables, charts and the calculation
-    #[command(after_help = "Writes report.html (one self-contained file that prints to A4), report.md, tables/*.csv,\ncharts/*.svg and *.png, and result.json into the folder.\n\nExamples:\n  social-value report examples/oakfield-cvs/project.toml\n  social-value report project.toml --out reports/out/2024-25\n  social-value report project.toml --format html,md\n  social-value report project.toml --template our-brand/   (copy reports/default to start)")]
+    #[command(
+        after_help = "Writes report.html (one self-contained file that prints to A4), report.md, tables/*.csv,\ncharts/*.svg and *.png, and result.json into the folder.\n\nExamples:\n  social-value report examples/oakfield-cvs/project.toml\n  social-value report project.toml --out reports/out/2024-25\n  social-value report project.toml --format html,md\n  social-value report project.toml --template our-brand/   (copy reports/default to start)"
+    )]
     Report(ReportArgs),
     /// Keep a shared toolkit honest: check, list, show, diff and import proxies
     #[command(subcommand)]
@@ -118,7 +120,12 @@ pub struct ReportArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Which files to write (charts are always written)
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "html,md,csv,json")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "html,md,csv,json"
+    )]
     pub format: Vec<ReportFormat>,
     /// A folder with your own report.html, report.md, style.css and logo.svg or logo.png
     #[arg(long, value_name = "DIR")]

@@ -8,8 +8,15 @@ use social_value::{project, report, toolkit, value};
 use std::path::Path;
 
 /// Loads the project at `path` (or the project.toml in that folder), finds its toolkit, values it.
-pub fn value_project(path: &Path, toolkit_path: Option<&Path>) -> Result<(Valuation, Toolkit), Failure> {
-    let path = if path.is_dir() { path.join("project.toml") } else { path.to_path_buf() };
+pub fn value_project(
+    path: &Path,
+    toolkit_path: Option<&Path>,
+) -> Result<(Valuation, Toolkit), Failure> {
+    let path = if path.is_dir() {
+        path.join("project.toml")
+    } else {
+        path.to_path_buf()
+    };
     let project = project::load(&path)?;
     let toolkit = toolkit::for_project(&project.toolkit, &project.path, toolkit_path)?;
     let valuation = value::calculate(&project, &toolkit)?;

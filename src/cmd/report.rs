@@ -8,14 +8,25 @@ use social_value::report::render::Templates;
 
 pub fn run(args: &ReportArgs) -> Result<(), Failure> {
     let templates = match &args.template {
-        Some(dir) => Templates::from_dir(dir).map_err(|p| Failure::input(p, "no report was written"))?,
+        Some(dir) => {
+            Templates::from_dir(dir).map_err(|p| Failure::input(p, "no report was written"))?
+        }
         None => Templates::builtin(),
     };
     let (valuation, toolkit) = value_project(&args.project, args.toolkit.as_deref())?;
     let has = |f: ReportFormat| args.format.contains(&f);
-    let formats = Formats { html: has(ReportFormat::Html), markdown: has(ReportFormat::Md), csv: has(ReportFormat::Csv), json: has(ReportFormat::Json) };
-    let dir = args.out.clone().unwrap_or_else(|| output::default_dir(&valuation));
-    let written = output::write(&dir, &valuation, &toolkit, formats, &templates).map_err(|p| Failure::input(p, "no report was written"))?;
+    let formats = Formats {
+        html: has(ReportFormat::Html),
+        markdown: has(ReportFormat::Md),
+        csv: has(ReportFormat::Csv),
+        json: has(ReportFormat::Json),
+    };
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| output::default_dir(&valuation));
+    let written = output::write(&dir, &valuation, &toolkit, formats, &templates)
+        .map_err(|p| Failure::input(p, "no report was written"))?;
     let mut out = format!("wrote {}\n", written.dir.display());
     for f in &written.files {
         out.push_str(&format!("  {}\n", f.display()));

@@ -318,13 +318,26 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
         }
     });
 
-    let reach = raw.reach.and_then(|r| match u64::try_from(*r.people.get_ref()) {
-        Ok(people) if people > 0 => Some(Reach { people, note: r.note }),
-        _ => {
-            err(&mut p, r.people.span(), format!("people must be a whole number above 0, found {}", r.people.get_ref()), "the number of different people the organisation supported in the period");
-            None
-        }
-    });
+    let reach = raw
+        .reach
+        .and_then(|r| match u64::try_from(*r.people.get_ref()) {
+            Ok(people) if people > 0 => Some(Reach {
+                people,
+                note: r.note,
+            }),
+            _ => {
+                err(
+                    &mut p,
+                    r.people.span(),
+                    format!(
+                        "people must be a whole number above 0, found {}",
+                        r.people.get_ref()
+                    ),
+                    "the number of different people the organisation supported in the period",
+                );
+                None
+            }
+        });
     let project = Project {
         path: path.to_path_buf(),
         toolkit: raw.toolkit.get_ref().trim().to_string(),

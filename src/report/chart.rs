@@ -48,11 +48,19 @@ pub enum Step {
 
 impl Bar {
     pub fn new(label: impl Into<String>, value: Decimal) -> Bar {
-        Bar { label: label.into(), value, step: Step::Total }
+        Bar {
+            label: label.into(),
+            value,
+            step: Step::Total,
+        }
     }
 
     pub fn change(label: impl Into<String>, value: Decimal) -> Bar {
-        Bar { label: label.into(), value, step: Step::Change }
+        Bar {
+            label: label.into(),
+            value,
+            step: Step::Change,
+        }
     }
 }
 
@@ -133,17 +141,32 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
     // Segmented coordinates over 0..last cover exactly n slots.
     let last = n - 1;
     let sp = spans(&c.bars);
-    let lo = sp.iter().flat_map(|(a, b)| [*a, *b]).fold(0.0_f64, f64::min);
-    let hi = sp.iter().flat_map(|(a, b)| [*a, *b]).fold(0.0_f64, f64::max);
+    let lo = sp
+        .iter()
+        .flat_map(|(a, b)| [*a, *b])
+        .fold(0.0_f64, f64::min);
+    let hi = sp
+        .iter()
+        .flat_map(|(a, b)| [*a, *b])
+        .fold(0.0_f64, f64::max);
     let pad = ((hi - lo).abs() * 0.18).max(1.0);
     let (lo, hi) = (if lo < 0.0 { lo - pad } else { 0.0 }, hi + pad);
     let text = ("sans-serif", 13).into_font().color(&INK);
-    let title = ("sans-serif", 17).into_font().style(FontStyle::Bold).color(&INK);
-    let labels: Vec<String> = c.bars.iter().map(|b| short(&b.label, if c.horizontal { 30 } else { 18 })).collect();
+    let title = ("sans-serif", 17)
+        .into_font()
+        .style(FontStyle::Bold)
+        .color(&INK);
+    let labels: Vec<String> = c
+        .bars
+        .iter()
+        .map(|b| short(&b.label, if c.horizontal { 30 } else { 18 }))
+        .collect();
     // Horizontal charts list the first bar at the top.
     let slot = |i: usize| if c.horizontal { last - i } else { i };
     let name_of = |v: &SegmentValue<usize>| match v {
-        SegmentValue::CenterOf(i) if *i <= last => labels.get(slot(*i)).cloned().unwrap_or_default(),
+        SegmentValue::CenterOf(i) if *i <= last => {
+            labels.get(slot(*i)).cloned().unwrap_or_default()
+        }
         _ => String::new(),
     };
     if c.horizontal {
@@ -166,11 +189,21 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
             .draw()?;
         for (i, (b, (from, to))) in c.bars.iter().zip(&sp).enumerate() {
             let y = slot(i);
-            let mut r = Rectangle::new([(*from, SegmentValue::Exact(y)), (*to, SegmentValue::Exact(y + 1))], colour(b).filled());
+            let mut r = Rectangle::new(
+                [
+                    (*from, SegmentValue::Exact(y)),
+                    (*to, SegmentValue::Exact(y + 1)),
+                ],
+                colour(b).filled(),
+            );
             r.set_margin(5, 5, 0, 0);
             chart.draw_series(std::iter::once(r))?;
             let at = if *to >= 0.0 { *to } else { *from };
-            chart.draw_series(std::iter::once(Text::new(format!(" {}", label_of(b.value, c.unit)), (at, SegmentValue::CenterOf(y)), text.clone().pos(Pos::new(HPos::Left, VPos::Center)))))?;
+            chart.draw_series(std::iter::once(Text::new(
+                format!(" {}", label_of(b.value, c.unit)),
+                (at, SegmentValue::CenterOf(y)),
+                text.clone().pos(Pos::new(HPos::Left, VPos::Center)),
+            )))?;
         }
     } else {
         let mut chart = ChartBuilder::on(root)
@@ -190,12 +223,22 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
             .label_style(text.clone())
             .draw()?;
         for (i, (b, (from, to))) in c.bars.iter().zip(&sp).enumerate() {
-            let mut r = Rectangle::new([(SegmentValue::Exact(i), *from), (SegmentValue::Exact(i + 1), *to)], colour(b).filled());
+            let mut r = Rectangle::new(
+                [
+                    (SegmentValue::Exact(i), *from),
+                    (SegmentValue::Exact(i + 1), *to),
+                ],
+                colour(b).filled(),
+            );
             r.set_margin(0, 0, 6, 6);
             chart.draw_series(std::iter::once(r))?;
             if n <= 8 {
                 let top = from.max(*to);
-                chart.draw_series(std::iter::once(Text::new(label_of(b.value, c.unit), (SegmentValue::CenterOf(i), top), text.clone().pos(Pos::new(HPos::Center, VPos::Bottom)))))?;
+                chart.draw_series(std::iter::once(Text::new(
+                    label_of(b.value, c.unit),
+                    (SegmentValue::CenterOf(i), top),
+                    text.clone().pos(Pos::new(HPos::Center, VPos::Bottom)),
+                )))?;
             }
         }
     }
@@ -220,7 +263,8 @@ static FONT: Once = Once::new();
 fn register_font() {
     FONT.call_once(|| {
         // Failure would mean the bundled font bytes are broken; charts would then lack text.
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, notosans::REGULAR_TTF);
+        let _ =
+            plotters::style::register_font("sans-serif", FontStyle::Normal, notosans::REGULAR_TTF);
         let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, notosans::BOLD_TTF);
     });
 }
@@ -283,6 +327,10 @@ mod tests {
         png(&waterfall(), &p).unwrap();
         let bytes = std::fs::read(&p).unwrap();
         assert!(bytes.starts_with(b"\x89PNG"));
-        assert!(bytes.len() > 5_000, "suspiciously small PNG: {} bytes", bytes.len());
+        assert!(
+            bytes.len() > 5_000,
+            "suspiciously small PNG: {} bytes",
+            bytes.len()
+        );
     }
 }

@@ -14,7 +14,9 @@ pub mod text;
 /// alone: they cannot be formulas.
 pub fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
     match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') if crate::num::parse_decimal(s).is_err() => format!("'{s}").into(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if crate::num::parse_decimal(s).is_err() => {
+            format!("'{s}").into()
+        }
         _ => s.into(),
     }
 }

@@ -21,18 +21,40 @@ pub struct Formats {
 }
 
 impl Formats {
-    pub const ALL: Formats = Formats { html: true, markdown: true, csv: true, json: true };
+    pub const ALL: Formats = Formats {
+        html: true,
+        markdown: true,
+        csv: true,
+        json: true,
+    };
 }
 
 /// The folder a report goes in by default: `reports/out/<organisation id>-<period>`, with the
 /// id made safe as a file name (no separators, no leading dot, nothing reserved).
 pub fn default_dir(v: &Valuation) -> PathBuf {
-    let id: String = v.organisation.id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    let id: String = v
+        .organisation
+        .id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
     let id = id.trim_matches('-');
     let id = if id.is_empty() { "organisation" } else { id };
     let (s, e) = (v.period.start.year, v.period.end.year);
-    let period = if s == e { s.to_string() } else { format!("{s}-{:02}", e.rem_euclid(100)) };
-    Path::new("reports").join("out").join(format!("{id}-{period}"))
+    let period = if s == e {
+        s.to_string()
+    } else {
+        format!("{s}-{:02}", e.rem_euclid(100))
+    };
+    Path::new("reports")
+        .join("out")
+        .join(format!("{id}-{period}"))
 }
 
 fn table_csv(t: &Table) -> Vec<u8> {
@@ -45,7 +67,9 @@ fn table_csv(t: &Table) -> Vec<u8> {
 }
 
 fn io_problem(path: &Path, e: &std::io::Error) -> Problems {
-    Diagnostic::error(format!("cannot write {}: {e}", path.display())).in_file(path).into()
+    Diagnostic::error(format!("cannot write {}: {e}", path.display()))
+        .in_file(path)
+        .into()
 }
 
 /// What was written, relative to the report folder.
@@ -56,37 +80,63 @@ pub struct Written {
 }
 
 /// Writes the report for `v` into `dir` (replacing any report there).
-pub fn write(dir: &Path, v: &Valuation, toolkit: &Toolkit, formats: Formats, templates: &Templates) -> Result<Written, Problems> {
+pub fn write(
+    dir: &Path,
+    v: &Valuation,
+    toolkit: &Toolkit,
+    formats: Formats,
+    templates: &Templates,
+) -> Result<Written, Problems> {
     let page: Page = build(v, toolkit);
     let mut svgs = BTreeMap::new();
     for c in &page.charts {
-        svgs.insert(c.name.clone(), chart::svg(c).map_err(|e| Problems::one(Diagnostic::error(e)))?);
+        svgs.insert(
+            c.name.clone(),
+            chart::svg(c).map_err(|e| Problems::one(Diagnostic::error(e)))?,
+        );
     }
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if formats.html {
-        files.push(("report.html".into(), render::html(&page, templates, &svgs)?.into_bytes()));
+        files.push((
+            "report.html".into(),
+            render::html(&page, templates, &svgs)?.into_bytes(),
+        ));
     }
     if formats.markdown {
-        files.push(("report.md".into(), render::markdown(&page, templates)?.into_bytes()));
+        files.push((
+            "report.md".into(),
+            render::markdown(&page, templates)?.into_bytes(),
+        ));
     }
     if formats.csv {
         for t in &page.tables {
-            files.push((Path::new("tables").join(format!("{}.csv", t.name)), table_csv(t)));
+            files.push((
+                Path::new("tables").join(format!("{}.csv", t.name)),
+                table_csv(t),
+            ));
         }
-        files.push((Path::new("tables").join("lines.csv"), super::table::render(v).into_bytes()));
+        files.push((
+            Path::new("tables").join("lines.csv"),
+            super::table::render(v).into_bytes(),
+        ));
     }
     if formats.json {
         files.push(("result.json".into(), super::json::render(v).into_bytes()));
     }
     for (name, svg) in &svgs {
-        files.push((Path::new("charts").join(format!("{name}.svg")), svg.clone().into_bytes()));
+        files.push((
+            Path::new("charts").join(format!("{name}.svg")),
+            svg.clone().into_bytes(),
+        ));
     }
 
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let leaf = dir.file_name().map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
+    let leaf = dir
+        .file_name()
+        .map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
     std::fs::create_dir_all(&parent).map_err(|e| io_problem(&parent, &e))?;
     let tmp = parent.join(format!(".{leaf}.tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
@@ -99,7 +149,8 @@ pub fn write(dir: &Path, v: &Valuation, toolkit: &Toolkit, formats: Formats, tem
             std::fs::write(&p, bytes).map_err(|e| io_problem(&p, &e))?;
         }
         for c in &page.charts {
-            chart::png(c, &tmp.join("charts").join(format!("{}.png", c.name))).map_err(|e| Problems::one(Diagnostic::error(e)))?;
+            chart::png(c, &tmp.join("charts").join(format!("{}.png", c.name)))
+                .map_err(|e| Problems::one(Diagnostic::error(e)))?;
         }
         // Swap: the old report (if any) steps aside, the new one takes its place, the old goes.
         let old = parent.join(format!(".{leaf}.old-{}", std::process::id()));
@@ -123,7 +174,14 @@ pub fn write(dir: &Path, v: &Valuation, toolkit: &Toolkit, formats: Formats, tem
     }
     result?;
     let mut names: Vec<PathBuf> = files.into_iter().map(|(n, _)| n).collect();
-    names.extend(page.charts.iter().map(|c| Path::new("charts").join(format!("{}.png", c.name))));
+    names.extend(
+        page.charts
+            .iter()
+            .map(|c| Path::new("charts").join(format!("{}.png", c.name))),
+    );
     names.sort();
-    Ok(Written { dir: dir.to_path_buf(), files: names })
+    Ok(Written {
+        dir: dir.to_path_buf(),
+        files: names,
+    })
 }

@@ -23,7 +23,12 @@ pub struct Table {
 
 impl Table {
     fn new(name: &'static str, title: &'static str, header: &[&str]) -> Table {
-        Table { name, title, header: header.iter().map(|h| h.to_string()).collect(), rows: Vec::new() }
+        Table {
+            name,
+            title,
+            header: header.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
     }
 
     fn row(&mut self, cells: Vec<String>) {
@@ -44,10 +49,25 @@ pub struct Page {
     pub charts: Vec<Chart>,
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 fn long_date(d: Date) -> String {
-    const NAMES: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
     format!("{} {} {}", d.day, NAMES[usize::from(d.month - 1)], d.year)
 }
 
@@ -68,7 +88,12 @@ pub fn quote(text: &str, max: usize) -> String {
         return t;
     }
     let cut: String = t.chars().take(max).collect();
-    let end = cut.rfind(['.', '!', '?']).filter(|&i| i > max / 2).map(|i| i + 1).or_else(|| cut.rfind(' ')).unwrap_or(cut.len());
+    let end = cut
+        .rfind(['.', '!', '?'])
+        .filter(|&i| i > max / 2)
+        .map(|i| i + 1)
+        .or_else(|| cut.rfind(' '))
+        .unwrap_or(cut.len());
     let mut q = cut[..end].trim_end().to_string();
     if !q.ends_with(['.', '!', '?']) {
         q.push('…');
@@ -80,11 +105,24 @@ fn share(part: Decimal, total: Decimal) -> String {
     if total <= Decimal::ZERO {
         return String::new();
     }
-    part.checked_mul(Decimal::ONE_HUNDRED).and_then(|p| p.checked_div(total)).map(|p| format!("{}%", fixed(p, 0))).unwrap_or_default()
+    part.checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|p| p.checked_div(total))
+        .map(|p| format!("{}%", fixed(p, 0)))
+        .unwrap_or_default()
 }
 
 fn per(total: Decimal, count: Decimal) -> Option<Decimal> {
-    (count > Decimal::ZERO).then(|| total.checked_div(count)).flatten()
+    (count > Decimal::ZERO)
+        .then(|| total.checked_div(count))
+        .flatten()
+}
+
+/// What a line is called in the report: volunteer lines by their role.
+fn line_name(l: &Line) -> String {
+    match &l.origin {
+        Origin::Volunteering { role } => format!("Volunteer time: {role}"),
+        _ => l.name.clone(),
+    }
 }
 
 fn origin_text(l: &Line) -> String {
@@ -99,21 +137,42 @@ fn origin_text(l: &Line) -> String {
 pub fn build(v: &Valuation, toolkit: &Toolkit) -> Page {
     let t = &v.totals;
     let mut tables = Vec::new();
-    let hours = v.volunteering.as_ref().map_or(Decimal::ZERO, |vt| vt.summary.hours);
-    let volunteers = v.volunteering.as_ref().map_or(0, |vt| vt.summary.volunteers);
+    let hours = v
+        .volunteering
+        .as_ref()
+        .map_or(Decimal::ZERO, |vt| vt.summary.hours);
+    let volunteers = v
+        .volunteering
+        .as_ref()
+        .map_or(0, |vt| vt.summary.volunteers);
 
     // Headline.
     let ratio_sentence = match t.sroi_ratio {
-        Some(r) if r >= Decimal::ZERO => format!("£{} of social value for every £1 invested", fixed(r, 2)),
-        Some(r) => format!("the harms outweigh the benefits: -£{} for every £1 invested", fixed(-r, 2)),
+        Some(r) if r >= Decimal::ZERO => {
+            format!("£{} of social value for every £1 invested", fixed(r, 2))
+        }
+        Some(r) => format!(
+            "the harms outweigh the benefits: -£{} for every £1 invested",
+            fixed(-r, 2)
+        ),
         None if t.investment.is_zero() => "no investment was recorded, so there is no ratio".into(),
         None => "the ratio is too large to show".into(),
     };
     let mut headline = Table::new("headline", "Headline", &["Measure", "Value"]);
-    headline.row(vec!["Social value (present value)".into(), money_gbp(t.present_value)]);
+    headline.row(vec![
+        "Social value (present value)".into(),
+        money_gbp(t.present_value),
+    ]);
     headline.row(vec!["Investment".into(), money_gbp(t.investment)]);
-    headline.row(vec!["SROI ratio".into(), t.sroi_ratio.map_or("n/a".into(), |r| format!("{} : 1", fixed(r, 2)))]);
-    headline.row(vec!["Net present value".into(), money_gbp(t.net_present_value)]);
+    headline.row(vec![
+        "SROI ratio".into(),
+        t.sroi_ratio
+            .map_or("n/a".into(), |r| format!("{} : 1", fixed(r, 2))),
+    ]);
+    headline.row(vec![
+        "Net present value".into(),
+        money_gbp(t.net_present_value),
+    ]);
     if let Some(m) = t.payback_months {
         headline.row(vec!["Payback".into(), format!("{} months", fixed(m, 1))]);
     }
@@ -124,28 +183,101 @@ pub fn build(v: &Valuation, toolkit: &Toolkit) -> Page {
     }
 
     // Value for money: economy, efficiency, effectiveness, and fiscal return by body.
-    let outcome_units: Decimal = v.lines.iter().filter(|l| l.kind != Kind::Volunteering).map(|l| l.quantity).sum();
-    let mut vfm = Table::new("value_for_money", "Value for money", &["Measure", "Value", "How it is worked out"]);
+    let outcome_units: Decimal = v
+        .lines
+        .iter()
+        .filter(|l| l.kind != Kind::Volunteering)
+        .map(|l| l.quantity)
+        .sum();
+    let mut vfm = Table::new(
+        "value_for_money",
+        "Value for money",
+        &["Measure", "Value", "How it is worked out"],
+    );
     let inv = t.investment;
     let opt = |d: Option<Decimal>| d.map_or("n/a".to_string(), money_gbp);
-    vfm.row(vec!["Economy: cost per volunteer hour".into(), opt(per(inv, hours)), format!("investment {} ÷ {} volunteer hours", money_gbp(inv), quantity(hours))]);
+    vfm.row(vec![
+        "Economy: cost per volunteer hour".into(),
+        opt(per(inv, hours)),
+        format!(
+            "investment {} ÷ {} volunteer hours",
+            money_gbp(inv),
+            quantity(hours)
+        ),
+    ]);
     match &v.reach {
-        Some(r) => vfm.row(vec!["Economy: cost per person supported".into(), opt(per(inv, Decimal::from(r.people))), format!("investment ÷ {} people{}", r.people, r.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default())]),
-        None => vfm.row(vec!["Economy: cost per person supported".into(), "n/a".into(), "add [reach] people = N to project.toml".into()]),
+        Some(r) => vfm.row(vec![
+            "Economy: cost per person supported".into(),
+            opt(per(inv, Decimal::from(r.people))),
+            format!(
+                "investment ÷ {} people{}",
+                r.people,
+                r.note
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
+            ),
+        ]),
+        None => vfm.row(vec![
+            "Economy: cost per person supported".into(),
+            "n/a".into(),
+            "add [reach] people = N to project.toml".into(),
+        ]),
     }
-    vfm.row(vec!["Efficiency: cost per outcome".into(), opt(per(inv, outcome_units)), format!("investment ÷ {} outcomes recorded (all outcome lines, whatever their unit)", quantity(outcome_units))]);
-    vfm.row(vec!["Effectiveness: social value per £1".into(), t.sroi_ratio.map_or("n/a".into(), |r| format!("£{}", fixed(r, 2))), "present value ÷ investment".into()]);
-    let fiscal_total: Decimal = v.lines.iter().filter(|l| l.kind == Kind::Fiscal).map(|l| l.value.present_value).sum();
-    vfm.row(vec!["Fiscal return per £1".into(), per(fiscal_total, inv).map_or("n/a".into(), |r| format!("£{}", fixed(r, 2))), "savings to public bodies (present value) ÷ investment".into()]);
+    vfm.row(vec![
+        "Efficiency: cost per outcome".into(),
+        opt(per(inv, outcome_units)),
+        format!(
+            "investment ÷ {} outcomes recorded (all outcome lines, whatever their unit)",
+            quantity(outcome_units)
+        ),
+    ]);
+    vfm.row(vec![
+        "Effectiveness: social value per £1".into(),
+        t.sroi_ratio
+            .map_or("n/a".into(), |r| format!("£{}", fixed(r, 2))),
+        "present value ÷ investment".into(),
+    ]);
+    let fiscal_total: Decimal = v
+        .lines
+        .iter()
+        .filter(|l| l.kind == Kind::Fiscal)
+        .map(|l| l.value.present_value)
+        .sum();
+    vfm.row(vec![
+        "Fiscal return per £1".into(),
+        per(fiscal_total, inv).map_or("n/a".into(), |r| format!("£{}", fixed(r, 2))),
+        "savings to public bodies (present value) ÷ investment".into(),
+    ]);
 
-    let mut effect = Table::new("value_by_outcome", "Effectiveness: value by outcome", &["Outcome", "Quantity", "Unit", "Present value", "Share"]);
+    let mut effect = Table::new(
+        "value_by_outcome",
+        "Effectiveness: value by outcome",
+        &["Outcome", "Quantity", "Unit", "Present value", "Share"],
+    );
     let mut ordered: Vec<&Line> = v.lines.iter().collect();
-    ordered.sort_by(|a, b| b.value.present_value.cmp(&a.value.present_value));
+    ordered.sort_by_key(|l| std::cmp::Reverse(l.value.present_value));
     for l in &ordered {
-        effect.row(vec![l.name.clone(), quantity(l.quantity), l.unit.clone(), money_gbp(l.value.present_value), share(l.value.present_value, t.present_value)]);
+        effect.row(vec![
+            line_name(l),
+            quantity(l.quantity),
+            l.unit.clone(),
+            money_gbp(l.value.present_value),
+            share(l.value.present_value, t.present_value),
+        ]);
     }
 
-    let mut fiscal = Table::new("fiscal_by_body", "Fiscal return: who saves", &["Public body", "Present value", "Cashable", "Not cashable", "Not stated"]);
+    let mut fiscal = Table::new(
+        "fiscal_by_body",
+        "Fiscal return: who saves",
+        &[
+            "Public body",
+            "Present value",
+            "Cashable",
+            "Not cashable",
+            "Not stated",
+        ],
+    );
     let mut bodies: BTreeMap<&str, [Decimal; 3]> = BTreeMap::new();
     for l in v.lines.iter().filter(|l| l.kind == Kind::Fiscal) {
         let e = bodies.entry(l.beneficiary.as_str()).or_default();
@@ -157,16 +289,38 @@ pub fn build(v: &Valuation, toolkit: &Toolkit) -> Page {
         e[k] += l.value.present_value;
     }
     for (body, [c, n, u]) in &bodies {
-        fiscal.row(vec![body.to_string(), money_gbp(*c + *n + *u), money_gbp(*c), money_gbp(*n), money_gbp(*u)]);
+        fiscal.row(vec![
+            body.to_string(),
+            money_gbp(*c + *n + *u),
+            money_gbp(*c),
+            money_gbp(*n),
+            money_gbp(*u),
+        ]);
     }
 
-    let mut by_beneficiary = Table::new("value_by_beneficiary", "Value by who gains or saves", &["Who", "Present value", "Share"]);
+    let mut by_beneficiary = Table::new(
+        "value_by_beneficiary",
+        "Value by who gains or saves",
+        &["Who", "Present value", "Share"],
+    );
     for (k, val) in &t.by_beneficiary {
-        by_beneficiary.row(vec![k.clone(), money_gbp(*val), share(*val, t.present_value)]);
+        by_beneficiary.row(vec![
+            k.clone(),
+            money_gbp(*val),
+            share(*val, t.present_value),
+        ]);
     }
-    let mut by_kind = Table::new("value_by_kind", "Value by kind", &["Kind", "Present value", "Share"]);
+    let mut by_kind = Table::new(
+        "value_by_kind",
+        "Value by kind",
+        &["Kind", "Present value", "Share"],
+    );
     for (k, val) in &t.by_kind {
-        by_kind.row(vec![theme_title(k), money_gbp(*val), share(*val, t.present_value)]);
+        by_kind.row(vec![
+            theme_title(k),
+            money_gbp(*val),
+            share(*val, t.present_value),
+        ]);
     }
 
     // Themes: valued lines and the stories tagged with each, stories-only themes kept.
@@ -177,31 +331,61 @@ pub fn build(v: &Valuation, toolkit: &Toolkit) -> Page {
     for s in &v.stories {
         let mut seen = Vec::new();
         for tag in &s.tags {
-            let Some(theme) = toolkit.tag(tag).map(|t| t.theme.clone()) else { continue };
+            let Some(theme) = toolkit.tag(tag).map(|t| t.theme.clone()) else {
+                continue;
+            };
             if seen.contains(&theme) {
                 continue;
             }
             seen.push(theme.clone());
-            let labels: Vec<String> = s.tags.iter().filter_map(|t| toolkit.tag(t)).map(|t| t.label.clone()).collect();
-            themes.entry(theme).or_default().1.push(json!({"id": s.id, "title": s.title, "quote": quote(&s.text, 220), "tags": labels}));
+            let labels: Vec<String> = s
+                .tags
+                .iter()
+                .filter_map(|t| toolkit.tag(t))
+                .map(|t| t.label.clone())
+                .collect();
+            themes.entry(theme).or_default().1.push(
+                json!({"id": s.id, "title": s.title, "quote": quote(&s.text, 220), "tags": labels}),
+            );
         }
     }
-    let mut by_theme = Table::new("value_by_theme", "Value by theme", &["Theme", "Present value", "Share", "Stories"]);
+    let mut by_theme = Table::new(
+        "value_by_theme",
+        "Value by theme",
+        &["Theme", "Present value", "Share", "Stories"],
+    );
     let mut theme_list: Vec<(Decimal, Value)> = themes
         .iter()
         .map(|(id, (lines, stories))| {
             let value: Decimal = lines.iter().map(|l| l.value.present_value).sum();
             by_theme.row(vec![theme_title(id), money_gbp(value), share(value, t.present_value), stories.len().to_string()]);
-            let rows: Vec<Value> = lines.iter().map(|l| json!({"name": l.name, "quantity": quantity(l.quantity), "unit": l.unit, "present_value": money_gbp(l.value.present_value), "from": origin_text(l)})).collect();
+            let rows: Vec<Value> = lines.iter().map(|l| json!({"name": line_name(l), "quantity": quantity(l.quantity), "unit": l.unit, "present_value": money_gbp(l.value.present_value), "from": origin_text(l)})).collect();
             (value, json!({"id": id, "title": theme_title(id), "value": money_gbp(value), "share": share(value, t.present_value), "lines": rows, "stories": stories, "qualitative_only": lines.is_empty()}))
         })
         .collect();
-    theme_list.sort_by(|a, b| b.0.cmp(&a.0));
-    let featured = theme_list.iter().find_map(|(_, th)| th["stories"].get(0).cloned());
+    theme_list.sort_by_key(|t| std::cmp::Reverse(t.0));
+    let featured = theme_list
+        .iter()
+        .find_map(|(_, th)| th["stories"].get(0).cloned());
 
     // Volunteering.
-    let mut vol_roles = Table::new("volunteering_by_role", "Volunteer time by role", &["Role", "Hours", "Volunteers", "Rate an hour", "Replacement value", "Proxy"]);
-    let mut vol_months = Table::new("volunteering_by_month", "Volunteer hours by month", &["Month", "Hours"]);
+    let mut vol_roles = Table::new(
+        "volunteering_by_role",
+        "Volunteer time by role",
+        &[
+            "Role",
+            "Hours",
+            "Volunteers",
+            "Rate an hour",
+            "Replacement value",
+            "Proxy",
+        ],
+    );
+    let mut vol_months = Table::new(
+        "volunteering_by_month",
+        "Volunteer hours by month",
+        &["Month", "Hours"],
+    );
     let mut month_bars = Vec::new();
     let volunteering = v.volunteering.as_ref().map(|vt| {
         for r in &vt.summary.by_role {
@@ -222,7 +406,16 @@ pub fn build(v: &Valuation, toolkit: &Toolkit) -> Page {
     });
 
     // Method and audit trail.
-    let mut proxies = Table::new("proxies_used", "Proxies used", &["Proxy", "Name", "Value", "Price year", &format!("Value in {} prices", toolkit.price_year), "Source", "URL", "Licence"]);
+    let mut proxies = Table::new(
+        "proxies_used",
+        "Proxies used",
+        &[
+            "Proxy",
+            "Value",
+            &format!("In {} prices", toolkit.price_year),
+            "Source and licence",
+        ],
+    );
     let mut used: Vec<&str> = v.lines.iter().map(|l| l.proxy.as_str()).collect();
     if let Some(vt) = &v.volunteering {
         used.extend(vt.summary.by_role.iter().map(|r| r.proxy.as_str()));
@@ -231,27 +424,85 @@ pub fn build(v: &Valuation, toolkit: &Toolkit) -> Page {
     used.dedup();
     for id in used {
         if let Some(p) = toolkit.proxy(id) {
-            proxies.row(vec![p.id.clone(), p.name.clone(), money_exact(p.value), p.price_year.to_string(), money_gbp(toolkit.rebased_value(p)), p.source.clone(), p.url.clone(), p.licence.clone()]);
+            proxies.row(vec![
+                format!("{}, per {} ({})", p.name, p.unit, p.id),
+                format!("{} ({})", money_exact(p.value), p.price_year),
+                money_gbp(toolkit.rebased_value(p)),
+                format!("{} {} ({})", p.source, p.url, p.licence),
+            ]);
         }
     }
-    let mut adjustments = Table::new("adjustments", "Adjustments and workings, line by line", &["#", "Outcome", "Workings", "Deadweight", "Displacement", "Attribution", "Drop-off", "Years", "Present value", "Changed from toolkit", "Reason"]);
+    let mut adjustments = Table::new(
+        "adjustments",
+        "Adjustments and workings, line by line",
+        &[
+            "#",
+            "Outcome and workings",
+            "Deadweight, displacement, attribution, drop-off; years",
+            "Present value",
+            "Changed from the toolkit, and why",
+        ],
+    );
     for (i, l) in v.lines.iter().enumerate() {
         let a = &l.adjustments;
-        adjustments.row(vec![(i + 1).to_string(), l.name.clone(), workings(l), percent(a.deadweight), percent(a.displacement), percent(a.attribution), percent(a.drop_off), a.duration.to_string(), money_gbp(l.value.present_value), l.overridden.join(", "), l.reason.clone().unwrap_or_default()]);
+        let changed = if l.overridden.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{}: {}",
+                l.overridden.join(", "),
+                l.reason.clone().unwrap_or_default()
+            )
+        };
+        adjustments.row(vec![
+            (i + 1).to_string(),
+            format!("{}: {} gross", line_name(l), workings(l)),
+            format!(
+                "{} / {} / {} / {}; {}",
+                percent(a.deadweight),
+                percent(a.displacement),
+                percent(a.attribution),
+                percent(a.drop_off),
+                a.duration
+            ),
+            money_gbp(l.value.present_value),
+            changed,
+        ]);
     }
     let mut investment = Table::new("investment", "Investment", &["Source", "Amount", "Kind"]);
     for i in &v.investment {
-        investment.row(vec![i.source.clone(), money_gbp(i.amount), if i.in_kind { "in kind" } else { "cash" }.into()]);
+        investment.row(vec![
+            i.source.clone(),
+            money_gbp(i.amount),
+            if i.in_kind { "in kind" } else { "cash" }.into(),
+        ]);
     }
-    let mut unvalued = Table::new("unvalued", "Also done, recorded but not valued", &["Quantity", "What"]);
+    let mut unvalued = Table::new(
+        "unvalued",
+        "Also done, recorded but not valued",
+        &["Quantity", "What"],
+    );
     for u in &v.unvalued {
-        unvalued.row(vec![u.quantity.map(quantity).unwrap_or_default(), u.note.clone()]);
+        unvalued.row(vec![
+            u.quantity.map(quantity).unwrap_or_default(),
+            u.note.clone(),
+        ]);
     }
 
     // Charts.
     let mut charts = Vec::new();
-    let theme_bars: Vec<Bar> = theme_list.iter().filter(|(val, _)| !val.is_zero()).map(|(val, th)| Bar::new(th["title"].as_str().unwrap_or(""), *val)).collect();
-    charts.push(Chart { name: "value-by-theme".into(), title: "Social value by theme (present value)".into(), unit: Unit::Money, horizontal: true, bars: theme_bars });
+    let theme_bars: Vec<Bar> = theme_list
+        .iter()
+        .filter(|(val, _)| !val.is_zero())
+        .map(|(val, th)| Bar::new(th["title"].as_str().unwrap_or(""), *val))
+        .collect();
+    charts.push(Chart {
+        name: "value-by-theme".into(),
+        title: "Social value by theme (present value)".into(),
+        unit: Unit::Money,
+        horizontal: true,
+        bars: theme_bars,
+    });
     let gross: Decimal = v.lines.iter().map(|l| l.value.gross).sum();
     let dw: Decimal = v.lines.iter().map(|l| l.value.deadweight).sum();
     let disp: Decimal = v.lines.iter().map(|l| l.value.displacement).sum();
@@ -270,23 +521,68 @@ pub fn build(v: &Valuation, toolkit: &Toolkit) -> Page {
             Bar::new("Present value", t.present_value),
         ],
     });
-    let mut ben: Vec<Bar> = t.by_beneficiary.iter().map(|(k, val)| Bar::new(k.clone(), *val)).collect();
-    ben.sort_by(|a, b| b.value.cmp(&a.value));
-    charts.push(Chart { name: "value-by-beneficiary".into(), title: "Social value by who gains or saves".into(), unit: Unit::Money, horizontal: true, bars: ben });
+    let mut ben: Vec<Bar> = t
+        .by_beneficiary
+        .iter()
+        .map(|(k, val)| Bar::new(k.clone(), *val))
+        .collect();
+    ben.sort_by_key(|b| std::cmp::Reverse(b.value));
+    charts.push(Chart {
+        name: "value-by-beneficiary".into(),
+        title: "Social value by who gains or saves".into(),
+        unit: Unit::Money,
+        horizontal: true,
+        bars: ben,
+    });
     if !month_bars.is_empty() {
-        charts.push(Chart { name: "hours-by-month".into(), title: "Volunteer hours by month".into(), unit: Unit::Hours, horizontal: false, bars: month_bars });
+        charts.push(Chart {
+            name: "hours-by-month".into(),
+            title: "Volunteer hours by month".into(),
+            unit: Unit::Hours,
+            horizontal: false,
+            bars: month_bars,
+        });
     }
 
+    let roles = v
+        .lines
+        .iter()
+        .filter(|l| matches!(l.origin, Origin::Volunteering { .. }))
+        .count();
+    let what = if roles > 0 {
+        format!(
+            "{} outcome lines and {roles} volunteer roles",
+            v.lines.len() - roles
+        )
+    } else {
+        format!("{} outcome lines", v.lines.len())
+    };
     let how = format!(
-        "{} outcome lines valued with financial proxies from the shared toolkit {} {}, each adjusted for what would have happened anyway (deadweight), what others contributed (attribution) and problems moved elsewhere (displacement), then discounted at {} a year{}.",
-        v.lines.len(),
+        "{what} valued with financial proxies from the shared toolkit {} {}, each adjusted for what would have happened anyway (deadweight), what others contributed (attribution) and problems moved elsewhere (displacement), then discounted at {} a year{}.",
         v.toolkit.id,
         v.toolkit.version,
         percent(v.toolkit.discount_rate),
         if v.toolkit.discount_first_year { " from the first year" } else { " after the first year" }
     );
-    tables.extend([headline, vfm, effect, fiscal, by_theme, by_beneficiary, by_kind, vol_roles, vol_months, investment, unvalued, proxies, adjustments]);
-    let table_values: serde_json::Map<String, Value> = tables.iter().map(|t| (t.name.to_string(), t.to_value())).collect();
+    tables.extend([
+        headline,
+        vfm,
+        effect,
+        fiscal,
+        by_theme,
+        by_beneficiary,
+        by_kind,
+        vol_roles,
+        vol_months,
+        investment,
+        unvalued,
+        proxies,
+        adjustments,
+    ]);
+    let table_values: serde_json::Map<String, Value> = tables
+        .iter()
+        .map(|t| (t.name.to_string(), t.to_value()))
+        .collect();
     let context = json!({
         "organisation": {"name": v.organisation.name, "id": v.organisation.id},
         "period": {"start": v.period.start.to_string(), "end": v.period.end.to_string(), "label": format!("{} to {}", long_date(v.period.start), long_date(v.period.end))},
@@ -311,5 +607,9 @@ pub fn build(v: &Valuation, toolkit: &Toolkit) -> Page {
         "stories_withheld": v.stories_withheld,
         "tables": table_values,
     });
-    Page { context, tables, charts }
+    Page {
+        context,
+        tables,
+        charts,
+    }
 }

@@ -36,10 +36,15 @@ impl Templates {
     /// `logo.png` there replace the built-in ones.
     pub fn from_dir(dir: &Path) -> Result<Templates, Problems> {
         if !dir.is_dir() {
-            return Err(Diagnostic::error(format!("template folder {} does not exist", dir.display()))
-                .in_file(dir)
-                .with_help("copy reports/default to a folder of your own, edit it, and pass that folder")
-                .into());
+            return Err(Diagnostic::error(format!(
+                "template folder {} does not exist",
+                dir.display()
+            ))
+            .in_file(dir)
+            .with_help(
+                "copy reports/default to a folder of your own, edit it, and pass that folder",
+            )
+            .into());
         }
         let mut t = Templates::builtin();
         let read = |name: &str| -> Result<Option<(String, PathBuf)>, Problems> {
@@ -78,7 +83,9 @@ fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for c in bytes.chunks(3) {
-        let n = (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
         for i in 0..4 {
             if i <= c.len() {
                 out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
@@ -111,6 +118,7 @@ pub fn escape_markdown(s: &str) -> String {
 
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
+    env.set_keep_trailing_newline(true);
     env.set_auto_escape_callback(|name| {
         if name.ends_with(".md") {
             AutoEscape::Custom("markdown")
@@ -133,7 +141,10 @@ fn environment() -> Environment<'static> {
 }
 
 fn template_error(e: &minijinja::Error, path: &Path) -> Problems {
-    let d = Diagnostic::error(format!("the report template could not be filled: {}", e.detail().unwrap_or(&e.kind().to_string())));
+    let d = Diagnostic::error(format!(
+        "the report template could not be filled: {}",
+        e.detail().unwrap_or(&e.kind().to_string())
+    ));
     let d = match e.line() {
         Some(line) => d.at_line(path, line as u64),
         None => d.in_file(path),
@@ -143,27 +154,44 @@ fn template_error(e: &minijinja::Error, path: &Path) -> Problems {
 
 fn render(name: &str, source: &(String, PathBuf), context: Value) -> Result<String, Problems> {
     let mut env = environment();
-    env.add_template_owned(name.to_string(), source.0.clone()).map_err(|e| template_error(&e, &source.1))?;
-    let tmpl = env.get_template(name).map_err(|e| template_error(&e, &source.1))?;
-    tmpl.render(context).map_err(|e| template_error(&e, &source.1))
+    env.add_template_owned(name.to_string(), source.0.clone())
+        .map_err(|e| template_error(&e, &source.1))?;
+    let tmpl = env
+        .get_template(name)
+        .map_err(|e| template_error(&e, &source.1))?;
+    tmpl.render(context)
+        .map_err(|e| template_error(&e, &source.1))
 }
 
 /// The HTML report, with each chart's SVG inline.
-pub fn html(page: &Page, templates: &Templates, svgs: &BTreeMap<String, String>) -> Result<String, Problems> {
+pub fn html(
+    page: &Page,
+    templates: &Templates,
+    svgs: &BTreeMap<String, String>,
+) -> Result<String, Problems> {
     let mut ctx = page.context.clone();
     ctx["charts"] = serde_json::to_value(svgs).unwrap_or_default();
     ctx["style"] = templates.style.clone().into();
     ctx["logo"] = templates.logo.clone().into();
     let mut value = Value::from_serialize(&ctx);
     // The charts and style are the program's and the template author's own markup.
-    let charts: BTreeMap<&str, Value> = svgs.iter().map(|(k, v)| (k.as_str(), Value::from_safe_string(v.clone()))).collect();
-    value = minijinja::context! { charts => charts, ..value };
+    let charts: BTreeMap<&str, Value> = svgs
+        .iter()
+        .map(|(k, v)| (k.as_str(), Value::from_safe_string(v.clone())))
+        .collect();
+    // The logo is a data URI the program built: base64 needs no escaping.
+    let logo = templates.logo.clone().map(Value::from_safe_string);
+    value = minijinja::context! { charts => charts, logo => logo, ..value };
     render("report.html", &templates.html, value)
 }
 
 /// The Markdown report (charts referenced as `charts/<name>.svg`).
 pub fn markdown(page: &Page, templates: &Templates) -> Result<String, Problems> {
-    render("report.md", &templates.markdown, Value::from_serialize(&page.context))
+    render(
+        "report.md",
+        &templates.markdown,
+        Value::from_serialize(&page.context),
+    )
 }
 
 #[cfg(test)]
@@ -172,7 +200,10 @@ mod tests {
 
     #[test]
     fn markdown_escaping_defuses_markup() {
-        assert_eq!(escape_markdown("a|b [x](javascript:y) <script>\n*"), "a\\|b \\[x\\](javascript:y) &lt;script&gt; \\*");
+        assert_eq!(
+            escape_markdown("a|b [x](javascript:y) <script>\n*"),
+            "a\\|b \\[x\\](javascript:y) &lt;script&gt; \\*"
+        );
     }
 
     #[test]
