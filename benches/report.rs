@@ -21,7 +21,10 @@ fn main() {
         })
         .min()
         .unwrap_or(Duration::MAX);
-    println!("social-value report, bundled example (best of 5): {:.3} s", best.as_secs_f64());
+    println!(
+        "social-value report, bundled example (best of 5): {:.3} s",
+        best.as_secs_f64()
+    );
     if best >= Duration::from_secs(1) {
         println!("TARGET MISSED: a report must take under a second");
         std::process::exit(1);

@@ -25,6 +25,11 @@ pub enum Command {
         after_help = "Examples:\n  social-value calc examples/oakfield-cvs/project.toml\n  social-value calc project.toml --format json\n  social-value calc project.toml --format csv > lines.csv\n  social-value calc project.toml --toolkit ../network/proxies/uk-core.toml\n\nExit status: 0 when valued, 1 when an input has problems (each named with file, line and column), 2 for a usage mistake."
     )]
     Calc(CalcArgs),
+    /// How sure the figure is: scenarios, switching values, one-way effects and Monte Carlo ranges
+    #[command(
+        after_help = "Examples:\n  social-value sensitivity examples/oakfield-cvs/project.toml\n  social-value sensitivity project.toml --format json --runs 50000 --seed 7\n\nThe same seed always gives the same result."
+    )]
+    Sensitivity(SensitivityArgs),
     /// Write the value-for-money report: HTML, Markdown, CSV tables, charts and the calculation
     #[command(
         after_help = "Writes report.html (one self-contained file that prints to A4), report.md, tables/*.csv,\ncharts/*.svg and *.png, and result.json into the folder.\n\nExamples:\n  social-value report examples/oakfield-cvs/project.toml\n  social-value report project.toml --out reports/out/2024-25\n  social-value report project.toml --format html,md\n  social-value report project.toml --template our-brand/   (copy reports/default to start)"
@@ -102,6 +107,29 @@ pub enum ToolkitCommand {
         #[arg(long)]
         licence: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SensitivityFormat {
+    Table,
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct SensitivityArgs {
+    /// The project file (project.toml), or the folder holding it
+    pub project: PathBuf,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: SensitivityFormat,
+    /// Monte Carlo runs
+    #[arg(long, default_value_t = social_value::sensitivity::DEFAULT_RUNS, value_parser = clap::value_parser!(u32).range(100..=1_000_000))]
+    pub runs: u32,
+    /// Seed for the random draws
+    #[arg(long, default_value_t = social_value::sensitivity::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Use this toolkit file instead of the one the project names
+    #[arg(long, value_name = "PATH")]
+    pub toolkit: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -10,6 +10,7 @@ pub mod input;
 pub mod num;
 pub mod project;
 pub mod report;
+pub mod sensitivity;
 pub mod sheet;
 pub mod toolkit;
 pub mod value;

@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         cli::Command::Calc(a) => cmd::calc::run(a),
         cli::Command::Report(a) => cmd::report::run(a),
+        cli::Command::Sensitivity(a) => cmd::sensitivity::run(a),
         cli::Command::Toolkit(t) => cmd::toolkit::run(t),
     };
     match result {

@@ -2,6 +2,7 @@
 
 pub mod calc;
 pub mod report;
+pub mod sensitivity;
 pub mod toolkit;
 
 use social_value::diag::Problems;

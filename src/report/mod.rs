@@ -8,6 +8,7 @@ pub mod page;
 pub mod render;
 pub mod table;
 pub mod text;
+pub mod uncertainty;
 
 /// Neutralises text that a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`,
 /// tab or CR) by putting `'` before it. Plain numbers, such as `-300.00` or `-£5.00`, are left

@@ -159,6 +159,11 @@ impl Fixture {
         self.write("project.toml", &p);
     }
 
+    /// Runs any command in the project folder.
+    pub fn run_cmd(&self, args: &[&str]) -> Run {
+        run_in(self.dir.path(), args)
+    }
+
     pub fn calc(&self, args: &[&str]) -> Run {
         let project = self.path("project.toml");
         let mut all = vec!["calc", project.to_str().unwrap()];
@@ -195,6 +200,14 @@ impl Run {
                 self.stderr
             );
         }
+    }
+}
+
+impl Run {
+    /// Asserts a command-line mistake: exit 2, nothing on stdout.
+    pub fn fails_usage(&self) {
+        assert_eq!(self.code, 2, "expected exit 2; stderr:\n{}", self.stderr);
+        assert!(self.stdout.is_empty());
     }
 }
 

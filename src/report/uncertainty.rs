@@ -1,0 +1,183 @@
+//! The sensitivity analysis as JSON (`sensitivity --format json`) and as text for a person.
+
+use crate::num::{fixed, money, money_gbp, percent};
+use crate::sensitivity::{Sensitivity, Switch, Switching};
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+use std::fmt::Write;
+
+fn ratio(r: Option<Decimal>) -> Value {
+    r.map_or(Value::Null, |r| fixed(r, 2).into())
+}
+
+/// A switching value as people read it: percentages for shares, pounds for values.
+pub fn switch_text(s: &Switching) -> String {
+    match s.switch {
+        Switch::Cannot => "cannot reach 1:1".into(),
+        Switch::At(x) => match s.input {
+            "deadweight" | "attribution" | "displacement" | "drop-off" => {
+                format!("{}%", fixed(x * Decimal::ONE_HUNDRED, 1))
+            }
+            "proxy value" => {
+                let change = if s.current.is_zero() {
+                    String::new()
+                } else {
+                    format!(
+                        " ({}{}%)",
+                        if x >= s.current { "+" } else { "" },
+                        fixed((x / s.current - Decimal::ONE) * Decimal::ONE_HUNDRED, 1)
+                    )
+                };
+                format!("{}{change}", money_gbp(x))
+            }
+            "duration" => years(x),
+            _ => crate::num::quantity(x.round_dp(2)),
+        },
+    }
+}
+
+/// What an input is now, as people read it.
+pub fn current_text(s: &Switching) -> String {
+    match s.input {
+        "deadweight" | "attribution" | "displacement" | "drop-off" => percent(s.current),
+        "proxy value" => money_gbp(s.current),
+        "duration" => years(s.current),
+        _ => crate::num::quantity(s.current),
+    }
+}
+
+fn years(x: Decimal) -> String {
+    if x == Decimal::ONE {
+        "1 year".into()
+    } else {
+        format!("{} years", x.normalize())
+    }
+}
+
+pub fn to_value(s: &Sensitivity) -> Value {
+    let sim = &s.simulation;
+    let spread = |sp: &crate::sensitivity::Spread, f: fn(Decimal) -> String| json!({"p5": f(sp.p5), "median": f(sp.median), "p95": f(sp.p95)});
+    json!({
+        "format": "social-value-sensitivity",
+        "format_version": 1,
+        "present_value": money(s.present_value),
+        "sroi_ratio": ratio(s.ratio),
+        "scenarios": s.scenarios.iter().map(|c| json!({"name": c.name, "present_value": money(c.present_value), "sroi_ratio": ratio(c.ratio)})).collect::<Vec<_>>(),
+        "one_way": s.one_way.iter().map(|o| json!({"line": o.line + 1, "name": o.name, "input": o.input, "low_setting": o.low_setting, "high_setting": o.high_setting, "at_low": fixed(o.at_low, 2), "at_high": fixed(o.at_high, 2)})).collect::<Vec<_>>(),
+        "switching": s.switching.iter().map(|w| json!({"line": w.line + 1, "name": w.name, "input": w.input, "current": w.current.normalize().to_string(), "switch": match w.switch { Switch::At(x) => Value::from(fixed(x, 6)), Switch::Cannot => Value::Null }, "shown": switch_text(w)})).collect::<Vec<_>>(),
+        "all_values_switch": s.all_values_switch.map(|x| fixed(x * Decimal::ONE_HUNDRED, 1)),
+        "monte_carlo": {
+            "runs": sim.runs,
+            "seed": sim.seed,
+            "present_value": spread(&sim.present_value, money),
+            "sroi_ratio": sim.ratio.as_ref().map(|r| spread(r, |d| fixed(d, 2))),
+            "p_ratio_below_1": sim.p_below_one.map(|p| fixed(p, 4)),
+            "histogram": sim.histogram.iter().map(|(a, b, n)| json!({"from": fixed(*a, 2), "to": fixed(*b, 2), "runs": n})).collect::<Vec<_>>(),
+        },
+        "flags": s.flags.iter().map(|f| json!({"line": f.line.map(|l| l + 1), "message": f.message})).collect::<Vec<_>>(),
+    })
+}
+
+pub fn json(s: &Sensitivity) -> String {
+    let mut t = serde_json::to_string_pretty(&to_value(s)).unwrap_or_default();
+    t.push('\n');
+    t
+}
+
+/// The sentence a report leads with: the likely range, and the chance of falling below 1:1.
+pub fn range_sentence(s: &Sensitivity) -> String {
+    let sim = &s.simulation;
+    match (&sim.ratio, sim.p_below_one) {
+        (Some(r), Some(p)) => format!(
+            "In {} simulations that vary every proxy value and adjustment, the ratio was between {} and {} nine times in ten (median {}); the chance that it is below 1:1 is {}%.",
+            crate::num::quantity(Decimal::from(sim.runs)),
+            fixed(r.p5, 2),
+            fixed(r.p95, 2),
+            fixed(r.median, 2),
+            fixed(p * Decimal::ONE_HUNDRED, 1)
+        ),
+        _ => format!(
+            "In {} simulations the present value was between {} and {} nine times in ten.",
+            crate::num::quantity(Decimal::from(sim.runs)),
+            money_gbp(sim.present_value.p5),
+            money_gbp(sim.present_value.p95)
+        ),
+    }
+}
+
+pub fn text(s: &Sensitivity) -> String {
+    let mut out = String::new();
+    let r = |x: Option<Decimal>| x.map_or("n/a".to_string(), |x| format!("{} : 1", fixed(x, 2)));
+    let _ = writeln!(out, "How sure is the figure?\n\n{}\n", range_sentence(s));
+    let _ = writeln!(out, "Scenarios (low: proxies at their low values, deadweight, attribution and drop-off +10 points, displacement +5; high: the opposite)");
+    for c in &s.scenarios {
+        let _ = writeln!(
+            out,
+            "  {:<8} {:>16}  {:>10}",
+            c.name,
+            money_gbp(c.present_value),
+            r(c.ratio)
+        );
+    }
+    if let Some(x) = s.all_values_switch {
+        let _ = writeln!(
+            out,
+            "\nIf every proxy value changed by {}%, the ratio would be 1:1.",
+            fixed(x * Decimal::ONE_HUNDRED, 1)
+        );
+    }
+    let _ = writeln!(out, "\nSwitching values: where one input would have to be, all else equal, for the ratio to reach 1:1");
+    let cannot = s
+        .switching
+        .iter()
+        .filter(|w| w.switch == Switch::Cannot)
+        .count();
+    for w in s.switching.iter().filter(|w| w.switch != Switch::Cannot) {
+        let _ = writeln!(
+            out,
+            "  {:>2}. {:<40} {:<13} now {:>12}  1:1 at {}",
+            w.line + 1,
+            truncate(&w.name, 40),
+            w.input,
+            current_text(w),
+            switch_text(w)
+        );
+    }
+    if cannot > 0 {
+        let _ = writeln!(out, "  {cannot} other inputs could not bring the ratio to 1:1 on their own, however far they moved");
+    }
+    let _ = writeln!(
+        out,
+        "\nLargest one-way effects (input moved down / up: result)"
+    );
+    for o in s.one_way.iter().take(10) {
+        let _ = writeln!(
+            out,
+            "  {:>2}. {:<40} {:<12} {} → {}   {} → {}",
+            o.line + 1,
+            truncate(&o.name, 40),
+            o.input,
+            o.low_setting,
+            fixed(o.at_low, 2),
+            o.high_setting,
+            fixed(o.at_high, 2)
+        );
+    }
+    if !s.flags.is_empty() {
+        let _ = writeln!(out, "\nCompared with published practice");
+        for f in &s.flags {
+            let _ = writeln!(out, "  ! {}", f.message);
+        }
+    }
+    out
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,236 @@
+//! Switching values: how far one input must move, all else equal, for the SROI ratio to reach
+//! exactly 1:1. Solved exactly where the value is linear in the input, by bisection otherwise.
+
+use super::model::{Input, Model};
+use crate::toolkit::MAX_DURATION;
+use crate::value::formula::Overflow;
+use rust_decimal::Decimal;
+
+/// The input at which the ratio is 1:1, or why there is none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Switch {
+    /// The input's value at 1:1.
+    At(Decimal),
+    /// No value in the input's range gives 1:1 (e.g. a fraction would have to exceed 100%).
+    Cannot,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Switching {
+    pub line: usize,
+    pub name: String,
+    pub input: &'static str,
+    pub current: Decimal,
+    pub switch: Switch,
+}
+
+fn fraction_switch(x: Decimal, factor: Decimal) -> Switch {
+    // Value is proportional to (1 - x): solve (1 - x') = (1 - x) × factor.
+    let x2 = Decimal::ONE - (Decimal::ONE - x) * factor;
+    if (Decimal::ZERO..=Decimal::ONE).contains(&x2) {
+        Switch::At(x2)
+    } else {
+        Switch::Cannot
+    }
+}
+
+/// Switching values for each input of line `i`; `total` is the present value of all lines.
+pub fn for_line(
+    m: &Model,
+    i: usize,
+    line_pv: Decimal,
+    total: Decimal,
+) -> Result<Vec<Switching>, Overflow> {
+    let inp: &Input = &m.inputs[i];
+    let mut out = Vec::new();
+    if m.investment <= Decimal::ZERO || line_pv.is_zero() {
+        return Ok(out);
+    }
+    // The line must contribute `target` for the total to equal the investment.
+    let target = m.investment - (total - line_pv);
+    let factor = target.checked_div(line_pv).ok_or(Overflow)?;
+    let mut push = |input: &'static str, current: Decimal, switch: Switch| {
+        out.push(Switching {
+            line: i,
+            name: inp.name.clone(),
+            input,
+            current,
+            switch,
+        })
+    };
+    let linear = |v: Decimal| {
+        if factor >= Decimal::ZERO {
+            Switch::At(v * factor)
+        } else {
+            Switch::Cannot
+        }
+    };
+    push("proxy value", inp.value, linear(inp.value));
+    push("quantity", inp.quantity, linear(inp.quantity));
+    if inp.volunteering {
+        return Ok(out);
+    }
+    let a = inp.adjustments;
+    push(
+        "deadweight",
+        a.deadweight,
+        if a.deadweight < Decimal::ONE {
+            fraction_switch(a.deadweight, factor)
+        } else {
+            Switch::Cannot
+        },
+    );
+    push(
+        "attribution",
+        a.attribution,
+        if a.attribution < Decimal::ONE {
+            fraction_switch(a.attribution, factor)
+        } else {
+            Switch::Cannot
+        },
+    );
+    push(
+        "displacement",
+        a.displacement,
+        if a.displacement < Decimal::ONE {
+            fraction_switch(a.displacement, factor)
+        } else {
+            Switch::Cannot
+        },
+    );
+    if a.duration > 1 {
+        // Value falls as drop-off rises: bisect on [0, 1].
+        let pv_at = |d: Decimal| -> Result<Decimal, Overflow> {
+            let mut adj = a;
+            adj.drop_off = d;
+            m.line_pv(inp.quantity, inp.value, &adj)
+        };
+        let (lo_pv, hi_pv) = (pv_at(Decimal::ONE)?, pv_at(Decimal::ZERO)?);
+        let sw = if target < lo_pv.min(hi_pv) || target > lo_pv.max(hi_pv) {
+            Switch::Cannot
+        } else {
+            let (mut lo, mut hi) = (Decimal::ZERO, Decimal::ONE);
+            let decreasing = hi_pv >= lo_pv;
+            for _ in 0..60 {
+                let mid = (lo + hi) / Decimal::TWO;
+                let above = pv_at(mid)? > target;
+                if above == decreasing {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            Switch::At((lo + hi) / Decimal::TWO)
+        };
+        push("drop-off", a.drop_off, sw);
+    }
+    // Duration moves in whole years. With the ratio at or above 1:1 now: the shortest duration
+    // that keeps it there (none if even one year does). Below 1:1: the shortest that reaches it.
+    let base_ok = total >= m.investment;
+    let range: Vec<u32> = if base_ok {
+        (1..=a.duration).collect()
+    } else {
+        (a.duration + 1..=MAX_DURATION).collect()
+    };
+    let mut sw = Switch::Cannot;
+    for years in range {
+        let mut adj = a;
+        adj.duration = years;
+        let pv = m.line_pv(inp.quantity, inp.value, &adj)?;
+        if total - line_pv + pv >= m.investment {
+            if !(base_ok && years == 1) {
+                sw = Switch::At(Decimal::from(years));
+            }
+            break;
+        }
+    }
+    push("duration", Decimal::from(a.duration), sw);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::toolkit::Adjustments;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    /// The example: 60 × £8,500, deadweight 40%, attribution 30%, drop-off 30%,
+    /// 2 years, 3.5%, year 1 undiscounted, £250,000 invested. Expected (by hand):
+    /// deadweight ≈ 58.2%, attribution ≈ 51.3%, proxy value ≈ £5,918 (−30.4%).
+    #[test]
+    fn worked_example_switching_values() {
+        let m = Model {
+            inputs: vec![Input {
+                proxy: "x".into(),
+                name: "Outcome".into(),
+                quantity: d("60"),
+                value: d("8500"),
+                low: d("8500"),
+                high: d("8500"),
+                adjustments: Adjustments {
+                    deadweight: d("0.4"),
+                    attribution: d("0.3"),
+                    displacement: d("0"),
+                    drop_off: d("0.3"),
+                    duration: 2,
+                },
+                volunteering: false,
+            }],
+            investment: d("250000"),
+            rate: d("0.035"),
+            discount_first_year: false,
+        };
+        let pv = m.line_pvs().unwrap()[0];
+        let s = for_line(&m, 0, pv, pv).unwrap();
+        let get = |name: &str| match &s.iter().find(|x| x.input == name).unwrap().switch {
+            Switch::At(v) => *v,
+            Switch::Cannot => panic!("{name} cannot"),
+        };
+        assert_eq!(
+            crate::num::fixed(get("deadweight") * Decimal::ONE_HUNDRED, 1),
+            "58.2"
+        );
+        assert_eq!(
+            crate::num::fixed(get("attribution") * Decimal::ONE_HUNDRED, 1),
+            "51.3"
+        );
+        assert_eq!(crate::num::fixed(get("proxy value"), 0), "5918");
+        assert_eq!(
+            crate::num::fixed(
+                (get("proxy value") / d("8500") - Decimal::ONE) * Decimal::ONE_HUNDRED,
+                1
+            ),
+            "-30.4"
+        );
+        // At each switching value the ratio is exactly 1:1 (to the penny).
+        let mut adj = m.inputs[0].adjustments;
+        adj.deadweight = get("deadweight");
+        assert_eq!(
+            crate::num::money(m.line_pv(d("60"), d("8500"), &adj).unwrap()),
+            "250000.00"
+        );
+        adj = m.inputs[0].adjustments;
+        adj.drop_off = get("drop-off");
+        assert_eq!(
+            crate::num::money(m.line_pv(d("60"), d("8500"), &adj).unwrap()),
+            "250000.00"
+        );
+        // Displacement starts at 0: the same 1 - 250000/359069.57 ≈ 30.4%.
+        assert_eq!(
+            crate::num::fixed(get("displacement") * Decimal::ONE_HUNDRED, 1),
+            "30.4"
+        );
+        // With one year only the ratio is 214,200 / 250,000 < 1: two years are needed.
+        assert_eq!(get("duration"), d("2"));
+    }
+
+    #[test]
+    fn a_fraction_that_would_pass_100_percent_cannot_switch() {
+        assert_eq!(fraction_switch(d("0.1"), d("-0.5")), Switch::Cannot);
+        assert_eq!(fraction_switch(d("0.2"), d("0.5")), Switch::At(d("0.6")));
+    }
+}
