@@ -158,6 +158,12 @@ pub struct ReportArgs {
     /// A folder with your own report.html, report.md, style.css and logo.svg or logo.png
     #[arg(long, value_name = "DIR")]
     pub template: Option<PathBuf>,
+    /// Monte Carlo runs for the range shown in the report
+    #[arg(long, default_value_t = social_value::sensitivity::DEFAULT_RUNS, value_parser = clap::value_parser!(u32).range(100..=1_000_000))]
+    pub runs: u32,
+    /// Seed for the random draws (the same seed always gives the same report)
+    #[arg(long, default_value_t = social_value::sensitivity::DEFAULT_SEED)]
+    pub seed: u64,
     /// Use this toolkit file instead of the one the project names
     #[arg(long, value_name = "PATH")]
     pub toolkit: Option<PathBuf>,

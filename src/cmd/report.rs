@@ -3,8 +3,10 @@
 use super::calc::value_project;
 use super::{emit, warn, Failure};
 use crate::cli::{ReportArgs, ReportFormat};
+use social_value::diag::{Diagnostic, Problems};
 use social_value::report::output::{self, Formats};
 use social_value::report::render::Templates;
+use social_value::sensitivity;
 
 pub fn run(args: &ReportArgs) -> Result<(), Failure> {
     let templates = match &args.template {
@@ -25,7 +27,12 @@ pub fn run(args: &ReportArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| output::default_dir(&valuation));
-    let written = output::write(&dir, &valuation, &toolkit, formats, &templates)
+    let sens = sensitivity::analyse(&valuation, &toolkit, args.runs, args.seed).map_err(|_| {
+        Problems::one(Diagnostic::error(
+            "the figures are too large to analyse exactly",
+        ))
+    })?;
+    let written = output::write(&dir, &valuation, &toolkit, Some(&sens), formats, &templates)
         .map_err(|p| Failure::input(p, "no report was written"))?;
     let mut out = format!("wrote {}\n", written.dir.display());
     for f in &written.files {

@@ -28,6 +28,10 @@ const INK: RGBColor = RGBColor(30, 30, 30);
 pub enum Unit {
     Money,
     Hours,
+    /// An SROI ratio (`2.33`).
+    Ratio,
+    /// A count of simulation runs.
+    Runs,
 }
 
 /// One bar: its label, exact value, and role in a waterfall.
@@ -44,6 +48,8 @@ pub enum Step {
     Total,
     /// A waterfall change from the running total.
     Change,
+    /// A bar from this value to the bar's value (a tornado's range), labelled with both ends.
+    Span(Decimal),
 }
 
 impl Bar {
@@ -79,6 +85,8 @@ fn label_of(d: Decimal, unit: Unit) -> String {
     match unit {
         Unit::Money => money_gbp(d.round_dp(0)).trim_end_matches(".00").to_string(),
         Unit::Hours => format!("{} h", fixed(d, 0)),
+        Unit::Ratio => fixed(d, 2),
+        Unit::Runs => fixed(d, 0),
     }
 }
 
@@ -90,6 +98,8 @@ fn axis_label(v: f64, unit: Unit) -> String {
         Unit::Money if a >= 1_000.0 => format!("{sign}£{:.0}k", a / 1_000.0),
         Unit::Money => format!("{sign}£{a:.0}"),
         Unit::Hours => format!("{sign}{a:.0} h"),
+        Unit::Ratio => format!("{sign}{a:.1}"),
+        Unit::Runs => format!("{sign}{a:.0}"),
     }
 }
 
@@ -121,6 +131,7 @@ fn spans(bars: &[Bar]) -> Vec<(f64, f64)> {
                 running += b.value;
                 (px(from), px(running))
             }
+            Step::Span(from) => (px(from), px(b.value)),
         })
         .collect()
 }
@@ -129,7 +140,7 @@ fn colour(b: &Bar) -> RGBColor {
     match b.step {
         Step::Total => DARK,
         Step::Change if b.value < Decimal::ZERO => LIGHT,
-        Step::Change => MID,
+        Step::Change | Step::Span(_) => MID,
     }
 }
 
@@ -150,7 +161,15 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
         .flat_map(|(a, b)| [*a, *b])
         .fold(0.0_f64, f64::max);
     let pad = ((hi - lo).abs() * 0.18).max(1.0);
-    let (lo, hi) = (if lo < 0.0 { lo - pad } else { 0.0 }, hi + pad);
+    // Money, hours and runs start from zero; ranges (a tornado) zoom to where they lie.
+    let spanning = c.bars.iter().any(|b| matches!(b.step, Step::Span(_)));
+    let (lo, hi) = if spanning {
+        let low = sp.iter().map(|(a, b)| a.min(*b)).fold(f64::MAX, f64::min);
+        let pad = ((hi - low) * 0.1).max(0.05);
+        (low - pad, hi + 4.0 * pad)
+    } else {
+        (if lo < 0.0 { lo - pad } else { 0.0 }, hi + pad)
+    };
     let text = ("sans-serif", 13).into_font().color(&INK);
     let title = ("sans-serif", 17)
         .into_font()
@@ -198,9 +217,21 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
             );
             r.set_margin(5, 5, 0, 0);
             chart.draw_series(std::iter::once(r))?;
-            let at = if *to >= 0.0 { *to } else { *from };
+            let at = if spanning {
+                from.max(*to)
+            } else if *to >= 0.0 {
+                *to
+            } else {
+                *from
+            };
+            let shown = match b.step {
+                Step::Span(f) => {
+                    format!(" {} to {}", label_of(f, c.unit), label_of(b.value, c.unit))
+                }
+                _ => format!(" {}", label_of(b.value, c.unit)),
+            };
             chart.draw_series(std::iter::once(Text::new(
-                format!(" {}", label_of(b.value, c.unit)),
+                shown,
                 (at, SegmentValue::CenterOf(y)),
                 text.clone().pos(Pos::new(HPos::Left, VPos::Center)),
             )))?;

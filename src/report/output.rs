@@ -6,6 +6,7 @@ use super::page::{build, Page, Table};
 use super::render::{self, Templates};
 use super::spreadsheet_safe;
 use crate::diag::{Diagnostic, Problems};
+use crate::sensitivity::Sensitivity;
 use crate::toolkit::Toolkit;
 use crate::value::Valuation;
 use std::collections::BTreeMap;
@@ -84,10 +85,11 @@ pub fn write(
     dir: &Path,
     v: &Valuation,
     toolkit: &Toolkit,
+    sens: Option<&Sensitivity>,
     formats: Formats,
     templates: &Templates,
 ) -> Result<Written, Problems> {
-    let page: Page = build(v, toolkit);
+    let page: Page = build(v, toolkit, sens);
     let mut svgs = BTreeMap::new();
     for c in &page.charts {
         svgs.insert(
@@ -122,6 +124,12 @@ pub fn write(
     }
     if formats.json {
         files.push(("result.json".into(), super::json::render(v).into_bytes()));
+        if let Some(s) = sens {
+            files.push((
+                "sensitivity.json".into(),
+                super::uncertainty::json(s).into_bytes(),
+            ));
+        }
     }
     for (name, svg) in &svgs {
         files.push((

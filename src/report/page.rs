@@ -6,6 +6,7 @@ use super::text::workings;
 use crate::date::Date;
 use crate::num::{fixed, money_exact, money_gbp, percent, quantity};
 use crate::project::TimeAs;
+use crate::sensitivity::{Sensitivity, Switch};
 use crate::toolkit::{Kind, Toolkit};
 use crate::value::{Line, Origin, Valuation};
 use rust_decimal::Decimal;
@@ -134,7 +135,7 @@ fn origin_text(l: &Line) -> String {
 }
 
 /// Works out the whole report for a valuation made with `toolkit`.
-pub fn build(v: &Valuation, toolkit: &Toolkit) -> Page {
+pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Page {
     let t = &v.totals;
     let mut tables = Vec::new();
     let hours = v
@@ -557,6 +558,114 @@ pub fn build(v: &Valuation, toolkit: &Toolkit) -> Page {
     } else {
         format!("{} outcome lines", v.lines.len())
     };
+    // How sure: scenarios, switching values, one-way effects, simulation.
+    let mut uncertainty = Value::Null;
+    if let Some(sn) = sens {
+        let r =
+            |x: Option<Decimal>| x.map_or("n/a".to_string(), |x| format!("{} : 1", fixed(x, 2)));
+        let mut scen = Table::new(
+            "scenarios",
+            "Low, central and high scenarios",
+            &["Scenario", "Present value", "SROI ratio"],
+        );
+        for c in &sn.scenarios {
+            scen.row(vec![
+                theme_title(c.name),
+                money_gbp(c.present_value),
+                r(c.ratio),
+            ]);
+        }
+        let mut sw = Table::new(
+            "switching_values",
+            "Switching values: where one input would have to be for the ratio to reach 1:1",
+            &["Outcome", "Input", "Now", "Ratio 1:1 at"],
+        );
+        for w in sn.switching.iter().filter(|w| w.switch != Switch::Cannot) {
+            sw.row(vec![
+                w.name.clone(),
+                w.input.to_string(),
+                super::uncertainty::current_text(w),
+                super::uncertainty::switch_text(w),
+            ]);
+        }
+        let mut ow = Table::new(
+            "one_way",
+            "Largest effects of moving one input",
+            &[
+                "Outcome", "Input", "Moved to", "Result", "Moved to", "Result",
+            ],
+        );
+        for o in sn.one_way.iter().take(10) {
+            ow.row(vec![
+                o.name.clone(),
+                o.input.to_string(),
+                o.low_setting.clone(),
+                fixed(o.at_low, 2),
+                o.high_setting.clone(),
+                fixed(o.at_high, 2),
+            ]);
+        }
+        let mut fl = Table::new(
+            "practice_flags",
+            "Compared with published practice",
+            &["Line", "What to look at"],
+        );
+        for f in &sn.flags {
+            fl.row(vec![
+                f.line.map(|l| (l + 1).to_string()).unwrap_or_default(),
+                f.message.clone(),
+            ]);
+        }
+        let cannot = sn
+            .switching
+            .iter()
+            .filter(|w| w.switch == Switch::Cannot)
+            .count();
+        uncertainty = json!({
+            "sentence": super::uncertainty::range_sentence(sn),
+            "range": sn.simulation.ratio.as_ref().map(|s| format!("{} to {}", fixed(s.p5, 2), fixed(s.p95, 2))),
+            "p_below_one": sn.simulation.p_below_one.map(|p| format!("{}%", fixed(p * Decimal::ONE_HUNDRED, 1))),
+            "all_values_switch": sn.all_values_switch.map(|x| format!("{}%", fixed(x * Decimal::ONE_HUNDRED, 1))),
+            "cannot_switch": cannot,
+            "runs": sn.simulation.runs,
+            "seed": sn.simulation.seed,
+        });
+        charts.push(Chart {
+            name: "tornado".into(),
+            title: "What moves the ratio most (one input at a time)".into(),
+            unit: Unit::Ratio,
+            horizontal: true,
+            bars: sn
+                .one_way
+                .iter()
+                .take(8)
+                .map(|o| Bar {
+                    label: format!("{}: {}", o.input, o.name),
+                    value: o.at_high,
+                    step: super::chart::Step::Span(o.at_low),
+                })
+                .collect(),
+        });
+        if !sn.simulation.histogram.is_empty() {
+            charts.push(Chart {
+                name: "ratio-range".into(),
+                title: format!(
+                    "SROI ratio in {} simulations",
+                    crate::num::quantity(Decimal::from(sn.simulation.runs))
+                ),
+                unit: Unit::Runs,
+                horizontal: false,
+                bars: sn
+                    .simulation
+                    .histogram
+                    .iter()
+                    .map(|(a, _, n)| Bar::new(fixed(*a, 1), Decimal::from(*n)))
+                    .collect(),
+            });
+        }
+        tables.extend([scen, sw, ow, fl]);
+    }
+
     let how = format!(
         "{what} valued with financial proxies from the shared toolkit {} {}, each adjusted for what would have happened anyway (deadweight), what others contributed (attribution) and problems moved elsewhere (displacement), then discounted at {} a year{}.",
         v.toolkit.id,
@@ -600,6 +709,7 @@ pub fn build(v: &Valuation, toolkit: &Toolkit) -> Page {
             "people": v.reach.as_ref().map(|r| r.people),
             "how": how,
         },
+        "uncertainty": uncertainty,
         "featured_story": featured,
         "themes": theme_list.into_iter().map(|(_, th)| th).collect::<Vec<_>>(),
         "volunteering": volunteering,
