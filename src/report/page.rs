@@ -623,7 +623,7 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
             .count();
         uncertainty = json!({
             "sentence": super::uncertainty::range_sentence(sn),
-            "range": sn.simulation.ratio.as_ref().map(|s| format!("{} to {}", fixed(s.p5, 2), fixed(s.p95, 2))),
+            "range": sn.simulation.ratio.as_ref().map(|s| format!("{} and {}", fixed(s.p5, 2), fixed(s.p95, 2))),
             "p_below_one": sn.simulation.p_below_one.map(|p| format!("{}%", fixed(p * Decimal::ONE_HUNDRED, 1))),
             "all_values_switch": sn.all_values_switch.map(|x| format!("{}%", fixed(x * Decimal::ONE_HUNDRED, 1))),
             "cannot_switch": cannot,
