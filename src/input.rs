@@ -55,6 +55,18 @@ pub fn read_text_file(path: &Path) -> Result<String, Problems> {
         .map_err(|msg| Diagnostic::error(msg).in_file(path).into())
 }
 
+/// Whether bytes start with a UTF-16 byte-order mark (Excel's "Unicode Text").
+pub fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
+}
+
+/// The message for a spreadsheet saved as UTF-16, with the way out.
+pub fn utf16_error(path: &Path) -> Diagnostic {
+    Diagnostic::error(format!("{} is saved as UTF-16 (Excel's \"Unicode Text\")", path.display()))
+        .in_file(path)
+        .with_help("in Excel choose File > Save As > \"CSV UTF-8 (Comma delimited)\"")
+}
+
 /// UTF-8 (with any BOM removed), or Windows-1252 when the bytes are not UTF-8.
 /// UTF-16 (Excel's "Unicode Text") is refused with a way out, rather than misread.
 pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, String> {

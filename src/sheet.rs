@@ -108,14 +108,8 @@ pub fn read(spec: &Path) -> Result<Sheet, Problems> {
 
 fn read_csv(path: &Path) -> Result<Vec<(u64, Vec<String>)>, Problems> {
     let bytes = std::fs::read(path).map_err(|e| crate::input::open_error(path, &e))?;
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Diagnostic::error(format!(
-            "{} is saved as UTF-16 (Excel's \"Unicode Text\")",
-            path.display()
-        ))
-        .in_file(path)
-        .with_help("in Excel choose File > Save As > \"CSV UTF-8 (Comma delimited)\"")
-        .into());
+    if crate::input::is_utf16(&bytes) {
+        return Err(crate::input::utf16_error(path).into());
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let mut reader = csv::ReaderBuilder::new()

@@ -117,14 +117,8 @@ impl Table {
                 .with_help(format!("the first row must name the columns: {expected}"))
                 .into());
         }
-        if head == [0xFF, 0xFE] || head == [0xFE, 0xFF] {
-            return Err(Diagnostic::error(format!(
-                "{} is saved as UTF-16 (Excel's \"Unicode Text\")",
-                path.display()
-            ))
-            .in_file(path)
-            .with_help("in Excel choose File > Save As > \"CSV UTF-8 (Comma delimited)\"")
-            .into());
+        if crate::input::is_utf16(&head) {
+            return Err(crate::input::utf16_error(path).into());
         }
         let file = File::open(path).map_err(|e| crate::input::open_error(path, &e))?;
         let mut reader = csv::ReaderBuilder::new()

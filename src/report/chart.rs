@@ -4,6 +4,7 @@
 //! Money is exact everywhere else; here values become `f64` only to place pixels, and every
 //! figure printed on a chart is formatted from the exact decimal.
 
+use super::truncate;
 use crate::num::{fixed, money_gbp};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -103,16 +104,6 @@ fn axis_label(v: f64, unit: Unit) -> String {
     }
 }
 
-fn short(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
-    }
-}
-
 fn px(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
@@ -178,7 +169,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
     let labels: Vec<String> = c
         .bars
         .iter()
-        .map(|b| short(&b.label, if c.horizontal { 30 } else { 18 }))
+        .map(|b| truncate(&b.label, if c.horizontal { 30 } else { 18 }))
         .collect();
     // Horizontal charts list the first bar at the top.
     let slot = |i: usize| if c.horizontal { last - i } else { i };

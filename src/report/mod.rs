@@ -10,6 +10,17 @@ pub mod table;
 pub mod text;
 pub mod uncertainty;
 
+/// `s` cut to at most `n` characters, ending in `…` when cut.
+pub fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
 /// Neutralises text that a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`,
 /// tab or CR) by putting `'` before it. Plain numbers, such as `-300.00` or `-£5.00`, are left
 /// alone: they cannot be formulas.

@@ -1,6 +1,7 @@
 //! A plain-text summary of a valuation for a person at a terminal (`calc`'s default output).
 //! Headline figures first, then value by kind, beneficiary and theme, then every line briefly.
 
+use super::truncate;
 use crate::num::{fixed, money_exact, money_gbp, percent, quantity};
 use crate::project::TimeAs;
 use crate::value::{Line, Origin, Valuation};
@@ -185,15 +186,5 @@ pub fn workings(l: &Line) -> String {
             l.index_from.normalize(),
             money_gbp(l.value.gross)
         )
-    }
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
     }
 }

@@ -1,5 +1,6 @@
 //! The sensitivity analysis as JSON (`sensitivity --format json`) and as text for a person.
 
+use super::truncate;
 use crate::num::{fixed, money, money_gbp, percent};
 use crate::sensitivity::{Sensitivity, Switch, Switching};
 use rust_decimal::Decimal;
@@ -170,14 +171,4 @@ pub fn text(s: &Sensitivity) -> String {
         }
     }
     out
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
-    }
 }
