@@ -62,9 +62,12 @@ pub fn is_utf16(bytes: &[u8]) -> bool {
 
 /// The message for a spreadsheet saved as UTF-16, with the way out.
 pub fn utf16_error(path: &Path) -> Diagnostic {
-    Diagnostic::error(format!("{} is saved as UTF-16 (Excel's \"Unicode Text\")", path.display()))
-        .in_file(path)
-        .with_help("in Excel choose File > Save As > \"CSV UTF-8 (Comma delimited)\"")
+    Diagnostic::error(format!(
+        "{} is saved as UTF-16 (Excel's \"Unicode Text\")",
+        path.display()
+    ))
+    .in_file(path)
+    .with_help("in Excel choose File > Save As > \"CSV UTF-8 (Comma delimited)\"")
 }
 
 /// UTF-8 (with any BOM removed), or Windows-1252 when the bytes are not UTF-8.

@@ -331,3 +331,24 @@ fn hours_are_split_by_role_and_month() {
     assert_eq!(befriender[1], "1.5");
     assert_eq!(v["by_role"][1]["by_month"][11], "4");
 }
+
+#[test]
+fn a_story_naming_a_volunteer_is_pointed_out_without_repeating_the_name() {
+    let f = with_volunteers("value");
+    f.write("stories.csv", "id,title,text,tags,consent\nS1,Thanks,Alice came every week and I felt less alone,less-lonely,yes\nS2,Quiet,Nobody named here,less-lonely,yes\n");
+    f.add_to_project("\n[stories]\nfile = \"stories.csv\"\n");
+    let r = f.calc(&["--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("story S1 mentions a volunteer from the volunteer log by name"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("S2 mentions"));
+    let warnings = r.json()["warnings"].to_string();
+    assert!(
+        warnings.contains("S1") && !warnings.contains("Alice"),
+        "{warnings}"
+    );
+}

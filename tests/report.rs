@@ -240,3 +240,104 @@ fn default_folder_is_named_after_the_organisation_and_period() {
         r.stdout
     );
 }
+
+#[test]
+fn out_never_replaces_a_folder_or_file_it_did_not_write() {
+    let f = Fixture::new();
+    // The project's own folder holds the user's files: refused, nothing touched.
+    run_in(f.dir.path(), &["report", "project.toml", "--out", "."]).fails_with(&[
+        "already exists and does not hold an earlier report",
+        "no report was written",
+    ]);
+    assert!(f.path("project.toml").is_file() && f.path("outcomes.csv").is_file());
+    f.write("afile", "keep me");
+    run_in(f.dir.path(), &["report", "project.toml", "--out", "afile"])
+        .fails_with(&["is a file, not a folder"]);
+    assert_eq!(read(f.dir.path(), "afile"), "keep me");
+    // An empty folder, and then the same report folder again, are fine.
+    std::fs::create_dir(f.path("empty")).unwrap();
+    assert_eq!(
+        run_in(f.dir.path(), &["report", "project.toml", "--out", "empty"]).code,
+        0
+    );
+    assert_eq!(
+        run_in(f.dir.path(), &["report", "project.toml", "--out", "empty"]).code,
+        0
+    );
+}
+
+#[test]
+fn small_projects_get_sensible_reports() {
+    // One outcome, no volunteering, a harm: no volunteer card, harms as an amount taken off,
+    // no empty charts, and the single-bar chart is drawn.
+    let f = Fixture::new();
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity\nhealth.ae-attendance,10\nharm.complaint,2\n",
+    );
+    let r = run_in(
+        f.dir.path(),
+        &["report", "project.toml", "--out", "out", "--runs", "200"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = f.path("out");
+    let html = read(&out, "report.html");
+    assert!(
+        !html.contains("volunteer hours by"),
+        "no volunteering, no volunteer card"
+    );
+    assert!(
+        html.contains("harms worth £200.00 have already been taken off"),
+        "harm shown as an amount"
+    );
+    assert!(!out.join("charts/hours-by-month.svg").exists());
+    let theme = read(&out, "charts/value-by-theme.svg");
+    assert!(theme.contains("£1,380"), "the single bar is labelled");
+    let md = read(&out, "report.md");
+    assert!(
+        !md.contains("hours-by-month"),
+        "no link to a chart that was not drawn"
+    );
+}
+
+#[test]
+fn template_mistakes_are_named_and_style_is_kept_as_written() {
+    let f = Fixture::new();
+    std::fs::create_dir(f.path("brand")).unwrap();
+    f.write("brand/report.md", "{{ headline.typo }}\n");
+    run_in(
+        f.dir.path(),
+        &[
+            "report",
+            "project.toml",
+            "--out",
+            "out",
+            "--template",
+            "brand",
+            "--runs",
+            "200",
+        ],
+    )
+    .fails_with(&["report template could not be filled", "brand/report.md:1"]);
+    std::fs::remove_file(f.path("brand/report.md")).unwrap();
+    f.write(
+        "brand/style.css",
+        "body > main { font-family: \"Brand Sans\"; }",
+    );
+    let r = run_in(
+        f.dir.path(),
+        &[
+            "report",
+            "project.toml",
+            "--out",
+            "out",
+            "--template",
+            "brand",
+            "--runs",
+            "200",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(read(&f.path("out"), "report.html")
+        .contains("body > main { font-family: \"Brand Sans\"; }"));
+}

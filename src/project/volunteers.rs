@@ -60,6 +60,39 @@ pub struct HoursSummary {
     pub first_date: Option<Date>,
     pub last_date: Option<Date>,
     pub warnings: Problems,
+    /// Volunteers' names (full, and first names of three letters or more), lower case, kept
+    /// only so that a story which names a volunteer can be pointed out. Never written out.
+    pub names: NameCheck,
+}
+
+/// Volunteers' names, for spotting them in stories; not `Debug`-printable, never serialised.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct NameCheck {
+    full: rustc_hash::FxHashSet<String>,
+    first: rustc_hash::FxHashSet<String>,
+}
+
+impl std::fmt::Debug for NameCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "NameCheck({} names)", self.full.len())
+    }
+}
+
+impl NameCheck {
+    /// Whether `text` contains a volunteer's full name, or one of their first names as a word.
+    pub fn mentions(&self, text: &str) -> bool {
+        let lower = text.to_lowercase();
+        if self
+            .full
+            .iter()
+            .any(|n| n.contains(' ') && lower.contains(n.as_str()))
+        {
+            return true;
+        }
+        lower
+            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+            .any(|w| self.first.contains(w))
+    }
 }
 
 struct UnknownRole {
@@ -293,7 +326,25 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
         first_date,
         last_date,
         warnings: problems,
+        names: {
+            let full: rustc_hash::FxHashSet<String> = names
+                .keys()
+                .map(|k| String::from_utf8_lossy(k).into_owned())
+                .collect();
+            let first = full
+                .iter()
+                .filter_map(|n| n.split(' ').next())
+                .filter(|w| w.chars().count() >= 3 && n_words(w))
+                .map(str::to_string)
+                .collect();
+            NameCheck { full, first }
+        },
     })
+}
+
+/// A first name worth looking for: letters only (not a reference number like `v0042`).
+fn n_words(w: &str) -> bool {
+    w.chars().all(char::is_alphabetic)
 }
 
 /// Months since year 0, for indexing by month.

@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
-use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
 use std::path::Path;
 use std::sync::Once;
@@ -96,8 +96,11 @@ fn axis_label(v: f64, unit: Unit) -> String {
     let sign = if v < 0.0 { "-" } else { "" };
     match unit {
         Unit::Money if a >= 1_000_000.0 => format!("{sign}£{:.1}m", a / 1_000_000.0),
-        Unit::Money if a >= 1_000.0 => format!("{sign}£{:.0}k", a / 1_000.0),
-        Unit::Money => format!("{sign}£{a:.0}"),
+        Unit::Money if a >= 10_000.0 => format!("{sign}£{:.0}k", a / 1_000.0),
+        Unit::Money => format!(
+            "{sign}{}",
+            money_gbp(Decimal::from_f64(a.round()).unwrap_or_default()).trim_end_matches(".00")
+        ),
         Unit::Hours => format!("{sign}{a:.0} h"),
         Unit::Ratio => format!("{sign}{a:.1}"),
         Unit::Runs => format!("{sign}{a:.0}"),
@@ -140,8 +143,9 @@ type DrawResult<E> = Result<(), DrawingAreaErrorKind<E>>;
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawResult<DB::ErrorType> {
     root.fill(&WHITE)?;
     let n = c.bars.len().max(1);
-    // Segmented coordinates over 0..last cover exactly n slots.
-    let last = n - 1;
+    // Segmented coordinates over 0..last cover n slots (two for a single bar: an empty range
+    // would draw nothing).
+    let last = (n - 1).max(1);
     let sp = spans(&c.bars);
     let lo = sp
         .iter()
@@ -172,9 +176,11 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
         .map(|b| truncate(&b.label, if c.horizontal { 30 } else { 18 }))
         .collect();
     // Horizontal charts list the first bar at the top.
+    let every = n.div_ceil(15).max(1);
     let slot = |i: usize| if c.horizontal { last - i } else { i };
     let name_of = |v: &SegmentValue<usize>| match v {
-        SegmentValue::CenterOf(i) if *i <= last => {
+        // With many bars (a long period's months) every k-th is labelled, so labels never overlap.
+        SegmentValue::CenterOf(i) if *i <= last && (c.horizontal || i % every == 0) => {
             labels.get(slot(*i)).cloned().unwrap_or_default()
         }
         _ => String::new(),

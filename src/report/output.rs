@@ -73,6 +73,42 @@ fn io_problem(path: &Path, e: &std::io::Error) -> Problems {
         .into()
 }
 
+/// A file every report folder holds, so that a later report may replace the folder: any other
+/// existing folder is refused rather than overwritten.
+pub const MARKER: &str = ".social-value-report";
+
+/// Whether `dir` may receive a report: it does not exist, is an empty folder, or holds one.
+fn check_target(dir: &Path) -> Result<(), Problems> {
+    match std::fs::metadata(dir) {
+        Err(_) => Ok(()),
+        Ok(m) if !m.is_dir() => Err(Diagnostic::error(format!(
+            "{} is a file, not a folder",
+            dir.display()
+        ))
+        .in_file(dir)
+        .with_help("give --out a folder name that does not exist yet")
+        .into()),
+        Ok(_) => {
+            let empty = std::fs::read_dir(dir)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
+            if empty || dir.join(MARKER).is_file() {
+                Ok(())
+            } else {
+                Err(Diagnostic::error(format!(
+                    "{} already exists and does not hold an earlier report, so it is left alone",
+                    dir.display()
+                ))
+                .in_file(dir)
+                .with_help(
+                    "give --out a new folder (the report replaces only a folder it wrote before)",
+                )
+                .into())
+            }
+        }
+    }
+}
+
 /// What was written, relative to the report folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
@@ -89,6 +125,7 @@ pub fn write(
     formats: Formats,
     templates: &Templates,
 ) -> Result<Written, Problems> {
+    check_target(dir)?;
     let page: Page = build(v, toolkit, sens);
     let mut svgs = BTreeMap::new();
     for c in &page.charts {
@@ -107,7 +144,7 @@ pub fn write(
     if formats.markdown {
         files.push((
             "report.md".into(),
-            render::markdown(&page, templates)?.into_bytes(),
+            render::markdown(&page, templates, &svgs)?.into_bytes(),
         ));
     }
     if formats.csv {
@@ -149,6 +186,11 @@ pub fn write(
         for sub in ["charts", "tables"] {
             std::fs::create_dir_all(tmp.join(sub)).map_err(|e| io_problem(&tmp, &e))?;
         }
+        std::fs::write(
+            tmp.join(MARKER),
+            b"written by social-value report; a later report may replace this folder\n",
+        )
+        .map_err(|e| io_problem(&tmp, &e))?;
         for (name, bytes) in &files {
             let p = tmp.join(name);
             std::fs::write(&p, bytes).map_err(|e| io_problem(&p, &e))?;

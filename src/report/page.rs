@@ -187,7 +187,8 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
     let outcome_units: Decimal = v
         .lines
         .iter()
-        .filter(|l| l.kind != Kind::Volunteering)
+        // Harms are not outcomes achieved.
+        .filter(|l| l.kind != Kind::Volunteering && l.value.present_value >= Decimal::ZERO)
         .map(|l| l.quantity)
         .sum();
     let mut vfm = Table::new(
@@ -197,15 +198,17 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
     );
     let inv = t.investment;
     let opt = |d: Option<Decimal>| d.map_or("n/a".to_string(), money_gbp);
-    vfm.row(vec![
-        "Economy: cost per volunteer hour".into(),
-        opt(per(inv, hours)),
-        format!(
-            "investment {} ÷ {} volunteer hours",
-            money_gbp(inv),
-            quantity(hours)
-        ),
-    ]);
+    if v.volunteering.is_some() {
+        vfm.row(vec![
+            "Economy: investment per volunteer hour".into(),
+            opt(per(inv, hours)),
+            format!(
+                "all investment {} ÷ {} volunteer hours (not what an hour costs: the investment pays for everything the organisation does)",
+                money_gbp(inv),
+                quantity(hours)
+            ),
+        ]);
+    }
     match &v.reach {
         Some(r) => vfm.row(vec![
             "Economy: cost per person supported".into(),
@@ -235,8 +238,7 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
     ]);
     vfm.row(vec![
         "Effectiveness: social value per £1".into(),
-        t.sroi_ratio
-            .map_or("n/a".into(), |r| format!("£{}", fixed(r, 2))),
+        t.sroi_ratio.map_or("n/a".into(), money_gbp),
         "present value ÷ investment".into(),
     ]);
     let fiscal_total: Decimal = v
@@ -247,7 +249,7 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         .sum();
     vfm.row(vec![
         "Fiscal return per £1".into(),
-        per(fiscal_total, inv).map_or("n/a".into(), |r| format!("£{}", fixed(r, 2))),
+        per(fiscal_total, inv).map_or("n/a".into(), money_gbp),
         "savings to public bodies (present value) ÷ investment".into(),
     ]);
 
@@ -497,44 +499,50 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         .filter(|(val, _)| !val.is_zero())
         .map(|(val, th)| Bar::new(th["title"].as_str().unwrap_or(""), *val))
         .collect();
-    charts.push(Chart {
-        name: "value-by-theme".into(),
-        title: "Social value by theme (present value)".into(),
-        unit: Unit::Money,
-        horizontal: true,
-        bars: theme_bars,
-    });
+    if !theme_bars.is_empty() {
+        charts.push(Chart {
+            name: "value-by-theme".into(),
+            title: "Social value by theme (present value)".into(),
+            unit: Unit::Money,
+            horizontal: true,
+            bars: theme_bars,
+        });
+    }
     let gross: Decimal = v.lines.iter().map(|l| l.value.gross).sum();
     let dw: Decimal = v.lines.iter().map(|l| l.value.deadweight).sum();
     let disp: Decimal = v.lines.iter().map(|l| l.value.displacement).sum();
     let attr: Decimal = v.lines.iter().map(|l| l.value.attribution).sum();
-    charts.push(Chart {
-        name: "gross-to-net".into(),
-        title: "From gross value to present value".into(),
-        unit: Unit::Money,
-        horizontal: false,
-        bars: vec![
-            Bar::new("Gross value", gross),
-            Bar::change("Deadweight", -dw),
-            Bar::change("Displacement", -disp),
-            Bar::change("Attribution", -attr),
-            Bar::change("Later years (net)", t.present_value - t.impact_year1),
-            Bar::new("Present value", t.present_value),
-        ],
-    });
+    if !v.lines.is_empty() {
+        charts.push(Chart {
+            name: "gross-to-net".into(),
+            title: "From gross value to present value".into(),
+            unit: Unit::Money,
+            horizontal: false,
+            bars: vec![
+                Bar::new("Gross value", gross),
+                Bar::change("Deadweight", -dw),
+                Bar::change("Displacement", -disp),
+                Bar::change("Attribution", -attr),
+                Bar::change("Later years, discounting", t.present_value - t.impact_year1),
+                Bar::new("Present value", t.present_value),
+            ],
+        });
+    }
     let mut ben: Vec<Bar> = t
         .by_beneficiary
         .iter()
-        .map(|(k, val)| Bar::new(k.clone(), *val))
+        .map(|(k, val)| Bar::new(theme_title(k), *val))
         .collect();
     ben.sort_by_key(|b| std::cmp::Reverse(b.value));
-    charts.push(Chart {
-        name: "value-by-beneficiary".into(),
-        title: "Social value by who gains or saves".into(),
-        unit: Unit::Money,
-        horizontal: true,
-        bars: ben,
-    });
+    if !ben.is_empty() {
+        charts.push(Chart {
+            name: "value-by-beneficiary".into(),
+            title: "Social value by who gains or saves".into(),
+            unit: Unit::Money,
+            horizontal: true,
+            bars: ben,
+        });
+    }
     if !month_bars.is_empty() {
         charts.push(Chart {
             name: "hours-by-month".into(),
@@ -694,7 +702,7 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         .collect();
     let context = json!({
         "organisation": {"name": v.organisation.name, "id": v.organisation.id},
-        "period": {"start": v.period.start.to_string(), "end": v.period.end.to_string(), "label": format!("{} to {}", long_date(v.period.start), long_date(v.period.end))},
+        "period": {"start": v.period.start.to_string(), "end": v.period.end.to_string(), "label": format!("{} to {}", long_date(v.period.start), long_date(v.period.end)), "short": if v.period.start.year == v.period.end.year { v.period.start.year.to_string() } else { format!("{}/{:02}", v.period.start.year, v.period.end.year.rem_euclid(100)) }},
         "toolkit": {"id": v.toolkit.id, "version": v.toolkit.version, "fingerprint": v.toolkit.fingerprint, "price_year": v.toolkit.price_year, "price_year_label": format!("{}/{:02}", v.toolkit.price_year, (v.toolkit.price_year + 1).rem_euclid(100)), "discount_rate": percent(v.toolkit.discount_rate), "first_year_discounted": v.toolkit.discount_first_year},
         "headline": {
             "present_value": money_gbp(t.present_value),
@@ -702,7 +710,8 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
             "ratio": t.sroi_ratio.map(|r| fixed(r, 2)),
             "ratio_sentence": ratio_sentence,
             "net_present_value": money_gbp(t.net_present_value),
-            "harms": (!t.harms.is_zero()).then(|| money_gbp(t.harms)),
+            // Shown as the amount taken off.
+            "harms": (!t.harms.is_zero()).then(|| money_gbp(-t.harms)),
             "payback_months": t.payback_months.map(|m| fixed(m, 1)),
             "hours": quantity(hours),
             "volunteers": volunteers,

@@ -119,6 +119,8 @@ pub fn escape_markdown(s: &str) -> String {
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
+    // A misspelt name is an error, not silently empty text; `{% if x %}` may still test it.
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
     env.set_auto_escape_callback(|name| {
         if name.ends_with(".md") {
             AutoEscape::Custom("markdown")
@@ -181,17 +183,22 @@ pub fn html(
         .collect();
     // The logo is a data URI the program built: base64 needs no escaping.
     let logo = templates.logo.clone().map(Value::from_safe_string);
-    value = minijinja::context! { charts => charts, logo => logo, ..value };
+    // The style is the template author's own CSS, put inside <style> as written.
+    let style = Value::from_safe_string(templates.style.clone());
+    value = minijinja::context! { charts => charts, logo => logo, style => style, ..value };
     render("report.html", &templates.html, value)
 }
 
 /// The Markdown report (charts referenced as `charts/<name>.svg`).
-pub fn markdown(page: &Page, templates: &Templates) -> Result<String, Problems> {
-    render(
-        "report.md",
-        &templates.markdown,
-        Value::from_serialize(&page.context),
-    )
+pub fn markdown(
+    page: &Page,
+    templates: &Templates,
+    svgs: &BTreeMap<String, String>,
+) -> Result<String, Problems> {
+    // Which charts exist, so the template links only those.
+    let charts: BTreeMap<&str, bool> = svgs.keys().map(|k| (k.as_str(), true)).collect();
+    let value = minijinja::context! { charts => charts, ..Value::from_serialize(&page.context) };
+    render("report.md", &templates.markdown, value)
 }
 
 #[cfg(test)]

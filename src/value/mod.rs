@@ -157,6 +157,18 @@ pub fn calculate(project: &Project, toolkit: &Toolkit) -> Result<Valuation, Prob
     let stories = stories.unwrap_or_default();
     if let Some(h) = &hours {
         warnings.extend(h.warnings.list.iter().cloned());
+        // A story that names a volunteer will be published: say so, without repeating the name.
+        for s in &stories.shared {
+            if h.names.mentions(&s.text) || h.names.mentions(&s.title) {
+                if let Some(path) = &project.stories {
+                    warnings.push(
+                        Diagnostic::warning(format!("story {} mentions a volunteer from the volunteer log by name", s.id))
+                            .at_line(path, s.line)
+                            .with_help("stories with consent are published in reports: check the volunteer agreed to be named, or use initials"),
+                    );
+                }
+            }
+        }
     }
     warnings.extend(outcomes.warnings.list.iter().cloned());
     warnings.extend(stories.warnings.list.iter().cloned());
