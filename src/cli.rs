@@ -35,6 +35,16 @@ pub enum Command {
         after_help = "Writes report.html (one self-contained file that prints to A4), report.md, tables/*.csv,\ncharts/*.svg and *.png, and result.json into the folder.\n\nExamples:\n  social-value report examples/oakfield-cvs/project.toml\n  social-value report project.toml --out reports/out/2024-25\n  social-value report project.toml --format html,md\n  social-value report project.toml --template our-brand/   (copy reports/default to start)"
     )]
     Report(ReportArgs),
+    /// Write the submission file a commissioner can check: aggregated inputs, results, fingerprint
+    #[command(
+        after_help = "Examples:\n  social-value submit examples/oakfield-cvs/project.toml --out oakfield-2024-25.toml\n\nNo volunteer names and no stories without consent are written."
+    )]
+    Submit(SubmitArgs),
+    /// Review a submission: integrity, reproducibility, toolkit, over-claiming, evidence
+    #[command(
+        after_help = "Examples:\n  social-value review oakfield-2024-25.toml\n  social-value review inbox/oakfield.toml --network inbox/ --out reviews/oakfield\n  social-value review inbox/oakfield.toml --format json\n\nExit status: 0 when the overall rating is green or amber, 3 when it is red, 1 when the review itself could not be made."
+    )]
+    Review(ReviewArgs),
     /// Keep a shared toolkit honest: check, list, show, diff and import proxies
     #[command(subcommand)]
     Toolkit(ToolkitCommand),
@@ -167,6 +177,41 @@ pub struct ReportArgs {
     /// Use this toolkit file instead of the one the project names
     #[arg(long, value_name = "PATH")]
     pub toolkit: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct SubmitArgs {
+    /// The project file (project.toml), or the folder holding it
+    pub project: PathBuf,
+    /// Where to write the submission
+    #[arg(long, value_name = "FILE", default_value = "submission.toml")]
+    pub out: PathBuf,
+    /// Use this toolkit file instead of the one the project names
+    #[arg(long, value_name = "PATH")]
+    pub toolkit: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReviewFormat {
+    Table,
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct ReviewArgs {
+    /// The submission file
+    pub submission: PathBuf,
+    /// The commissioner's toolkit (default: the bundled one of the submission's toolkit id)
+    #[arg(long, value_name = "PATH")]
+    pub toolkit: Option<PathBuf>,
+    /// A folder of other submissions to compare this one with
+    #[arg(long, value_name = "DIR")]
+    pub network: Option<PathBuf>,
+    /// Also write review.html and review.md into this folder
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReviewFormat,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -10,13 +10,16 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match &cli.command {
-        cli::Command::Calc(a) => cmd::calc::run(a),
-        cli::Command::Report(a) => cmd::report::run(a),
-        cli::Command::Sensitivity(a) => cmd::sensitivity::run(a),
-        cli::Command::Toolkit(t) => cmd::toolkit::run(t),
+        cli::Command::Calc(a) => cmd::calc::run(a).map(|()| 0),
+        cli::Command::Report(a) => cmd::report::run(a).map(|()| 0),
+        cli::Command::Sensitivity(a) => cmd::sensitivity::run(a).map(|()| 0),
+        cli::Command::Submit(a) => cmd::submit::run(a).map(|()| 0),
+        // A review that rates the submission red exits 3, so an inbox can be checked by script.
+        cli::Command::Review(a) => cmd::review::run(a),
+        cli::Command::Toolkit(t) => cmd::toolkit::run(t).map(|()| 0),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(Failure::Input {
             problems,
             consequence,

@@ -2,7 +2,9 @@
 
 pub mod calc;
 pub mod report;
+pub mod review;
 pub mod sensitivity;
+pub mod submit;
 pub mod toolkit;
 
 use social_value::diag::Problems;

@@ -70,6 +70,17 @@ pub struct Role {
     span: Range<usize>,
 }
 
+impl Role {
+    /// A role made in code (e.g. from a submission), not read from a file.
+    pub fn new(name: &str, proxy: &str) -> Role {
+        Role {
+            name: name.to_string(),
+            proxy: proxy.to_string(),
+            span: 0..0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Volunteering {
     pub file: PathBuf,
@@ -358,6 +369,32 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
 }
 
 impl Project {
+    /// A project made in code (e.g. from a submission) rather than read from project.toml; it
+    /// has no data files, its inputs being given directly to [`crate::value::from_inputs`].
+    pub fn from_parts(
+        path: &Path,
+        toolkit: &str,
+        organisation: Organisation,
+        period: Period,
+        investments: Vec<Investment>,
+        volunteering: Option<Volunteering>,
+        reach: Option<Reach>,
+    ) -> Project {
+        Project {
+            path: path.to_path_buf(),
+            toolkit: toolkit.to_string(),
+            organisation,
+            period,
+            investments,
+            volunteering,
+            outcomes: None,
+            stories: None,
+            reach,
+            text: String::new(),
+            toolkit_span: 0..0,
+        }
+    }
+
     /// The folder the project file is in; data file paths are relative to it.
     pub fn dir(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new("."))

@@ -182,6 +182,45 @@ pub fn calculate(project: &Project, toolkit: &Toolkit) -> Result<Valuation, Prob
     })
 }
 
+/// Values inputs already gathered (from a submission rather than CSV files). Every proxy they
+/// name must be in the toolkit.
+pub fn from_inputs(
+    project: &Project,
+    toolkit: &Toolkit,
+    hours: Option<HoursSummary>,
+    outcomes: project::OutcomeRows,
+    stories: project::Stories,
+) -> Result<Valuation, Problems> {
+    let mut missing: Vec<&str> = outcomes
+        .lines
+        .iter()
+        .map(|l| l.proxy.as_str())
+        .chain(
+            hours
+                .iter()
+                .flat_map(|h| h.by_role.iter().map(|r| r.proxy.as_str())),
+        )
+        .filter(|p| toolkit.proxy(p).is_none())
+        .collect();
+    missing.dedup();
+    if !missing.is_empty() {
+        return Err(Diagnostic::error(format!(
+            "proxies not in toolkit {} {}: {}",
+            toolkit.id,
+            toolkit.version,
+            missing.join(", ")
+        ))
+        .in_file(&project.path)
+        .into());
+    }
+    assemble(project, toolkit, hours, outcomes, stories, Vec::new()).map_err(|Overflow| {
+        Problems::one(
+            Diagnostic::error("the figures are too large to be computed exactly")
+                .in_file(&project.path),
+        )
+    })
+}
+
 fn keep<T>(r: Result<T, Problems>, problems: &mut Problems) -> Option<T> {
     r.map_err(|p| problems.extend(p)).ok()
 }

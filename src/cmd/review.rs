@@ -1,0 +1,44 @@
+//! `social-value review`: a commissioner's red/amber/green review of a submission.
+
+use super::{emit, Failure};
+use crate::cli::{ReviewArgs, ReviewFormat};
+use social_value::diag::{Diagnostic, Problems};
+use social_value::review::{self, Options, Rating};
+
+/// Exit status when the overall rating is red, so an inbox can be reviewed by script.
+pub const RED: u8 = 3;
+
+pub fn run(args: &ReviewArgs) -> Result<u8, Failure> {
+    if !args.submission.exists() {
+        return Err(Failure::input(
+            Problems::one(
+                Diagnostic::error(format!("{} does not exist", args.submission.display()))
+                    .in_file(&args.submission),
+            ),
+            "nothing was reviewed",
+        ));
+    }
+    let r = review::review(
+        &args.submission,
+        Options {
+            toolkit: args.toolkit.as_deref(),
+            network: args.network.as_deref(),
+        },
+    );
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir).map_err(|e| Failure::write(dir, e))?;
+        for (name, body) in [
+            ("review.html", review::html(&r)),
+            ("review.md", review::markdown(&r)),
+        ] {
+            let p = dir.join(name);
+            social_value::write::write_atomic(&p, body.as_bytes())
+                .map_err(|e| Failure::write(&p, e))?;
+        }
+    }
+    emit(&match args.format {
+        ReviewFormat::Table => review::text(&r),
+        ReviewFormat::Json => review::json(&r),
+    })?;
+    Ok(if r.overall() == Rating::Red { RED } else { 0 })
+}

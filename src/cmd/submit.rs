@@ -1,0 +1,40 @@
+//! `social-value submit`: value a project and write the submission file a commissioner reviews.
+
+use super::calc::value_project;
+use super::{emit, warn, Failure};
+use crate::cli::SubmitArgs;
+use social_value::diag::{Diagnostic, Problems};
+use social_value::submission;
+
+pub fn run(args: &SubmitArgs) -> Result<(), Failure> {
+    let (valuation, toolkit) = value_project(&args.project, args.toolkit.as_deref())?;
+    let s = submission::from_valuation(&valuation, &toolkit);
+    let text = submission::to_toml(&s);
+    // Never write over a file that is not itself a submission.
+    if let Ok(old) = std::fs::read_to_string(&args.out) {
+        if !old.starts_with("# social-value submission") {
+            return Err(Failure::input(
+                Problems::one(
+                    Diagnostic::error(format!(
+                        "{} exists and is not a submission, so it is left alone",
+                        args.out.display()
+                    ))
+                    .in_file(&args.out)
+                    .with_help("choose another name with --out"),
+                ),
+                "no submission was written",
+            ));
+        }
+    }
+    social_value::write::write_atomic(&args.out, text.as_bytes())
+        .map_err(|e| Failure::write(&args.out, e))?;
+    emit(&format!(
+        "wrote {} ({} {}, fingerprint {})\n",
+        args.out.display(),
+        s.organisation.name,
+        s.period.start,
+        s.submission.fingerprint
+    ))?;
+    warn(&valuation.warnings);
+    Ok(())
+}

@@ -1,0 +1,559 @@
+//! The submission: one TOML file that carries an organisation's aggregated inputs and results to a
+//! commissioner, fingerprinted so any later edit shows, and recomputable from its own inputs.
+
+use crate::date::Date;
+use crate::diag::{Diagnostic, Problems};
+use crate::num::{fixed, money, parse_decimal};
+use crate::project::{
+    self, HoursSummary, Investment, Organisation, OutcomeLine, OutcomeRows, Period, Reach, Role,
+    RoleHours, Stories, Story, TimeAs, Unvalued, Volunteering,
+};
+use crate::toolkit::{Adjustments, Toolkit};
+use crate::value::{Origin, Valuation};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// Versions of the submission format this build understands (docs/submission-format.md).
+pub const FORMAT_VERSION: i64 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    pub format_version: i64,
+    pub generator: String,
+    /// `sha256:` and the hex digest of the canonical content (see [`fingerprint`]).
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Who {
+    pub name: String,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct When {
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolkitRef {
+    pub id: String,
+    pub version: String,
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReachRef {
+    pub people: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvestmentRef {
+    pub source: String,
+    pub amount: String,
+    pub in_kind: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleRef {
+    pub role: String,
+    pub proxy: String,
+    pub hours: String,
+    pub volunteers: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolunteeringRef {
+    /// `value` or `input`.
+    pub counted_as: String,
+    #[serde(default)]
+    pub role: Vec<RoleRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeRef {
+    pub proxy: String,
+    pub quantity: String,
+    pub deadweight: String,
+    pub attribution: String,
+    pub displacement: String,
+    pub drop_off: String,
+    pub duration: u32,
+    #[serde(default)]
+    pub overridden: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnvaluedRef {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<String>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoryRef {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Always `yes` when written by social-value; another tool that sends anything else has
+    /// sent a story it should not have.
+    pub consent: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineResult {
+    pub proxy: String,
+    pub origin: String,
+    pub present_value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Results {
+    pub investment: String,
+    pub present_value: String,
+    pub net_present_value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sroi_ratio: Option<String>,
+    pub volunteer_hours: String,
+    pub volunteers: u64,
+    pub stories_withheld: u64,
+    #[serde(default)]
+    pub line: Vec<LineResult>,
+}
+
+/// A whole submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    pub submission: Header,
+    pub organisation: Who,
+    pub period: When,
+    pub toolkit: ToolkitRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reach: Option<ReachRef>,
+    #[serde(default)]
+    pub investment: Vec<InvestmentRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volunteering: Option<VolunteeringRef>,
+    #[serde(default)]
+    pub outcome: Vec<OutcomeRef>,
+    #[serde(default)]
+    pub unvalued: Vec<UnvaluedRef>,
+    #[serde(default)]
+    pub story: Vec<StoryRef>,
+    pub results: Results,
+}
+
+fn exact(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// The figures a valuation claims, as a submission records them.
+pub fn results_of(v: &Valuation) -> Results {
+    Results {
+        investment: money(v.totals.investment),
+        present_value: money(v.totals.present_value),
+        net_present_value: money(v.totals.net_present_value),
+        sroi_ratio: v.totals.sroi_ratio.map(|r| fixed(r, 2)),
+        volunteer_hours: exact(
+            v.volunteering
+                .as_ref()
+                .map_or(Decimal::ZERO, |t| t.summary.hours),
+        ),
+        volunteers: v.volunteering.as_ref().map_or(0, |t| t.summary.volunteers),
+        stories_withheld: v.stories_withheld,
+        line: v
+            .lines
+            .iter()
+            .map(|l| LineResult {
+                proxy: l.proxy.clone(),
+                origin: match &l.origin {
+                    Origin::Volunteering { role } => format!("volunteering: {role}"),
+                    Origin::Outcome { line } => format!("outcome line {line}"),
+                    Origin::Stories { ids } => format!("stories: {}", ids.join(", ")),
+                },
+                present_value: money(l.value.present_value),
+            })
+            .collect(),
+    }
+}
+
+/// The submission for a valuation: aggregated inputs (no names from the logs, no stories
+/// without consent) and results, fingerprinted.
+pub fn from_valuation(v: &Valuation, toolkit: &Toolkit) -> Submission {
+    let mut s = Submission {
+        submission: Header {
+            format_version: FORMAT_VERSION,
+            generator: format!("social-value {}", env!("CARGO_PKG_VERSION")),
+            fingerprint: String::new(),
+        },
+        organisation: Who {
+            name: v.organisation.name.clone(),
+            id: v.organisation.id.clone(),
+        },
+        period: When {
+            start: v.period.start.to_string(),
+            end: v.period.end.to_string(),
+        },
+        toolkit: ToolkitRef {
+            id: toolkit.id.clone(),
+            version: toolkit.version.clone(),
+            fingerprint: toolkit.fingerprint.clone(),
+        },
+        reach: v.reach.as_ref().map(|r| ReachRef {
+            people: r.people,
+            note: r.note.clone(),
+        }),
+        // Volunteer time counted as input is recomputed from the roles, so only the project's
+        // own investment lines travel.
+        investment: v
+            .investment
+            .iter()
+            .filter(|i| !i.source.starts_with("Volunteer time, "))
+            .map(|i| InvestmentRef {
+                source: i.source.clone(),
+                amount: exact(i.amount),
+                in_kind: i.in_kind,
+            })
+            .collect(),
+        volunteering: v.volunteering.as_ref().map(|t| VolunteeringRef {
+            counted_as: match t.counted_as {
+                TimeAs::Value => "value".into(),
+                TimeAs::Input => "input".into(),
+            },
+            role: t
+                .summary
+                .by_role
+                .iter()
+                .map(|r| RoleRef {
+                    role: r.role.clone(),
+                    proxy: r.proxy.clone(),
+                    hours: exact(r.hours),
+                    volunteers: r.volunteers,
+                })
+                .collect(),
+        }),
+        outcome: v
+            .lines
+            .iter()
+            .filter(|l| matches!(l.origin, Origin::Outcome { .. }))
+            .map(|l| OutcomeRef {
+                proxy: l.proxy.clone(),
+                quantity: exact(l.quantity),
+                deadweight: exact(l.adjustments.deadweight),
+                attribution: exact(l.adjustments.attribution),
+                displacement: exact(l.adjustments.displacement),
+                drop_off: exact(l.adjustments.drop_off),
+                duration: l.adjustments.duration,
+                overridden: l.overridden.iter().map(|s| s.to_string()).collect(),
+                reason: l.reason.clone(),
+                note: l.note.clone(),
+            })
+            .collect(),
+        unvalued: v
+            .unvalued
+            .iter()
+            .map(|u| UnvaluedRef {
+                quantity: u.quantity.map(exact),
+                note: u.note.clone(),
+            })
+            .collect(),
+        story: v
+            .stories
+            .iter()
+            .map(|s| StoryRef {
+                id: s.id.clone(),
+                title: s.title.clone(),
+                text: s.text.clone(),
+                tags: s.tags.clone(),
+                consent: "yes".into(),
+            })
+            .collect(),
+        results: results_of(v),
+    };
+    s.submission.fingerprint = fingerprint_of(&s);
+    s
+}
+
+/// The submission as TOML text.
+pub fn to_toml(s: &Submission) -> String {
+    let body = toml::to_string_pretty(s).unwrap_or_default();
+    format!("# social-value submission: docs/submission-format.md. Any edit breaks the fingerprint.\n{body}")
+}
+
+/// JSON with object keys sorted and no spaces: the canonical form that is fingerprinted.
+fn canonical_json(v: &serde_json::Value, out: &mut String) {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                out.push(':');
+                canonical_json(&map[k], out);
+            }
+            out.push('}');
+        }
+        serde_json::Value::Array(items) => {
+            out.push('[');
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical_json(x, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// `sha256:` + hex SHA-256 of the canonical JSON of a parsed submission document, without its
+/// `submission.fingerprint`.
+pub fn fingerprint_of_document(doc: &toml::Table) -> String {
+    let mut doc = doc.clone();
+    if let Some(toml::Value::Table(h)) = doc.get_mut("submission") {
+        h.remove("fingerprint");
+    }
+    let json = serde_json::to_value(&doc).unwrap_or_default();
+    let mut text = String::new();
+    canonical_json(&json, &mut text);
+    let digest = Sha256::digest(text.as_bytes());
+    format!(
+        "sha256:{}",
+        digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    )
+}
+
+fn fingerprint_of(s: &Submission) -> String {
+    let text = toml::to_string(s).unwrap_or_default();
+    toml::from_str::<toml::Table>(&text)
+        .map(|t| fingerprint_of_document(&t))
+        .unwrap_or_default()
+}
+
+/// A submission as read, with what its fingerprint should be.
+#[derive(Debug, Clone)]
+pub struct Read {
+    pub submission: Submission,
+    /// The fingerprint the content gives (compare with `submission.submission.fingerprint`).
+    pub computed_fingerprint: String,
+}
+
+/// Reads a submission file; syntax and shape problems name file, line and column.
+pub fn read(path: &Path) -> Result<Read, Problems> {
+    let text = crate::input::read_text_file(path)?;
+    let doc: toml::Table = toml::from_str(&text)
+        .map_err(|e| crate::input::toml_error(&e, &text, path, crate::input::TomlFile::Toolkit))?;
+    let submission: Submission = toml::from_str(&text)
+        .map_err(|e| crate::input::toml_error(&e, &text, path, crate::input::TomlFile::Toolkit))?;
+    Ok(Read {
+        computed_fingerprint: fingerprint_of_document(&doc),
+        submission,
+    })
+}
+
+fn dec(text: &str, what: &str) -> Result<Decimal, Problems> {
+    parse_decimal(text).map_err(|e| Problems::one(Diagnostic::error(format!("{what}: {e}"))))
+}
+
+/// Recomputes a submission from its own inputs with `toolkit`.
+pub fn recompute(s: &Submission, toolkit: &Toolkit, path: &Path) -> Result<Valuation, Problems> {
+    let date = |t: &str| {
+        Date::parse(t).ok_or_else(|| {
+            Problems::one(Diagnostic::error(format!("{t:?} is not a date")).in_file(path))
+        })
+    };
+    let period = Period {
+        start: date(&s.period.start)?,
+        end: date(&s.period.end)?,
+    };
+    let investments = s
+        .investment
+        .iter()
+        .map(|i| {
+            Ok(Investment {
+                source: i.source.clone(),
+                amount: dec(&i.amount, "investment amount")?,
+                in_kind: i.in_kind,
+            })
+        })
+        .collect::<Result<Vec<_>, Problems>>()?;
+    let (volunteering, hours) = match &s.volunteering {
+        None => (None, None),
+        Some(v) => {
+            let counted_as = match v.counted_as.as_str() {
+                "value" => TimeAs::Value,
+                "input" => TimeAs::Input,
+                other => {
+                    return Err(Diagnostic::error(format!(
+                        "volunteering counted_as {other:?} is not value or input"
+                    ))
+                    .in_file(path)
+                    .into())
+                }
+            };
+            let mut by_role = Vec::new();
+            for r in &v.role {
+                let hours = dec(&r.hours, "hours")?;
+                by_role.push(RoleHours {
+                    role: r.role.clone(),
+                    proxy: r.proxy.clone(),
+                    hours,
+                    rows: 0,
+                    volunteers: r.volunteers,
+                    by_month: Vec::new(),
+                });
+            }
+            let total = by_role.iter().map(|r| r.hours).sum();
+            let summary = HoursSummary {
+                rows: 0,
+                hours: total,
+                volunteers: s.results.volunteers,
+                by_role,
+                months: Vec::new(),
+                first_date: None,
+                last_date: None,
+                warnings: Problems::new(),
+                names: Default::default(),
+            };
+            let roles = v
+                .role
+                .iter()
+                .map(|r| Role::new(&r.role, &r.proxy))
+                .collect();
+            (
+                Some(Volunteering {
+                    file: path.to_path_buf(),
+                    counted_as,
+                    roles,
+                }),
+                Some(summary),
+            )
+        }
+    };
+    let mut lines = Vec::new();
+    for (i, o) in s.outcome.iter().enumerate() {
+        let adjustments = Adjustments {
+            deadweight: dec(&o.deadweight, "deadweight")?,
+            attribution: dec(&o.attribution, "attribution")?,
+            displacement: dec(&o.displacement, "displacement")?,
+            drop_off: dec(&o.drop_off, "drop_off")?,
+            duration: o.duration,
+        };
+        let overridden = o
+            .overridden
+            .iter()
+            .filter_map(|n| {
+                [
+                    "deadweight",
+                    "attribution",
+                    "displacement",
+                    "drop_off",
+                    "duration",
+                ]
+                .into_iter()
+                .find(|k| k == n)
+            })
+            .collect();
+        lines.push(OutcomeLine {
+            line: i as u64 + 1,
+            proxy: o.proxy.clone(),
+            quantity: dec(&o.quantity, "quantity")?,
+            adjustments,
+            overridden,
+            reason: o.reason.clone(),
+            note: o.note.clone(),
+        });
+    }
+    let unvalued = s
+        .unvalued
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            Ok(Unvalued {
+                line: i as u64 + 1,
+                quantity: u
+                    .quantity
+                    .as_deref()
+                    .map(|q| dec(q, "quantity"))
+                    .transpose()?,
+                note: u.note.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, Problems>>()?;
+    let stories = Stories {
+        shared: s
+            .story
+            .iter()
+            .filter(|st| st.consent == "yes")
+            .enumerate()
+            .map(|(i, st)| Story {
+                line: i as u64 + 1,
+                id: st.id.clone(),
+                title: st.title.clone(),
+                text: st.text.clone(),
+                tags: st.tags.clone(),
+            })
+            .collect(),
+        withheld: s.results.stories_withheld,
+        warnings: Problems::new(),
+    };
+    let project = project::Project::from_parts(
+        path,
+        &s.toolkit.id,
+        Organisation {
+            name: s.organisation.name.clone(),
+            id: s.organisation.id.clone(),
+        },
+        period,
+        investments,
+        volunteering,
+        s.reach.as_ref().map(|r| Reach {
+            people: r.people,
+            note: r.note.clone(),
+        }),
+    );
+    crate::value::from_inputs(
+        &project,
+        toolkit,
+        hours,
+        OutcomeRows {
+            lines,
+            unvalued,
+            warnings: Problems::new(),
+        },
+        stories,
+    )
+}

@@ -1,0 +1,203 @@
+//! `social-value submit` and `review`: a submission travels, any edit shows, over-claiming and
+//! hostile files are rated, and the example is all green.
+
+mod common;
+
+use common::{run, run_in, Fixture};
+use std::path::Path;
+
+fn submit(dir: &Path, project: &str, out: &str) {
+    let r = run_in(dir, &["submit", project, "--out", out]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+fn review_json(dir: &Path, file: &str, extra: &[&str]) -> (i32, serde_json::Value) {
+    let mut args = vec!["review", file, "--format", "json"];
+    args.extend_from_slice(extra);
+    let r = run_in(dir, &args);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    (r.code, r.json())
+}
+
+fn rating(j: &serde_json::Value, check: &str) -> String {
+    j["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == check)
+        .map(|c| c["rating"].as_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+fn findings(j: &serde_json::Value) -> String {
+    j["checks"].to_string()
+}
+
+#[test]
+fn the_example_submission_reviews_all_green() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield-cvs/project.toml");
+    submit(dir.path(), project.to_str().unwrap(), "oak.toml");
+    let text = std::fs::read_to_string(dir.path().join("oak.toml")).unwrap();
+    // No volunteer names, no story without consent.
+    for secret in ["Margaret", "Okafor", "Not ready to share", "Young carer"] {
+        assert!(!text.contains(secret), "{secret} in the submission");
+    }
+    let (code, j) = review_json(dir.path(), "oak.toml", &[]);
+    assert_eq!(j["overall"], "green", "{}", findings(&j));
+    assert_eq!(code, 0);
+    for check in [
+        "integrity",
+        "reproducibility",
+        "toolkit",
+        "over-claiming",
+        "evidence",
+    ] {
+        assert_eq!(rating(&j, check), "green", "{check}: {}", findings(&j));
+    }
+    assert!(findings(&j).contains("every figure recomputes to the penny"));
+}
+
+#[test]
+fn editing_one_number_turns_integrity_red() {
+    let f = Fixture::new();
+    submit(f.dir.path(), "project.toml", "sub.toml");
+    let text = std::fs::read_to_string(f.path("sub.toml")).unwrap();
+    assert!(text.contains("quantity = \"60\""));
+    f.write(
+        "sub.toml",
+        &text.replacen("quantity = \"60\"", "quantity = \"70\"", 1),
+    );
+    let (code, j) = review_json(f.dir.path(), "sub.toml", &[]);
+    assert_eq!(code, 3, "red exits 3");
+    assert_eq!(j["overall"], "red");
+    assert_eq!(rating(&j, "integrity"), "red");
+    assert!(findings(&j).contains("the file was changed after it was written"));
+    // Recomputing the edited inputs no longer gives the claimed figures either.
+    assert_eq!(rating(&j, "reproducibility"), "red", "{}", findings(&j));
+}
+
+#[test]
+fn zero_deadweight_and_ten_year_durations_are_over_claiming() {
+    let f = Fixture::new();
+    f.write("outcomes.csv", "proxy,quantity,deadweight,drop_off,duration,reason\noutcome.big,60,0,0,10,we believe it lasts\n");
+    submit(f.dir.path(), "project.toml", "sub.toml");
+    let (_, j) = review_json(f.dir.path(), "sub.toml", &[]);
+    assert_eq!(rating(&j, "over-claiming"), "amber", "{}", findings(&j));
+    let all = findings(&j);
+    assert!(
+        all.contains("deadweight 0% where the toolkit uses 40%"),
+        "{all}"
+    );
+    assert!(all.contains("claimed for 10 years"), "{all}");
+    assert!(all.contains("no drop-off over 10 years"), "{all}");
+    assert!(
+        all.contains("ratio") && all.contains("above 6.6 : 1"),
+        "{all}"
+    );
+}
+
+#[test]
+fn hostile_files_are_red_never_a_crash() {
+    let f = Fixture::new();
+    submit(f.dir.path(), "project.toml", "good.toml");
+    let good = std::fs::read(f.path("good.toml")).unwrap();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty.toml", Vec::new()),
+        ("binary.toml", vec![0, 159, 146, 150, 255, 0, 1]),
+        ("truncated.toml", good[..good.len() / 2].to_vec()),
+        (
+            "deep.toml",
+            format!("a = {}1{}", "[".repeat(5000), "]".repeat(5000)).into_bytes(),
+        ),
+        (
+            "wrong.toml",
+            b"[submission]\nformat_version = 99\n".to_vec(),
+        ),
+    ];
+    for (name, bytes) in cases {
+        f.write_bytes(name, &bytes);
+        let (code, j) = review_json(f.dir.path(), name, &[]);
+        assert_eq!(code, 3, "{name}");
+        assert_eq!(rating(&j, "integrity"), "red", "{name}: {}", findings(&j));
+    }
+    let missing = run_in(f.dir.path(), &["review", "nope.toml"]);
+    assert_eq!(missing.code, 1);
+}
+
+#[test]
+fn submission_text_is_escaped_in_the_review_files() {
+    let f = Fixture::new();
+    let p = std::fs::read_to_string(f.path("project.toml"))
+        .unwrap()
+        .replace(
+            "name = \"Test Org\"",
+            "name = \"<script>alert(1)</script>\"",
+        );
+    f.write("project.toml", &p);
+    submit(f.dir.path(), "project.toml", "sub.toml");
+    let r = run_in(f.dir.path(), &["review", "sub.toml", "--out", "rev"]);
+    assert!(r.code == 0 || r.code == 3, "{}", r.stderr);
+    let html = std::fs::read_to_string(f.path("rev/review.html")).unwrap();
+    assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"));
+    let md = std::fs::read_to_string(f.path("rev/review.md")).unwrap();
+    assert!(!md.contains("<script>"));
+}
+
+#[test]
+fn another_toolkit_is_compared_side_by_side() {
+    let f = Fixture::new();
+    submit(f.dir.path(), "project.toml", "sub.toml");
+    f.write(
+        "mine.toml",
+        &common::TOOLKIT.replacen("value = 8500", "value = 8600", 1),
+    );
+    let (_, j) = review_json(f.dir.path(), "sub.toml", &["--toolkit", "mine.toml"]);
+    assert_eq!(rating(&j, "toolkit"), "amber", "{}", findings(&j));
+    let all = findings(&j);
+    // 60 × £8,600 × 0.6 × 0.7 = £216,720; + £151,704 ÷ 1.035 = £146,573.91: £363,293.91.
+    assert!(all.contains("recomputed with yours: £363,293.91"), "{all}");
+    assert_eq!(
+        rating(&j, "reproducibility"),
+        "green",
+        "the submission's own toolkit still reproduces it"
+    );
+}
+
+#[test]
+fn network_places_the_submission_among_others() {
+    let f = Fixture::new();
+    std::fs::create_dir(f.path("inbox")).unwrap();
+    for (i, q) in ["30", "40", "50", "60", "70"].iter().enumerate() {
+        f.write(
+            "outcomes.csv",
+            &format!("proxy,quantity\noutcome.big,{q}\n"),
+        );
+        submit(f.dir.path(), "project.toml", &format!("inbox/s{i}.toml"));
+    }
+    f.write("inbox/junk.toml", "not a submission");
+    f.write("outcomes.csv", "proxy,quantity\noutcome.big,600\n");
+    submit(f.dir.path(), "project.toml", "big.toml");
+    let (_, j) = review_json(f.dir.path(), "big.toml", &["--network", "inbox"]);
+    assert_eq!(rating(&j, "network"), "amber", "{}", findings(&j));
+    let all = findings(&j);
+    assert!(
+        all.contains("SROI ratio 14.36 is 6 of 6 from the lowest, an outlier"),
+        "{all}"
+    );
+    assert!(
+        all.contains("1 files in the folder were not valid submissions"),
+        "{all}"
+    );
+}
+
+#[test]
+fn submit_never_overwrites_other_files() {
+    let f = Fixture::new();
+    run_in(
+        f.dir.path(),
+        &["submit", "project.toml", "--out", "project.toml"],
+    )
+    .fails_with(&["is not a submission, so it is left alone"]);
+    let _ = run(&["--help"]);
+}
