@@ -557,3 +557,25 @@ pub fn recompute(s: &Submission, toolkit: &Toolkit, path: &Path) -> Result<Valua
         stories,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_ignores_layout_and_key_order_but_not_values() {
+        let a: toml::Table = toml::from_str("[submission]\nfingerprint = \"x\"\nformat_version = 1\n[results]\npresent_value = \"10.00\"\ninvestment = \"5.00\"\n").unwrap();
+        let b: toml::Table = toml::from_str("# comment\n[results]\ninvestment = \"5.00\"\npresent_value = \"10.00\"\n\n[submission]\nformat_version = 1\nfingerprint = \"y\"\n").unwrap();
+        let c: toml::Table = toml::from_str("[submission]\nformat_version = 1\n[results]\npresent_value = \"10.01\"\ninvestment = \"5.00\"\n").unwrap();
+        assert_eq!(fingerprint_of_document(&a), fingerprint_of_document(&b));
+        assert_ne!(fingerprint_of_document(&a), fingerprint_of_document(&c));
+        assert!(fingerprint_of_document(&a).starts_with("sha256:"));
+    }
+
+    #[test]
+    fn canonical_json_sorts_keys_and_has_no_spaces() {
+        let mut out = String::new();
+        canonical_json(&serde_json::json!({"b": [1, {"d": "x", "c": true}], "a": "é\""}), &mut out);
+        assert_eq!(out, "{\"a\":\"é\\\"\",\"b\":[1,{\"c\":true,\"d\":\"x\"}]}");
+    }
+}
