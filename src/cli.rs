@@ -119,6 +119,17 @@ pub enum ToolkitCommand {
     },
 }
 
+/// How the Monte Carlo simulation runs (sensitivity and report).
+#[derive(clap::Args)]
+pub struct SimulationArgs {
+    /// Monte Carlo runs
+    #[arg(long, default_value_t = social_value::sensitivity::DEFAULT_RUNS, value_parser = clap::value_parser!(u32).range(100..=1_000_000))]
+    pub runs: u32,
+    /// Seed for the random draws: the same seed always gives the same result
+    #[arg(long, default_value_t = social_value::sensitivity::DEFAULT_SEED)]
+    pub seed: u64,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum SensitivityFormat {
     Table,
@@ -131,12 +142,8 @@ pub struct SensitivityArgs {
     pub project: PathBuf,
     #[arg(long, value_enum, default_value = "table")]
     pub format: SensitivityFormat,
-    /// Monte Carlo runs
-    #[arg(long, default_value_t = social_value::sensitivity::DEFAULT_RUNS, value_parser = clap::value_parser!(u32).range(100..=1_000_000))]
-    pub runs: u32,
-    /// Seed for the random draws
-    #[arg(long, default_value_t = social_value::sensitivity::DEFAULT_SEED)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub simulation: SimulationArgs,
     /// Use this toolkit file instead of the one the project names
     #[arg(long, value_name = "PATH")]
     pub toolkit: Option<PathBuf>,
@@ -168,12 +175,8 @@ pub struct ReportArgs {
     /// A folder with your own report.html, report.md, style.css and logo.svg or logo.png
     #[arg(long, value_name = "DIR")]
     pub template: Option<PathBuf>,
-    /// Monte Carlo runs for the range shown in the report
-    #[arg(long, default_value_t = social_value::sensitivity::DEFAULT_RUNS, value_parser = clap::value_parser!(u32).range(100..=1_000_000))]
-    pub runs: u32,
-    /// Seed for the random draws (the same seed always gives the same report)
-    #[arg(long, default_value_t = social_value::sensitivity::DEFAULT_SEED)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub simulation: SimulationArgs,
     /// Use this toolkit file instead of the one the project names
     #[arg(long, value_name = "PATH")]
     pub toolkit: Option<PathBuf>,

@@ -27,7 +27,13 @@ pub fn run(args: &ReportArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| output::default_dir(&valuation));
-    let sens = sensitivity::analyse(&valuation, &toolkit, args.runs, args.seed).map_err(|_| {
+    let sens = sensitivity::analyse(
+        &valuation,
+        &toolkit,
+        args.simulation.runs,
+        args.simulation.seed,
+    )
+    .map_err(|_| {
         Problems::one(Diagnostic::error(
             "the figures are too large to analyse exactly",
         ))

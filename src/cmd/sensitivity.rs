@@ -9,7 +9,13 @@ use social_value::sensitivity;
 
 pub fn run(args: &SensitivityArgs) -> Result<(), Failure> {
     let (valuation, toolkit) = value_project(&args.project, args.toolkit.as_deref())?;
-    let s = sensitivity::analyse(&valuation, &toolkit, args.runs, args.seed).map_err(|_| {
+    let s = sensitivity::analyse(
+        &valuation,
+        &toolkit,
+        args.simulation.runs,
+        args.simulation.seed,
+    )
+    .map_err(|_| {
         Problems::one(Diagnostic::error(
             "the figures are too large to analyse exactly",
         ))

@@ -575,7 +575,10 @@ mod tests {
     #[test]
     fn canonical_json_sorts_keys_and_has_no_spaces() {
         let mut out = String::new();
-        canonical_json(&serde_json::json!({"b": [1, {"d": "x", "c": true}], "a": "é\""}), &mut out);
+        canonical_json(
+            &serde_json::json!({"b": [1, {"d": "x", "c": true}], "a": "é\""}),
+            &mut out,
+        );
         assert_eq!(out, "{\"a\":\"é\\\"\",\"b\":[1,{\"c\":true,\"d\":\"x\"}]}");
     }
 }
