@@ -32,6 +32,14 @@ fn io_reason(e: &std::io::Error) -> String {
 /// Reads a whole text file, decoding it as UTF-8 (BOM removed) or, failing that, Windows-1252.
 pub fn read_text_file(path: &Path) -> Result<String, Problems> {
     let meta = std::fs::metadata(path).map_err(|e| open_error(path, &e))?;
+    // Pipes and devices (`/dev/zero`) could hang or never end: only ordinary files are read.
+    if !meta.is_dir() && !meta.is_file() {
+        return Err(
+            Diagnostic::error(format!("{} is not an ordinary file", path.display()))
+                .in_file(path)
+                .into(),
+        );
+    }
     if meta.is_dir() {
         return Err(
             Diagnostic::error(format!("{} is a folder, not a file", path.display()))
@@ -49,7 +57,22 @@ pub fn read_text_file(path: &Path) -> Result<String, Problems> {
         .in_file(path)
         .into());
     }
-    let bytes = std::fs::read(path).map_err(|e| open_error(path, &e))?;
+    let file = std::fs::File::open(path).map_err(|e| open_error(path, &e))?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, MAX_TEXT_FILE + 1),
+        &mut bytes,
+    )
+    .map_err(|e| open_error(path, &e))?;
+    if bytes.len() as u64 > MAX_TEXT_FILE {
+        return Err(Diagnostic::error(format!(
+            "{} grew past {} MiB while it was read",
+            path.display(),
+            MAX_TEXT_FILE / 1024 / 1024
+        ))
+        .in_file(path)
+        .into());
+    }
     decode_text(&bytes)
         .map(Cow::into_owned)
         .map_err(|msg| Diagnostic::error(msg).in_file(path).into())

@@ -68,7 +68,7 @@ fn editing_one_number_turns_integrity_red() {
         "sub.toml",
         &text.replacen("quantity = \"60\"", "quantity = \"70\"", 1),
     );
-    let (code, j) = review_json(f.dir.path(), "sub.toml", &[]);
+    let (code, j) = review_json(f.dir.path(), "sub.toml", &["--toolkit", "test-kit.toml"]);
     assert_eq!(code, 3, "red exits 3");
     assert_eq!(j["overall"], "red");
     assert_eq!(rating(&j, "integrity"), "red");
@@ -82,7 +82,7 @@ fn zero_deadweight_and_ten_year_durations_are_over_claiming() {
     let f = Fixture::new();
     f.write("outcomes.csv", "proxy,quantity,deadweight,drop_off,duration,reason\noutcome.big,60,0,0,10,we believe it lasts\n");
     submit(f.dir.path(), "project.toml", "sub.toml");
-    let (_, j) = review_json(f.dir.path(), "sub.toml", &[]);
+    let (_, j) = review_json(f.dir.path(), "sub.toml", &["--toolkit", "test-kit.toml"]);
     assert_eq!(rating(&j, "over-claiming"), "amber", "{}", findings(&j));
     let all = findings(&j);
     assert!(
@@ -157,11 +157,10 @@ fn another_toolkit_is_compared_side_by_side() {
     let all = findings(&j);
     // 60 × £8,600 × 0.6 × 0.7 = £216,720; + £151,704 ÷ 1.035 = £146,573.91: £363,293.91.
     assert!(all.contains("recomputed with yours: £363,293.91"), "{all}");
-    assert_eq!(
-        rating(&j, "reproducibility"),
-        "green",
-        "the submission's own toolkit still reproduces it"
-    );
+    // The submission's own bank is not the commissioner's and not built in: it is recomputed
+    // with the commissioner's instead, which is said, and rated amber rather than green.
+    assert_eq!(rating(&j, "reproducibility"), "amber", "{all}");
+    assert!(all.contains("exact toolkit was not available"), "{all}");
 }
 
 #[test]
@@ -178,7 +177,11 @@ fn network_places_the_submission_among_others() {
     f.write("inbox/junk.toml", "not a submission");
     f.write("outcomes.csv", "proxy,quantity\noutcome.big,600\n");
     submit(f.dir.path(), "project.toml", "big.toml");
-    let (_, j) = review_json(f.dir.path(), "big.toml", &["--network", "inbox"]);
+    let (_, j) = review_json(
+        f.dir.path(),
+        "big.toml",
+        &["--network", "inbox", "--toolkit", "test-kit.toml"],
+    );
     assert_eq!(rating(&j, "network"), "amber", "{}", findings(&j));
     let all = findings(&j);
     assert!(
@@ -200,4 +203,85 @@ fn submit_never_overwrites_other_files() {
     )
     .fails_with(&["is not a submission, so it is left alone"]);
     let _ = run(&["--help"]);
+}
+
+#[test]
+fn a_toolkit_sent_beside_the_submission_is_not_trusted() {
+    // An inflated copy of the bundled bank, sent with the submission, must not make it green.
+    let dir = tempfile::tempdir().unwrap();
+    let bank =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("proxies/uk-core.toml"))
+            .unwrap();
+    std::fs::write(
+        dir.path().join("uk-core.toml"),
+        bank.replacen("value = 114\n", "value = 130\n", 1),
+    )
+    .unwrap();
+    let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield-cvs");
+    for f in [
+        "project.toml",
+        "volunteer_hours.csv",
+        "outcomes.csv",
+        "stories.csv",
+    ] {
+        std::fs::copy(project.join(f), dir.path().join(f)).unwrap();
+    }
+    submit(dir.path(), "project.toml", "sub.toml");
+    let (_, j) = review_json(dir.path(), "sub.toml", &[]);
+    assert_eq!(rating(&j, "toolkit"), "amber", "{}", findings(&j));
+    assert_ne!(j["overall"], "green");
+}
+
+#[test]
+fn forged_results_that_contradict_themselves_are_red() {
+    let f = Fixture::new();
+    submit(f.dir.path(), "project.toml", "sub.toml");
+    let text = std::fs::read_to_string(f.path("sub.toml")).unwrap();
+    let forged = text.replacen(
+        "present_value = \"359069.57\"\nnet_present_value",
+        "present_value = \"959069.57\"\nnet_present_value",
+        1,
+    );
+    assert_ne!(forged, text);
+    // Re-fingerprint it as a forger would.
+    let doc: toml::Table = toml::from_str(&forged).unwrap();
+    let fp = social_value::submission::fingerprint_of_document(&doc);
+    let old_fp = text
+        .lines()
+        .find_map(|l| l.strip_prefix("fingerprint = \"sha256:"))
+        .unwrap()
+        .trim_end_matches('"');
+    let forged = forged.replacen(&format!("sha256:{old_fp}"), &fp, 1);
+    f.write("forged.toml", &forged);
+    let (code, j) = review_json(f.dir.path(), "forged.toml", &["--toolkit", "test-kit.toml"]);
+    assert_eq!(
+        rating(&j, "integrity"),
+        "green",
+        "the forger recomputed the fingerprint"
+    );
+    assert_eq!(rating(&j, "reproducibility"), "red", "{}", findings(&j));
+    assert!(findings(&j)
+        .contains("the lines add up to £359,069.57, not the claimed present value £959,069.57"));
+    assert_eq!(code, 3);
+}
+
+#[test]
+fn out_of_range_adjustments_cannot_be_recomputed() {
+    let f = Fixture::new();
+    submit(f.dir.path(), "project.toml", "sub.toml");
+    let text = std::fs::read_to_string(f.path("sub.toml"))
+        .unwrap()
+        .replacen("deadweight = \"0.4\"", "deadweight = \"-1\"", 1);
+    let doc: toml::Table = toml::from_str(&text).unwrap();
+    let fp = social_value::submission::fingerprint_of_document(&doc);
+    let start = text.find("fingerprint = \"sha256:").unwrap() + "fingerprint = \"".len();
+    let text = format!("{}{}{}", &text[..start], fp, &text[start + fp.len()..]);
+    f.write("neg.toml", &text);
+    let (_, j) = review_json(f.dir.path(), "neg.toml", &["--toolkit", "test-kit.toml"]);
+    assert_eq!(rating(&j, "reproducibility"), "red", "{}", findings(&j));
+    assert!(
+        findings(&j).contains("deadweight -1 is not between 0 and 1"),
+        "{}",
+        findings(&j)
+    );
 }

@@ -142,3 +142,34 @@ fn adjustments_far_below_published_practice_are_flagged() {
 fn runs_out_of_range_are_refused() {
     run(&["sensitivity", "examples/oakfield-cvs", "--runs", "5"]).fails_usage();
 }
+
+#[test]
+fn for_harms_the_low_scenario_is_the_worse_one_and_no_practice_flag_is_raised() {
+    let f = Fixture::new();
+    f.write("outcomes.csv", "proxy,quantity\nharm.complaint,10\n");
+    let j = f
+        .run_cmd(&[
+            "sensitivity",
+            "project.toml",
+            "--format",
+            "json",
+            "--runs",
+            "200",
+        ])
+        .json();
+    let pv = |i: usize| {
+        j["scenarios"][i]["present_value"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap()
+    };
+    assert!(
+        pv(0) <= pv(1) && pv(1) <= pv(2),
+        "low {} central {} high {}",
+        pv(0),
+        pv(1),
+        pv(2)
+    );
+    assert_eq!(j["flags"], serde_json::json!([]));
+}

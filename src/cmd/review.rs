@@ -26,6 +26,16 @@ pub fn run(args: &ReviewArgs) -> Result<u8, Failure> {
         },
     );
     if let Some(dir) = &args.out {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Failure::input(
+                Problems::one(
+                    Diagnostic::error(format!("{} is a file, not a folder", dir.display()))
+                        .in_file(dir)
+                        .with_help("give --out a folder"),
+                ),
+                "nothing was reviewed",
+            ));
+        }
         std::fs::create_dir_all(dir).map_err(|e| Failure::write(dir, e))?;
         for (name, body) in [
             ("review.html", review::html(&r)),

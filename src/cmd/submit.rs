@@ -11,8 +11,8 @@ pub fn run(args: &SubmitArgs) -> Result<(), Failure> {
     let s = submission::from_valuation(&valuation, &toolkit);
     let text = submission::to_toml(&s);
     // Never write over a file that is not itself a submission.
-    if let Ok(old) = std::fs::read_to_string(&args.out) {
-        if !old.starts_with("# social-value submission") {
+    if let Ok(old) = std::fs::read(&args.out) {
+        if !old.starts_with(b"# social-value submission") {
             return Err(Failure::input(
                 Problems::one(
                     Diagnostic::error(format!(

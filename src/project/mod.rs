@@ -7,7 +7,7 @@ mod stories;
 pub mod table;
 mod volunteers;
 
-pub use outcomes::{read_outcomes, OutcomeLine, OutcomeRows, Unvalued};
+pub use outcomes::{read_outcomes, OutcomeLine, OutcomeRows, Unvalued, MAX_QUANTITY};
 pub use stories::{read_stories, Stories, Story};
 pub use volunteers::{read_hours, HoursSummary, RoleHours};
 

@@ -608,9 +608,9 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
                 o.name.clone(),
                 o.input.to_string(),
                 o.low_setting.clone(),
-                fixed(o.at_low, 2),
+                super::uncertainty::result_text(sn, o.at_low),
                 o.high_setting.clone(),
-                fixed(o.at_high, 2),
+                super::uncertainty::result_text(sn, o.at_high),
             ]);
         }
         let mut fl = Table::new(

@@ -31,9 +31,18 @@ pub fn switch_text(s: &Switching) -> String {
                 };
                 format!("{}{change}", money_gbp(x))
             }
-            "duration" => years(x),
+            i if i.starts_with("duration") => years(x),
             _ => crate::num::quantity(x.round_dp(2)),
         },
+    }
+}
+
+/// A one-way result: a ratio, or (when nothing was invested) a present value in pounds.
+pub fn result_text(s: &Sensitivity, x: Decimal) -> String {
+    if s.ratio.is_some() {
+        fixed(x, 2)
+    } else {
+        money_gbp(x)
     }
 }
 
@@ -42,7 +51,7 @@ pub fn current_text(s: &Switching) -> String {
     match s.input {
         "deadweight" | "attribution" | "displacement" | "drop-off" => percent(s.current),
         "proxy value" => money_gbp(s.current),
-        "duration" => years(s.current),
+        i if i.starts_with("duration") => years(s.current),
         _ => crate::num::quantity(s.current),
     }
 }
@@ -159,9 +168,9 @@ pub fn text(s: &Sensitivity) -> String {
             truncate(&o.name, 40),
             o.input,
             o.low_setting,
-            fixed(o.at_low, 2),
+            result_text(s, o.at_low),
             o.high_setting,
-            fixed(o.at_high, 2)
+            result_text(s, o.at_high)
         );
     }
     if !s.flags.is_empty() {

@@ -167,22 +167,35 @@ pub fn review(path: &Path, opts: Options) -> Review {
             "",
         );
     }
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let named = toolkit::find(&s.toolkit.id, dir).and_then(|src| toolkit::load_file(&src).ok());
+    // Only the commissioner's own toolkit (--toolkit) or the one built into the program is
+    // trusted: never a file that arrived beside the submission.
+    let bundled = toolkit::BUNDLED
+        .iter()
+        .find(|(n, _)| *n == s.toolkit.id)
+        .and_then(|(n, _)| toolkit::load_file(&Source::Bundled(n)).ok());
     let commissioner = match opts.toolkit {
         Some(p) => {
             toolkit::load_file(&Source::File(p.to_path_buf())).map_err(|e| problems_text(&e))
         }
-        None => named
-            .clone()
-            .ok_or_else(|| format!("no toolkit called {} is available", s.toolkit.id)),
+        None => bundled.clone().ok_or_else(|| {
+            format!(
+                "no toolkit called {} is built in; give yours with --toolkit",
+                s.toolkit.id
+            )
+        }),
     };
+    let exact_tk = [commissioner.as_ref().ok(), bundled.as_ref()]
+        .into_iter()
+        .flatten()
+        .find(|t| t.fingerprint == s.toolkit.fingerprint)
+        .cloned();
 
     let mut reproduce = Check::new("reproducibility");
-    let exact = named
+    consistency(&mut reproduce, s);
+    let basis = exact_tk
         .as_ref()
-        .filter(|t| t.fingerprint == s.toolkit.fingerprint);
-    let basis = exact.or(named.as_ref()).or(commissioner.as_ref().ok());
+        .or(commissioner.as_ref().ok())
+        .or(bundled.as_ref());
     let recomputed = basis.map(|tk| (tk, submission::recompute(s, tk, path)));
     match &recomputed {
         None => reproduce.add(
@@ -197,7 +210,7 @@ pub fn review(path: &Path, opts: Options) -> Review {
             "the claimed figures cannot be reached from the inputs",
             "ask for a submission written by social-value submit",
         ),
-        Some((tk, Ok(v))) => compare(&mut reproduce, &s.results, v, exact.is_some(), tk),
+        Some((tk, Ok(v))) => compare(&mut reproduce, &s.results, v, exact_tk.is_some(), tk),
     }
 
     let mut tk_check = Check::new("toolkit");
@@ -215,10 +228,7 @@ pub fn review(path: &Path, opts: Options) -> Review {
             "",
         ),
         Ok(c) => {
-            let note = match named
-                .as_ref()
-                .filter(|t| t.fingerprint == s.toolkit.fingerprint)
-            {
+            let note = match exact_tk.as_ref() {
                 Some(old) => {
                     let d = diff::diff(old, c);
                     format!(
@@ -268,6 +278,62 @@ pub fn review(path: &Path, opts: Options) -> Review {
     }
 }
 
+/// The claimed results must agree with themselves whatever the toolkit: totals with the sum of
+/// their lines, NPV and ratio with value and investment, volunteers with the roles' counts.
+fn consistency(c: &mut Check, s: &Submission) {
+    let r = &s.results;
+    let (pv, inv, npv) = (
+        dec(&r.present_value),
+        dec(&r.investment),
+        dec(&r.net_present_value),
+    );
+    let lines: Decimal = r.line.iter().map(|l| dec(&l.present_value)).sum();
+    // Lines are rounded one by one: half a penny each, at most.
+    let slack = Decimal::new(5, 3) * Decimal::from(r.line.len() as u64 + 1);
+    let mut bad = Vec::new();
+    if (lines - pv).abs() > slack {
+        bad.push(format!(
+            "the lines add up to {}, not the claimed present value {}",
+            money_gbp(lines),
+            money_gbp(pv)
+        ));
+    }
+    if (pv - inv - npv).abs() > Decimal::new(1, 2) {
+        bad.push(format!(
+            "net present value {} is not present value {} minus investment {}",
+            money_gbp(npv),
+            money_gbp(pv),
+            money_gbp(inv)
+        ));
+    }
+    if let Some(ratio) = r.sroi_ratio.as_deref().map(dec) {
+        if inv > Decimal::ZERO && (pv / inv - ratio).abs() > Decimal::new(1, 2) {
+            bad.push(format!(
+                "ratio {ratio} is not present value ÷ investment ({})",
+                fixed(pv / inv, 2)
+            ));
+        }
+    }
+    if let Some(v) = &s.volunteering {
+        let most = v.role.iter().map(|r| r.volunteers).max().unwrap_or(0);
+        let all: u64 = v.role.iter().map(|r| r.volunteers).sum();
+        if r.volunteers < most || r.volunteers > all {
+            bad.push(format!(
+                "{} volunteers claimed, but the roles count between {most} and {all}",
+                r.volunteers
+            ));
+        }
+    }
+    for b in bad {
+        c.add(
+            Rating::Red,
+            b,
+            "the claimed results contradict themselves",
+            "ask for a submission written by social-value submit",
+        );
+    }
+}
+
 fn compare(c: &mut Check, claimed: &Results, v: &Valuation, exact_toolkit: bool, tk: &Toolkit) {
     let got = results_of(v);
     let rating = if exact_toolkit {
@@ -295,9 +361,11 @@ fn compare(c: &mut Check, claimed: &Results, v: &Valuation, exact_toolkit: bool,
         }
     }
     if claimed.sroi_ratio != got.sroi_ratio {
+        let show = |r: &Option<String>| r.clone().unwrap_or_else(|| "none".into());
         diffs.push(format!(
-            "SROI ratio: claimed {:?}, recomputed {:?}",
-            claimed.sroi_ratio, got.sroi_ratio
+            "SROI ratio: claimed {}, recomputed {}",
+            show(&claimed.sroi_ratio),
+            show(&got.sroi_ratio)
         ));
     }
     if claimed.line.len() != got.line.len() {
@@ -311,7 +379,7 @@ fn compare(c: &mut Check, claimed: &Results, v: &Valuation, exact_toolkit: bool,
         // Origins name file lines, which a submission does not keep; proxy and value must agree.
         if a.proxy != b.proxy || a.present_value != b.present_value {
             diffs.push(format!(
-                "line {} ({}): claimed {}, recomputed {} ({})",
+                "result line {} ({}): claimed {}, recomputed {} ({})",
                 i + 1,
                 a.proxy,
                 a.present_value,
@@ -355,35 +423,66 @@ fn compare(c: &mut Check, claimed: &Results, v: &Valuation, exact_toolkit: bool,
 
 fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Valuation>) -> Check {
     let mut c = Check::new("over-claiming");
+    if tk.is_none() {
+        c.add(
+            Rating::Amber,
+            "no toolkit was available, so adjustments could not be compared with its defaults",
+            "over-claiming cannot be judged without the bank",
+            "give the toolkit with --toolkit",
+        );
+    }
     for (i, o) in s.outcome.iter().enumerate() {
         let n = i + 1;
         let proxy = tk.and_then(|t| t.proxy(&o.proxy));
         let (dw, attr, drop) = (dec(&o.deadweight), dec(&o.attribution), dec(&o.drop_off));
+        let reason = o.reason.as_deref().filter(|r| !r.trim().is_empty());
         if let Some(p) = proxy {
-            if dw.is_zero() && p.defaults.deadweight > Decimal::ZERO {
-                c.add(Rating::Amber, format!("outcome {n} ({}): deadweight 0% where the toolkit uses {}", o.proxy, crate::num::percent(p.defaults.deadweight)), "claiming that nothing would have happened anyway over-claims", "state the evidence that none of it would have happened, or use the toolkit's deadweight");
-            }
-            if attr.is_zero() && p.defaults.attribution > Decimal::ZERO {
+            // What changed from the toolkit is worked out here, not taken from the file.
+            let d = &p.defaults;
+            let changed: Vec<&str> = [
+                ("deadweight", dw != d.deadweight),
+                ("attribution", attr != d.attribution),
+                ("displacement", dec(&o.displacement) != d.displacement),
+                ("drop_off", drop != d.drop_off),
+                ("duration", o.duration != d.duration),
+            ]
+            .into_iter()
+            .filter(|(_, ch)| *ch)
+            .map(|(name, _)| name)
+            .collect();
+            if !changed.is_empty() && reason.is_none() {
                 c.add(
-                    Rating::Amber,
+                    Rating::Red,
                     format!(
-                        "outcome {n} ({}): attribution 0% where the toolkit uses {}",
+                        "outcome {n} ({}): changes the toolkit's {} with no reason",
                         o.proxy,
-                        crate::num::percent(p.defaults.attribution)
+                        changed.join(", ")
                     ),
-                    "claiming the whole outcome ignores others who helped",
-                    "name who else contributed and take their share off",
+                    "unexplained changes to adjustments cannot be checked",
+                    "give the reason for each change",
                 );
             }
-            if o.duration > p.defaults.duration {
-                match o.reason.as_deref().filter(|r| !r.trim().is_empty()) {
-                    // An explained change is shown, not marked down: the reviewer can judge it.
-                    Some(reason) => c.add(Rating::Green, format!("outcome {n} ({}): lasts {} years where the toolkit assumes {}; the reason given: {reason}", o.proxy, o.duration, p.defaults.duration), "", ""),
-                    None => c.add(Rating::Amber, format!("outcome {n} ({}): lasts {} years where the toolkit assumes {}", o.proxy, o.duration, p.defaults.duration), "longer durations multiply the value", "show follow-up evidence that the change lasts"),
+            // Harms (negative values) are conservative with low deductions: only gains are checked.
+            if p.value >= Decimal::ZERO {
+                let (dw_med, dw_low, _) = crate::sensitivity::PRACTICE_DEADWEIGHT;
+                let (at_med, at_low, _) = crate::sensitivity::PRACTICE_ATTRIBUTION;
+                for (name, x, default, low, median) in [
+                    ("deadweight", dw, d.deadweight, dw_low, dw_med),
+                    ("attribution", attr, d.attribution, at_low, at_med),
+                ] {
+                    if x < default && x < low {
+                        c.add(Rating::Amber, format!("outcome {n} ({}): {name} {} where the toolkit uses {} (published SROIs: median {}, rarely below {})", o.proxy, crate::num::percent(x), crate::num::percent(default), crate::num::percent(median), crate::num::percent(low)), "a low deduction claims more of the change for this organisation", "state the evidence, or use the toolkit's figure");
+                    }
                 }
             }
-        }
-        if !o.overridden.is_empty() && o.reason.as_deref().unwrap_or("").trim().is_empty() {
+            if o.duration > d.duration {
+                match reason {
+                    // An explained change is shown, not marked down: the reviewer can judge it.
+                    Some(r) => c.add(Rating::Green, format!("outcome {n} ({}): lasts {} years where the toolkit assumes {}; the reason given: {r}", o.proxy, o.duration, d.duration), "", ""),
+                    None => c.add(Rating::Amber, format!("outcome {n} ({}): lasts {} years where the toolkit assumes {}", o.proxy, o.duration, d.duration), "longer durations multiply the value", "show follow-up evidence that the change lasts"),
+                }
+            }
+        } else if !o.overridden.is_empty() && reason.is_none() {
             c.add(
                 Rating::Red,
                 format!(
@@ -421,7 +520,7 @@ fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Valuation>) ->
             );
         }
     }
-    if let (Some(vol), Some(tk)) = (&s.volunteering, tk) {
+    if let Some(tk) = tk {
         // Two wellbeing changes per person in the same theme may count the same people twice.
         let mut by_theme: std::collections::BTreeMap<&str, Vec<&str>> =
             std::collections::BTreeMap::new();
@@ -448,6 +547,8 @@ fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Valuation>) ->
                 "check that each person is counted under one wellbeing change only",
             );
         }
+    }
+    if let Some(vol) = &s.volunteering {
         if vol.counted_as == "value"
             && s.investment
                 .iter()
@@ -569,6 +670,9 @@ fn evidence(s: &Submission, v: Option<&Valuation>, tk: Option<&Toolkit>) -> Chec
             }
         }
     }
+    if v.is_none() {
+        c.add(Rating::Amber, "the submission could not be recomputed, so its evidence could not be checked line by line", "", "see the reproducibility check");
+    }
     if c.findings.iter().all(|f| f.rating == Rating::Green) {
         c.add(
             Rating::Green,
@@ -611,6 +715,15 @@ fn network(path: &Path, s: &Submission, dir: &Path) -> Check {
                 .map(|r| pv / Decimal::from(r.people)),
         ]
     };
+    if !dir.is_dir() {
+        c.add(
+            Rating::Amber,
+            format!("the network folder {} does not exist", dir.display()),
+            "there is nothing to compare with",
+            "point --network at the folder of this year's submissions",
+        );
+        return c;
+    }
     let mut read = 0;
     let mut skipped = 0;
     let entries = std::fs::read_dir(dir)
@@ -622,7 +735,7 @@ fn network(path: &Path, s: &Submission, dir: &Path) -> Check {
         .unwrap_or_default();
     for p in entries
         .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
     {
         if p.canonicalize().ok() == path.canonicalize().ok() {
             continue;

@@ -25,7 +25,7 @@ pub fn text(r: &Review) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Review of {}", r.file.display());
     if let (Some(o), Some(p)) = (&r.organisation, &r.period) {
-        let _ = writeln!(out, "{}, {}", plain(o), p);
+        let _ = writeln!(out, "{}, {}", plain(o), plain(p));
     }
     if let Some(c) = &r.claimed {
         let m =

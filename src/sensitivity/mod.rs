@@ -119,22 +119,20 @@ fn scenario(
     for i in &m.inputs {
         let (value, adj) = match pessimistic {
             None => (i.value, i.adjustments),
-            Some(true) => (
-                i.low,
-                if i.volunteering {
+            // For a harm the pessimistic case deducts less from it, not more.
+            Some(pessimistic) => {
+                let sign = if (i.value < Decimal::ZERO) == pessimistic {
+                    Decimal::NEGATIVE_ONE
+                } else {
+                    Decimal::ONE
+                };
+                let adj = if i.volunteering {
                     i.adjustments
                 } else {
-                    shifted(&i.adjustments, Decimal::ONE)
-                },
-            ),
-            Some(false) => (
-                i.high,
-                if i.volunteering {
-                    i.adjustments
-                } else {
-                    shifted(&i.adjustments, Decimal::NEGATIVE_ONE)
-                },
-            ),
+                    shifted(&i.adjustments, sign)
+                };
+                (if pessimistic { i.low } else { i.high }, adj)
+            }
         };
         pv = crate::value::formula::add(pv, m.line_pv(i.quantity, value, &adj)?)?;
     }
@@ -274,7 +272,13 @@ pub fn analyse(
 /// the upper quartile of published ratios.
 fn practice_flags(m: &Model, ratio: Option<Decimal>) -> Vec<Flag> {
     let mut flags = Vec::new();
-    for (i, inp) in m.inputs.iter().enumerate().filter(|(_, i)| !i.volunteering) {
+    // Low deductions on a harm are cautious, not over-claiming: only gains are checked.
+    for (i, inp) in m
+        .inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| !i.volunteering && i.value >= Decimal::ZERO)
+    {
         let a = &inp.adjustments;
         let checks = [
             ("deadweight", a.deadweight, PRACTICE_DEADWEIGHT, true),

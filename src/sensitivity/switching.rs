@@ -124,27 +124,34 @@ pub fn for_line(
         };
         push("drop-off", a.drop_off, sw);
     }
-    // Duration moves in whole years. With the ratio at or above 1:1 now: the shortest duration
-    // that keeps it there (none if even one year does). Below 1:1: the shortest that reaches it.
+    // Duration moves in whole years, away from the current one in the direction that moves the
+    // ratio towards 1:1: shorter for a gain (longer for a harm) while above it, the opposite
+    // while below. The first whole year past 1:1 is reported.
     let base_ok = total >= m.investment;
-    let range: Vec<u32> = if base_ok {
-        (1..=a.duration).collect()
-    } else {
+    let harm = line_pv < Decimal::ZERO;
+    let longer = base_ok == harm;
+    let range: Vec<u32> = if longer {
         (a.duration + 1..=MAX_DURATION).collect()
+    } else {
+        (1..a.duration).rev().collect()
     };
     let mut sw = Switch::Cannot;
     for years in range {
         let mut adj = a;
         adj.duration = years;
         let pv = m.line_pv(inp.quantity, inp.value, &adj)?;
-        if total - line_pv + pv >= m.investment {
-            if !(base_ok && years == 1) {
-                sw = Switch::At(Decimal::from(years));
-            }
+        if (total - line_pv + pv >= m.investment) != base_ok {
+            sw = Switch::At(Decimal::from(years));
             break;
         }
     }
-    push("duration", Decimal::from(a.duration), sw);
+    let input = match (base_ok, longer) {
+        (true, false) => "duration (below 1:1 at or under)",
+        (true, true) => "duration (below 1:1 at or over)",
+        (false, true) => "duration (1:1 reached at or over)",
+        (false, false) => "duration (1:1 reached at or under)",
+    };
+    push(input, Decimal::from(a.duration), sw);
     Ok(out)
 }
 
@@ -224,8 +231,61 @@ mod tests {
             crate::num::fixed(get("displacement") * Decimal::ONE_HUNDRED, 1),
             "30.4"
         );
-        // With one year only the ratio is 214,200 / 250,000 < 1: two years are needed.
-        assert_eq!(get("duration"), d("2"));
+        // With one year only the ratio is 214,200 / 250,000 < 1.
+        assert_eq!(get("duration (below 1:1 at or under)"), d("1"));
+    }
+
+    /// A harm lasting longer pulls the ratio down: 60 × £8,500 (as above) against 500
+    /// complaints at −£100 over 2 years (no adjustments). Hand-worked, year 1 undiscounted:
+    /// gain £359,069.57, harm −50,000 − 50,000/1.035 = −£98,309.18: ratio 1.04; at 3 years the
+    /// harm is −£144,986.58, total £214,082.99, ratio 0.86.
+    #[test]
+    fn harms_switch_by_lasting_longer() {
+        let gain = Input {
+            proxy: "x".into(),
+            name: "Outcome".into(),
+            quantity: d("60"),
+            value: d("8500"),
+            low: d("8500"),
+            high: d("8500"),
+            adjustments: Adjustments {
+                deadweight: d("0.4"),
+                attribution: d("0.3"),
+                displacement: d("0"),
+                drop_off: d("0.3"),
+                duration: 2,
+            },
+            volunteering: false,
+        };
+        let harm = Input {
+            proxy: "h".into(),
+            name: "Complaints".into(),
+            quantity: d("500"),
+            value: d("-100"),
+            low: d("-100"),
+            high: d("-100"),
+            adjustments: Adjustments {
+                deadweight: d("0"),
+                attribution: d("0"),
+                displacement: d("0"),
+                drop_off: d("0"),
+                duration: 2,
+            },
+            volunteering: false,
+        };
+        let m = Model {
+            inputs: vec![gain, harm],
+            investment: d("250000"),
+            rate: d("0.035"),
+            discount_first_year: false,
+        };
+        let pvs = m.line_pvs().unwrap();
+        assert_eq!(crate::num::money(pvs[1]), "-98309.18");
+        let total = Model::sum(&pvs).unwrap();
+        let s = for_line(&m, 1, pvs[1], total).unwrap();
+        let dur = s.iter().find(|x| x.input.starts_with("duration")).unwrap();
+        assert_eq!(dur.input, "duration (below 1:1 at or over)");
+        assert_eq!(dur.switch, Switch::At(d("3")));
     }
 
     #[test]

@@ -233,7 +233,7 @@ pub fn from_valuation(v: &Valuation, toolkit: &Toolkit) -> Submission {
         investment: v
             .investment
             .iter()
-            .filter(|i| !i.source.starts_with("Volunteer time, "))
+            .filter(|i| !i.volunteer_time)
             .map(|i| InvestmentRef {
                 source: i.source.clone(),
                 amount: exact(i.amount),
@@ -384,6 +384,16 @@ pub fn read(path: &Path) -> Result<Read, Problems> {
     })
 }
 
+/// A share from 0 to 1, as every adjustment must be.
+fn fraction(text: &str, what: &str) -> Result<Decimal, Problems> {
+    let x = dec(text, what)?;
+    if (Decimal::ZERO..=Decimal::ONE).contains(&x) {
+        Ok(x)
+    } else {
+        Err(Diagnostic::error(format!("{what} {x} is not between 0 and 1")).into())
+    }
+}
+
 fn dec(text: &str, what: &str) -> Result<Decimal, Problems> {
     parse_decimal(text).map_err(|e| Problems::one(Diagnostic::error(format!("{what}: {e}"))))
 }
@@ -399,6 +409,17 @@ pub fn recompute(s: &Submission, toolkit: &Toolkit, path: &Path) -> Result<Valua
         start: date(&s.period.start)?,
         end: date(&s.period.end)?,
     };
+    if let Some(i) = s
+        .investment
+        .iter()
+        .find(|i| dec(&i.amount, "investment").is_ok_and(|a| a < Decimal::ZERO))
+    {
+        return Err(
+            Diagnostic::error(format!("investment {:?} is negative", i.source))
+                .in_file(path)
+                .into(),
+        );
+    }
     let investments = s
         .investment
         .iter()
@@ -427,6 +448,14 @@ pub fn recompute(s: &Submission, toolkit: &Toolkit, path: &Path) -> Result<Valua
             let mut by_role = Vec::new();
             for r in &v.role {
                 let hours = dec(&r.hours, "hours")?;
+                if hours < Decimal::ZERO {
+                    return Err(Diagnostic::error(format!(
+                        "role {}: hours {hours} is negative",
+                        r.role
+                    ))
+                    .in_file(path)
+                    .into());
+                }
                 by_role.push(RoleHours {
                     role: r.role.clone(),
                     proxy: r.proxy.clone(),
@@ -466,12 +495,33 @@ pub fn recompute(s: &Submission, toolkit: &Toolkit, path: &Path) -> Result<Valua
     let mut lines = Vec::new();
     for (i, o) in s.outcome.iter().enumerate() {
         let adjustments = Adjustments {
-            deadweight: dec(&o.deadweight, "deadweight")?,
-            attribution: dec(&o.attribution, "attribution")?,
-            displacement: dec(&o.displacement, "displacement")?,
-            drop_off: dec(&o.drop_off, "drop_off")?,
+            deadweight: fraction(&o.deadweight, "deadweight")?,
+            attribution: fraction(&o.attribution, "attribution")?,
+            displacement: fraction(&o.displacement, "displacement")?,
+            drop_off: fraction(&o.drop_off, "drop_off")?,
             duration: o.duration,
         };
+        if !(1..=crate::toolkit::MAX_DURATION).contains(&o.duration) {
+            return Err(Diagnostic::error(format!(
+                "outcome {}: duration {} is not a whole number of years from 1 to {}",
+                i + 1,
+                o.duration,
+                crate::toolkit::MAX_DURATION
+            ))
+            .in_file(path)
+            .into());
+        }
+        if dec(&o.quantity, "quantity")? < Decimal::ZERO
+            || dec(&o.quantity, "quantity")? > Decimal::from(crate::project::MAX_QUANTITY)
+        {
+            return Err(Diagnostic::error(format!(
+                "outcome {}: quantity {} is out of range",
+                i + 1,
+                o.quantity
+            ))
+            .in_file(path)
+            .into());
+        }
         let overridden = o
             .overridden
             .iter()

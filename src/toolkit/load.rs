@@ -95,6 +95,10 @@ pub enum Source {
 /// Finds toolkit `id` for a project in `project_dir`: `<dir>/<id>.toml`, `<dir>/proxies/<id>.toml`,
 /// `./proxies/<id>.toml`, then the toolkits bundled in the binary.
 pub fn find(id: &str, project_dir: &Path) -> Option<Source> {
+    // An id is a name, never a path (`../x` would reach outside the folders searched).
+    if rules::id(id, "toolkit id").is_some() {
+        return None;
+    }
     let file = format!("{id}.toml");
     let candidates = [
         project_dir.join(&file),

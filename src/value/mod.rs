@@ -60,6 +60,8 @@ pub struct InvestmentLine {
     pub source: String,
     pub amount: Decimal,
     pub in_kind: bool,
+    /// Volunteer time counted as input, worked out from the log (not a line of project.toml).
+    pub volunteer_time: bool,
 }
 
 /// Volunteer hours and how they were counted.
@@ -292,6 +294,7 @@ fn assemble(
             source: i.source.clone(),
             amount: i.amount,
             in_kind: i.in_kind,
+            volunteer_time: false,
         })
         .collect();
     let mut lines = Vec::new();
@@ -324,6 +327,7 @@ fn assemble(
                     ),
                     amount: gross,
                     in_kind: true,
+                    volunteer_time: true,
                 }),
             }
         }
