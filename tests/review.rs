@@ -285,3 +285,15 @@ fn out_of_range_adjustments_cannot_be_recomputed() {
         findings(&j)
     );
 }
+
+#[test]
+fn an_investment_line_named_like_volunteer_time_is_kept() {
+    let f = Fixture::new();
+    f.add_to_project("\n[[investment]]\nsource = \"Volunteer time, donated by a local firm\"\namount = 20000\nin_kind = true\n");
+    submit(f.dir.path(), "project.toml", "sub.toml");
+    assert!(std::fs::read_to_string(f.path("sub.toml"))
+        .unwrap()
+        .contains("donated by a local firm"));
+    let (_, j) = review_json(f.dir.path(), "sub.toml", &["--toolkit", "test-kit.toml"]);
+    assert_eq!(rating(&j, "reproducibility"), "green", "{}", findings(&j));
+}
