@@ -3,10 +3,8 @@
 use super::calc::value_project;
 use super::{emit, warn, Failure};
 use crate::cli::{ReportArgs, ReportFormat};
-use social_value::diag::{Diagnostic, Problems};
 use social_value::report::output::{self, Formats};
 use social_value::report::render::Templates;
-use social_value::sensitivity;
 
 pub fn run(args: &ReportArgs) -> Result<(), Failure> {
     let templates = match &args.template {
@@ -27,17 +25,7 @@ pub fn run(args: &ReportArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| output::default_dir(&valuation));
-    let sens = sensitivity::analyse(
-        &valuation,
-        &toolkit,
-        args.simulation.runs,
-        args.simulation.seed,
-    )
-    .map_err(|_| {
-        Problems::one(Diagnostic::error(
-            "the figures are too large to analyse exactly",
-        ))
-    })?;
+    let sens = super::sensitivity::analyse(&valuation, &toolkit, &args.simulation)?;
     let written = output::write(&dir, &valuation, &toolkit, Some(&sens), formats, &templates)
         .map_err(|p| Failure::input(p, "no report was written"))?;
     let mut out = format!("wrote {}\n", written.dir.display());

@@ -2,24 +2,30 @@
 
 use super::calc::value_project;
 use super::{emit, Failure};
-use crate::cli::{SensitivityArgs, SensitivityFormat};
+use crate::cli::{SensitivityArgs, SensitivityFormat, SimulationArgs};
 use social_value::diag::{Diagnostic, Problems};
 use social_value::report::uncertainty;
-use social_value::sensitivity;
+use social_value::sensitivity::{self, Sensitivity};
+use social_value::toolkit::Toolkit;
+use social_value::value::Valuation;
 
-pub fn run(args: &SensitivityArgs) -> Result<(), Failure> {
-    let (valuation, toolkit) = value_project(&args.project, args.toolkit.as_deref())?;
-    let s = sensitivity::analyse(
-        &valuation,
-        &toolkit,
-        args.simulation.runs,
-        args.simulation.seed,
-    )
-    .map_err(|_| {
+/// The analysis of a valuation with the command line's simulation settings.
+pub fn analyse(
+    v: &Valuation,
+    toolkit: &Toolkit,
+    sim: &SimulationArgs,
+) -> Result<Sensitivity, Failure> {
+    sensitivity::analyse(v, toolkit, sim.runs, sim.seed).map_err(|_| {
         Problems::one(Diagnostic::error(
             "the figures are too large to analyse exactly",
         ))
-    })?;
+        .into()
+    })
+}
+
+pub fn run(args: &SensitivityArgs) -> Result<(), Failure> {
+    let (valuation, toolkit) = value_project(&args.project, args.toolkit.as_deref())?;
+    let s = analyse(&valuation, &toolkit, &args.simulation)?;
     emit(&match args.format {
         SensitivityFormat::Table => uncertainty::text(&s),
         SensitivityFormat::Json => uncertainty::json(&s),

@@ -25,6 +25,10 @@ pub struct Switching {
 }
 
 fn fraction_switch(x: Decimal, factor: Decimal) -> Switch {
+    // At 100% the line is worth nothing, whatever else changes.
+    if x >= Decimal::ONE {
+        return Switch::Cannot;
+    }
     // Value is proportional to (1 - x): solve (1 - x') = (1 - x) × factor.
     let x2 = Decimal::ONE - (Decimal::ONE - x) * factor;
     if (Decimal::ZERO..=Decimal::ONE).contains(&x2) {
@@ -71,33 +75,13 @@ pub fn for_line(
         return Ok(out);
     }
     let a = inp.adjustments;
-    push(
-        "deadweight",
-        a.deadweight,
-        if a.deadweight < Decimal::ONE {
-            fraction_switch(a.deadweight, factor)
-        } else {
-            Switch::Cannot
-        },
-    );
-    push(
-        "attribution",
-        a.attribution,
-        if a.attribution < Decimal::ONE {
-            fraction_switch(a.attribution, factor)
-        } else {
-            Switch::Cannot
-        },
-    );
-    push(
-        "displacement",
-        a.displacement,
-        if a.displacement < Decimal::ONE {
-            fraction_switch(a.displacement, factor)
-        } else {
-            Switch::Cannot
-        },
-    );
+    for (name, x) in [
+        ("deadweight", a.deadweight),
+        ("attribution", a.attribution),
+        ("displacement", a.displacement),
+    ] {
+        push(name, x, fraction_switch(x, factor));
+    }
     if a.duration > 1 {
         // Value falls as drop-off rises: bisect on [0, 1].
         let pv_at = |d: Decimal| -> Result<Decimal, Overflow> {
