@@ -45,6 +45,17 @@ pub enum Command {
         after_help = "Examples:\n  social-value review oakfield-2024-25.toml\n  social-value review inbox/oakfield.toml --network inbox/ --out reviews/oakfield\n  social-value review inbox/oakfield.toml --format json\n\nExit status: 0 when the overall rating is green or amber, 3 when it is red, 1 when the review itself could not be made."
     )]
     Review(ReviewArgs),
+    /// The network's annual summary over every member's submission
+    #[command(
+        after_help = "Examples:\n  social-value network inbox/ --year 2024\n  social-value network region-a/ region-b/ --year 2024 --format json > network.json\n\nEvery file found is either included or quarantined with its reason; the counts reconcile."
+    )]
+    Network(NetworkArgs),
+    /// Make a synthetic network of submissions, some broken on purpose, to try `network` at scale
+    #[command(
+        name = "demo-network",
+        after_help = "Examples:\n  social-value demo-network --members 10000 --seed 1 --out target/demo-network"
+    )]
+    DemoNetwork(DemoNetworkArgs),
     /// Keep a shared toolkit honest: check, list, show, diff and import proxies
     #[command(subcommand)]
     Toolkit(ToolkitCommand),
@@ -215,6 +226,40 @@ pub struct ReviewArgs {
     pub out: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReviewFormat,
+}
+
+#[derive(clap::Args)]
+pub struct NetworkArgs {
+    /// Folders of submissions (searched with their subfolders)
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// The financial year to summarise, by its starting year (2024 means 2024/25)
+    #[arg(long)]
+    pub year: i32,
+    /// The network's toolkit, to which every submission is rebased (default: the bundled uk-core)
+    #[arg(long, value_name = "PATH")]
+    pub toolkit: Option<PathBuf>,
+    /// Threads reading submissions (default: the machine's cores)
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReviewFormat,
+}
+
+#[derive(clap::Args)]
+pub struct DemoNetworkArgs {
+    /// How many members
+    #[arg(long, default_value_t = 100)]
+    pub members: usize,
+    /// Seed: the same seed makes the same network
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The financial year of the submissions
+    #[arg(long, default_value_t = 2024)]
+    pub year: i32,
+    /// Folder to write into (must not exist yet, or be empty)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -7,6 +7,7 @@
 pub mod date;
 pub mod diag;
 pub mod input;
+pub mod network;
 pub mod num;
 pub mod project;
 pub mod report;

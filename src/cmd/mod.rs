@@ -1,6 +1,7 @@
 //! One file per subcommand: each reads its arguments, calls the library, and writes the output.
 
 pub mod calc;
+pub mod network;
 pub mod report;
 pub mod review;
 pub mod sensitivity;

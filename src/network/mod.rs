@@ -1,0 +1,349 @@
+//! The network's annual summary: every member's submission read, checked, rebased to one toolkit
+//! and added up, with every file accounted for (included or quarantined with a reason).
+
+pub mod demo;
+
+use crate::date::Date;
+use crate::num::{fixed, money};
+use crate::submission::{self, Submission};
+use crate::toolkit::Toolkit;
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One member's figures, on the network's toolkit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub file: PathBuf,
+    pub id: String,
+    pub name: String,
+    pub period_end: Date,
+    pub toolkit_version: String,
+    pub rebased: bool,
+    pub present_value: Decimal,
+    pub investment: Decimal,
+    pub hours: Decimal,
+    pub volunteers: u64,
+    pub people: Option<u64>,
+    pub by_kind: BTreeMap<String, Decimal>,
+    pub by_beneficiary: BTreeMap<String, Decimal>,
+    pub by_theme: BTreeMap<String, Decimal>,
+    pub tags: BTreeMap<String, u64>,
+}
+
+impl Member {
+    pub fn ratio(&self) -> Option<Decimal> {
+        (self.investment > Decimal::ZERO).then(|| self.present_value / self.investment)
+    }
+
+    pub fn value_per_hour(&self) -> Option<Decimal> {
+        (self.hours > Decimal::ZERO).then(|| self.present_value / self.hours)
+    }
+}
+
+/// A file left out of the summary, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quarantined {
+    pub file: PathBuf,
+    pub reason: String,
+}
+
+/// Five numbers describing a spread: 5th, 25th, 50th, 75th and 95th percentiles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Distribution {
+    pub count: usize,
+    pub p5: Decimal,
+    pub q1: Decimal,
+    pub median: Decimal,
+    pub q3: Decimal,
+    pub p95: Decimal,
+}
+
+/// Nearest-rank percentile of sorted values.
+fn percentile(sorted: &[Decimal], p: usize) -> Decimal {
+    let rank = (p * sorted.len()).div_ceil(100).max(1);
+    sorted[rank.min(sorted.len()) - 1]
+}
+
+pub fn distribution(mut v: Vec<Decimal>) -> Option<Distribution> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort();
+    Some(Distribution {
+        count: v.len(),
+        p5: percentile(&v, 5),
+        q1: percentile(&v, 25),
+        median: percentile(&v, 50),
+        q3: percentile(&v, 75),
+        p95: percentile(&v, 95),
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub year: i32,
+    pub toolkit: String,
+    pub files_found: usize,
+    /// Sorted by organisation id.
+    pub members: Vec<Member>,
+    /// Sorted by file.
+    pub quarantined: Vec<Quarantined>,
+    /// Toolkit versions members were rebased from, with counts.
+    pub rebased_from: BTreeMap<String, u64>,
+}
+
+/// Every `.toml` file under the folders, sorted, so results never depend on the file system.
+pub fn find_files(dirs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack: Vec<PathBuf> = dirs.to_vec();
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let p = e.path();
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(p),
+                Ok(t) if t.is_file() && p.extension().is_some_and(|x| x == "toml") => out.push(p),
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+enum Outcome {
+    In(Box<Member>),
+    Out(Quarantined),
+}
+
+fn one(path: &Path, year: i32, tk: &Toolkit) -> Outcome {
+    let out = |reason: String| {
+        Outcome::Out(Quarantined {
+            file: path.to_path_buf(),
+            reason,
+        })
+    };
+    let read = match submission::read(path) {
+        Ok(r) => r,
+        Err(p) => {
+            return out(format!(
+                "not a readable submission: {}",
+                p.list.first().map_or(String::new(), |d| d.message.clone())
+            ))
+        }
+    };
+    let s: &Submission = &read.submission;
+    if s.submission.format_version != submission::FORMAT_VERSION {
+        return out(format!(
+            "unknown format_version {}",
+            s.submission.format_version
+        ));
+    }
+    if s.submission.fingerprint != read.computed_fingerprint {
+        return out("bad fingerprint: the file was changed after it was written".into());
+    }
+    let Some(start) = Date::parse(&s.period.start) else {
+        return out("the period start is not a date".into());
+    };
+    let Some(end) = Date::parse(&s.period.end) else {
+        return out("the period end is not a date".into());
+    };
+    if start.financial_year() != year {
+        return out(format!(
+            "wrong year: the period starts in financial year {}/{:02}",
+            start.financial_year(),
+            (start.financial_year() + 1).rem_euclid(100)
+        ));
+    }
+    let v = match submission::recompute(s, tk, path) {
+        Ok(v) => v,
+        Err(p) => {
+            return out(format!(
+                "cannot be recomputed on {} {}: {}",
+                tk.id,
+                tk.version,
+                p.list.first().map_or(String::new(), |d| d.message.clone())
+            ))
+        }
+    };
+    let mut tags = BTreeMap::new();
+    for st in &v.stories {
+        for t in &st.tags {
+            *tags.entry(t.clone()).or_insert(0) += 1;
+        }
+    }
+    Outcome::In(Box::new(Member {
+        file: path.to_path_buf(),
+        id: s.organisation.id.clone(),
+        name: s.organisation.name.clone(),
+        period_end: end,
+        toolkit_version: format!("{} {}", s.toolkit.id, s.toolkit.version),
+        rebased: s.toolkit.fingerprint != tk.fingerprint,
+        present_value: v.totals.present_value,
+        investment: v.totals.investment,
+        hours: v
+            .volunteering
+            .as_ref()
+            .map_or(Decimal::ZERO, |t| t.summary.hours),
+        volunteers: v.volunteering.as_ref().map_or(0, |t| t.summary.volunteers),
+        people: v.reach.as_ref().map(|r| r.people),
+        by_kind: v
+            .totals
+            .by_kind
+            .iter()
+            .map(|(k, x)| (k.to_string(), *x))
+            .collect(),
+        by_beneficiary: v.totals.by_beneficiary.clone(),
+        by_theme: v.totals.by_theme.clone(),
+        tags,
+    }))
+}
+
+/// Reads, checks and rebases every submission in `files` on `jobs` threads, then adds them up.
+/// `progress` is called with the number of files done so far (from any thread).
+pub fn summarise(
+    files: &[PathBuf],
+    year: i32,
+    tk: &Toolkit,
+    jobs: usize,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Summary {
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let chunk = files.len().div_ceil(jobs.max(1)).max(1);
+    let mut outcomes: Vec<Outcome> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                let done = &done;
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|f| {
+                            let o = one(f, year, tk);
+                            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+                            o
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut members: BTreeMap<String, Member> = BTreeMap::new();
+    let mut quarantined = Vec::new();
+    for o in outcomes.drain(..) {
+        match o {
+            Outcome::Out(q) => quarantined.push(q),
+            Outcome::In(m) => {
+                let m = *m;
+                // One entry per organisation: the newest period (then the later file name) wins.
+                match members.remove(&m.id) {
+                    None => {
+                        members.insert(m.id.clone(), m);
+                    }
+                    Some(old) => {
+                        let (keep, drop) = if (m.period_end, &m.file) > (old.period_end, &old.file)
+                        {
+                            (m, old)
+                        } else {
+                            (old, m)
+                        };
+                        quarantined.push(Quarantined {
+                            file: drop.file.clone(),
+                            reason: format!(
+                                "duplicate organisation id {}: {} is kept",
+                                keep.id,
+                                keep.file.display()
+                            ),
+                        });
+                        members.insert(keep.id.clone(), keep);
+                    }
+                }
+            }
+        }
+    }
+    quarantined.sort_by(|a, b| a.file.cmp(&b.file));
+    let mut rebased_from = BTreeMap::new();
+    for m in members.values().filter(|m| m.rebased) {
+        *rebased_from.entry(m.toolkit_version.clone()).or_insert(0) += 1;
+    }
+    Summary {
+        year,
+        toolkit: format!("{} {}", tk.id, tk.version),
+        files_found: files.len(),
+        members: members.into_values().collect(),
+        quarantined,
+        rebased_from,
+    }
+}
+
+fn add_maps<'a>(
+    maps: impl Iterator<Item = &'a BTreeMap<String, Decimal>>,
+) -> BTreeMap<String, Decimal> {
+    let mut out = BTreeMap::new();
+    for m in maps {
+        for (k, v) in m {
+            *out.entry(k.clone()).or_insert(Decimal::ZERO) += *v;
+        }
+    }
+    out
+}
+
+fn dist_json(d: Option<Distribution>, f: fn(Decimal) -> String) -> Value {
+    d.map_or(Value::Null, |d| json!({"count": d.count, "p5": f(d.p5), "q1": f(d.q1), "median": f(d.median), "q3": f(d.q3), "p95": f(d.p95)}))
+}
+
+/// The summary as JSON; the same inputs always give the same bytes.
+pub fn to_json(s: &Summary) -> String {
+    let pv: Decimal = s.members.iter().map(|m| m.present_value).sum();
+    let inv: Decimal = s.members.iter().map(|m| m.investment).sum();
+    let hours: Decimal = s.members.iter().map(|m| m.hours).sum();
+    let ratio = (inv > Decimal::ZERO).then(|| fixed(pv / inv, 2));
+    let money_map = |m: BTreeMap<String, Decimal>| {
+        m.into_iter()
+            .map(|(k, v)| (k, Value::from(money(v))))
+            .collect::<serde_json::Map<_, _>>()
+    };
+    let mut tags: BTreeMap<String, u64> = BTreeMap::new();
+    for m in &s.members {
+        for (t, n) in &m.tags {
+            *tags.entry(t.clone()).or_insert(0) += n;
+        }
+    }
+    let mut top: Vec<(String, u64)> = tags.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    top.truncate(10);
+    let v = json!({
+        "format": "social-value-network",
+        "format_version": 1,
+        "year": format!("{}/{:02}", s.year, (s.year + 1).rem_euclid(100)),
+        "toolkit": s.toolkit,
+        "files_found": s.files_found,
+        "included": s.members.len(),
+        "quarantined": s.quarantined.iter().map(|q| json!({"file": q.file.display().to_string(), "reason": q.reason})).collect::<Vec<_>>(),
+        "rebased_from": s.rebased_from,
+        "members": s.members.len(),
+        "present_value": money(pv),
+        "investment": money(inv),
+        "sroi_ratio": ratio,
+        "volunteer_hours": hours.normalize().to_string(),
+        "volunteers": s.members.iter().map(|m| m.volunteers).sum::<u64>(),
+        "people": s.members.iter().filter_map(|m| m.people).sum::<u64>(),
+        "by_kind": money_map(add_maps(s.members.iter().map(|m| &m.by_kind))),
+        "by_beneficiary": money_map(add_maps(s.members.iter().map(|m| &m.by_beneficiary))),
+        "by_theme": money_map(add_maps(s.members.iter().map(|m| &m.by_theme))),
+        "ratio_distribution": dist_json(distribution(s.members.iter().filter_map(Member::ratio).collect()), |d| fixed(d, 2)),
+        "value_per_hour_distribution": dist_json(distribution(s.members.iter().filter_map(Member::value_per_hour).collect()), money),
+        "top_tags": top.into_iter().map(|(t, n)| json!({"tag": t, "stories": n})).collect::<Vec<_>>(),
+        "per_member": s.members.iter().map(|m| json!({"id": m.id, "name": m.name, "file": m.file.display().to_string(), "present_value": money(m.present_value), "investment": money(m.investment), "sroi_ratio": m.ratio().map(|r| fixed(r, 2)), "volunteer_hours": m.hours.normalize().to_string(), "rebased_from": m.rebased.then(|| m.toolkit_version.clone())})).collect::<Vec<_>>(),
+    });
+    let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
+    t.push('\n');
+    t
+}

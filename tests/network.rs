@@ -1,0 +1,174 @@
+//! `social-value network`: every file accounted for, corrupted ones quarantined and the rest
+//! summed, duplicates resolved, and the same inputs giving the same bytes.
+
+mod common;
+
+use common::{run_in, Fixture};
+use std::path::Path;
+
+fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let r = run_in(dir, args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.json()
+}
+
+fn pennies(v: &serde_json::Value) -> i64 {
+    v.as_str().unwrap().replace('.', "").parse().unwrap()
+}
+
+#[test]
+fn a_demo_network_reconciles_and_is_reproducible() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = run_in(
+        dir.path(),
+        &[
+            "demo-network",
+            "--members",
+            "150",
+            "--seed",
+            "3",
+            "--out",
+            "net",
+        ],
+    );
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let a = run_in(
+        dir.path(),
+        &["network", "net", "--year", "2024", "--format", "json"],
+    );
+    let b = run_in(
+        dir.path(),
+        &[
+            "network", "net", "--year", "2024", "--format", "json", "--jobs", "1",
+        ],
+    );
+    assert_eq!(
+        a.stdout, b.stdout,
+        "same inputs, same bytes, whatever the threads"
+    );
+    let j = a.json();
+    let found = j["files_found"].as_u64().unwrap();
+    let included = j["included"].as_u64().unwrap();
+    let quarantined = j["quarantined"].as_array().unwrap().len() as u64;
+    assert_eq!(found, included + quarantined, "every file is accounted for");
+    assert!(quarantined > 0 && included > 100);
+    // The total is the sum of the members' figures.
+    let members: i64 = j["per_member"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| pennies(&m["present_value"]))
+        .sum();
+    assert_eq!(members, pennies(&j["present_value"]));
+}
+
+#[test]
+fn a_corrupted_file_is_quarantined_and_the_rest_are_summed() {
+    let f = Fixture::new();
+    std::fs::create_dir(f.path("inbox")).unwrap();
+    let mut claimed = Vec::new();
+    for (i, q) in ["10", "20", "30"].iter().enumerate() {
+        f.write(
+            "outcomes.csv",
+            &format!("proxy,quantity\noutcome.big,{q}\n"),
+        );
+        f.write(
+            "project.toml",
+            &common::PROJECT.replace("GB-TEST-1", &format!("GB-TEST-{i}")),
+        );
+        let r = run_in(
+            f.dir.path(),
+            &[
+                "submit",
+                "project.toml",
+                "--out",
+                &format!("inbox/m{i}.toml"),
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let text = std::fs::read_to_string(f.path(&format!("inbox/m{i}.toml"))).unwrap();
+        let pv = text
+            .lines()
+            .find_map(|l| l.strip_prefix("present_value = \""))
+            .unwrap()
+            .trim_end_matches('"')
+            .to_string();
+        claimed.push(pv);
+    }
+    // Edit one member's quantity by hand: its fingerprint no longer matches.
+    let bad = std::fs::read_to_string(f.path("inbox/m1.toml"))
+        .unwrap()
+        .replacen("quantity = \"20\"", "quantity = \"2000\"", 1);
+    f.write("inbox/m1.toml", &bad);
+    let j = json(
+        f.dir.path(),
+        &[
+            "network",
+            "inbox",
+            "--year",
+            "2024",
+            "--toolkit",
+            "test-kit.toml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(j["files_found"], 3);
+    assert_eq!(j["included"], 2);
+    let q = &j["quarantined"][0];
+    assert!(q["file"].as_str().unwrap().ends_with("m1.toml"));
+    assert!(q["reason"].as_str().unwrap().contains("bad fingerprint"));
+    let want = pennies(&serde_json::json!(claimed[0])) + pennies(&serde_json::json!(claimed[2]));
+    assert_eq!(pennies(&j["present_value"]), want);
+}
+
+#[test]
+fn duplicates_keep_one_and_list_the_other_and_other_years_are_set_aside() {
+    let f = Fixture::new();
+    std::fs::create_dir(f.path("inbox")).unwrap();
+    assert_eq!(
+        run_in(
+            f.dir.path(),
+            &["submit", "project.toml", "--out", "inbox/a.toml"]
+        )
+        .code,
+        0
+    );
+    std::fs::copy(f.path("inbox/a.toml"), f.path("inbox/b.toml")).unwrap();
+    let j = json(
+        f.dir.path(),
+        &[
+            "network",
+            "inbox",
+            "--year",
+            "2024",
+            "--toolkit",
+            "test-kit.toml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(j["included"], 1);
+    assert!(j["quarantined"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("duplicate organisation id GB-TEST-1"));
+    let other = json(
+        f.dir.path(),
+        &[
+            "network",
+            "inbox",
+            "--year",
+            "2023",
+            "--toolkit",
+            "test-kit.toml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(other["included"], 0);
+    assert!(other["quarantined"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("wrong year"));
+}
