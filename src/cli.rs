@@ -50,6 +50,11 @@ pub enum Command {
         after_help = "Examples:\n  social-value network inbox/ --year 2024\n  social-value network region-a/ region-b/ --year 2024 --format json > network.json\n\nEvery file found is either included or quarantined with its reason; the counts reconcile."
     )]
     Network(NetworkArgs),
+    /// Put two submissions (or two years of one member) side by side on one toolkit
+    #[command(
+        after_help = "Examples:\n  social-value compare oakfield-2023.toml oakfield-2024.toml"
+    )]
+    Compare(CompareArgs),
     /// Make a synthetic network of submissions, some broken on purpose, to try `network` at scale
     #[command(
         name = "demo-network",
@@ -242,8 +247,23 @@ pub struct NetworkArgs {
     /// Threads reading submissions (default: the machine's cores)
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// Last year's submissions, for the change since then (network and each member)
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
+    /// Also write network.json, network.md, network.html, tables/*.csv and charts into this folder
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReviewFormat,
+}
+
+#[derive(clap::Args)]
+pub struct CompareArgs {
+    pub a: PathBuf,
+    pub b: PathBuf,
+    /// The toolkit both are recomputed on (default: the bundled uk-core)
+    #[arg(long, value_name = "PATH")]
+    pub toolkit: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]

@@ -172,3 +172,93 @@ fn duplicates_keep_one_and_list_the_other_and_other_years_are_set_aside() {
         .unwrap()
         .contains("wrong year"));
 }
+
+#[test]
+fn previous_year_out_folder_and_compare() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        run_in(
+            dir.path(),
+            &[
+                "demo-network",
+                "--members",
+                "40",
+                "--seed",
+                "5",
+                "--out",
+                "now"
+            ]
+        )
+        .code,
+        0
+    );
+    assert_eq!(
+        run_in(
+            dir.path(),
+            &[
+                "demo-network",
+                "--members",
+                "40",
+                "--seed",
+                "6",
+                "--year",
+                "2023",
+                "--out",
+                "before"
+            ]
+        )
+        .code,
+        0
+    );
+    let j = json(
+        dir.path(),
+        &[
+            "network",
+            "now",
+            "--year",
+            "2024",
+            "--previous",
+            "before",
+            "--out",
+            "summary",
+            "--format",
+            "json",
+        ],
+    );
+    let prev = &j["previous"];
+    assert_eq!(prev["year"], "2023/24");
+    let change = pennies(&j["present_value"]) - pennies(&prev["present_value"]);
+    assert_eq!(change, pennies(&prev["change_in_present_value"]));
+    for f in [
+        "network.json",
+        "network.md",
+        "network.html",
+        "tables/members.csv",
+        "tables/quarantine.csv",
+        "charts/member-ratios.svg",
+        "charts/member-ratios.png",
+    ] {
+        assert!(dir.path().join("summary").join(f).is_file(), "{f} missing");
+    }
+    // Two years of one member side by side.
+    let a = dir.path().join("before/batch-000/member-000001.toml");
+    let b = dir.path().join("now/batch-000/member-000001.toml");
+    let r = run_in(
+        dir.path(),
+        &["compare", a.to_str().unwrap(), b.to_str().unwrap()],
+    );
+    if r.code == 0 {
+        assert!(
+            r.stdout.contains("GB-DEMO-000001 2023") && r.stdout.contains("GB-DEMO-000001 2024"),
+            "{}",
+            r.stdout
+        );
+    } else {
+        // One of the two was made broken on purpose by the generator: compare says so.
+        assert!(
+            r.stderr.contains("fingerprint") || r.stderr.contains("cannot"),
+            "{}",
+            r.stderr
+        );
+    }
+}

@@ -2,7 +2,7 @@
 //! synthetic networks to try it on.
 
 use super::{emit, Failure};
-use crate::cli::{DemoNetworkArgs, NetworkArgs, ReviewFormat};
+use crate::cli::{CompareArgs, DemoNetworkArgs, NetworkArgs, ReviewFormat};
 use social_value::diag::{Diagnostic, Problems};
 use social_value::network;
 use social_value::num::{fixed, money_gbp};
@@ -44,10 +44,153 @@ pub fn run(args: &NetworkArgs) -> Result<(), Failure> {
         }
     };
     let summary = network::summarise(&files, args.year, &tk, jobs, &progress);
+    let previous = match &args.previous {
+        Some(dir) if !dir.is_dir() => {
+            return Err(Failure::input(
+                Problems::one(
+                    Diagnostic::error(format!("{} is not a folder", dir.display())).in_file(dir),
+                ),
+                "nothing was summarised",
+            ))
+        }
+        Some(dir) => Some(network::summarise(
+            &network::find_files(std::slice::from_ref(dir)),
+            args.year - 1,
+            &tk,
+            jobs,
+            &|_| {},
+        )),
+        None => None,
+    };
+    let json = network::to_json(&summary, previous.as_ref());
+    if let Some(dir) = &args.out {
+        write_out(dir, &summary, &json)?;
+    }
     emit(&match args.format {
-        ReviewFormat::Json => network::to_json(&summary),
+        ReviewFormat::Json => json,
         ReviewFormat::Table => table(&summary),
     })
+}
+
+/// The network's files: the JSON, a Markdown and an HTML page, the tables and the ratio chart.
+fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<(), Failure> {
+    use social_value::report::chart::{png, svg, Bar, Chart, Unit};
+    let charts = dir.join("charts");
+    let tables = dir.join("tables");
+    for d in [&charts, &tables] {
+        std::fs::create_dir_all(d).map_err(|e| Failure::write(d, e))?;
+    }
+    let w = |name: &std::path::Path, body: &[u8]| {
+        social_value::write::write_atomic(name, body).map_err(|e| Failure::write(name, e))
+    };
+    w(&dir.join("network.json"), json.as_bytes())?;
+    let mut members = csv::Writer::from_writer(Vec::new());
+    let _ = members.write_record([
+        "id",
+        "name",
+        "present_value",
+        "investment",
+        "sroi_ratio",
+        "volunteer_hours",
+        "rebased_from",
+        "file",
+    ]);
+    for m in &s.members {
+        let cells = [
+            m.id.clone(),
+            m.name.clone(),
+            social_value::num::money(m.present_value),
+            social_value::num::money(m.investment),
+            m.ratio().map(|r| fixed(r, 2)).unwrap_or_default(),
+            m.hours.normalize().to_string(),
+            if m.rebased {
+                m.toolkit_version.clone()
+            } else {
+                String::new()
+            },
+            m.file.display().to_string(),
+        ];
+        let _ = members.write_record(
+            cells
+                .iter()
+                .map(|c| social_value::report::spreadsheet_safe(c).into_owned()),
+        );
+    }
+    w(
+        &tables.join("members.csv"),
+        &members.into_inner().unwrap_or_default(),
+    )?;
+    let mut quarantine = csv::Writer::from_writer(Vec::new());
+    let _ = quarantine.write_record(["file", "reason"]);
+    for q in &s.quarantined {
+        let _ = quarantine.write_record([
+            social_value::report::spreadsheet_safe(&q.file.display().to_string()).into_owned(),
+            social_value::report::spreadsheet_safe(&q.reason).into_owned(),
+        ]);
+    }
+    w(
+        &tables.join("quarantine.csv"),
+        &quarantine.into_inner().unwrap_or_default(),
+    )?;
+    let ratios: Vec<_> = s
+        .members
+        .iter()
+        .filter_map(network::Member::ratio)
+        .collect();
+    let mut bars = Vec::new();
+    if let (Some(lo), Some(hi)) = (ratios.iter().min(), ratios.iter().max()) {
+        let width =
+            ((*hi - *lo) / rust_decimal::Decimal::from(20)).max(rust_decimal::Decimal::new(1, 2));
+        let mut counts = [0u64; 20];
+        for r in &ratios {
+            let k = ((*r - *lo) / width)
+                .floor()
+                .to_string()
+                .parse::<usize>()
+                .unwrap_or(0)
+                .min(19);
+            counts[k] += 1;
+        }
+        bars = counts
+            .iter()
+            .enumerate()
+            .map(|(k, n)| {
+                Bar::new(
+                    fixed(*lo + width * rust_decimal::Decimal::from(k as u64), 1),
+                    rust_decimal::Decimal::from(*n),
+                )
+            })
+            .collect();
+    }
+    let chart = Chart {
+        name: "member-ratios".into(),
+        title: "Members' SROI ratios".into(),
+        unit: Unit::Runs,
+        horizontal: false,
+        bars,
+    };
+    let svg_text = svg(&chart).map_err(|e| {
+        Failure::input(
+            Problems::one(Diagnostic::error(e)),
+            "the chart was not drawn",
+        )
+    })?;
+    w(&charts.join("member-ratios.svg"), svg_text.as_bytes())?;
+    png(&chart, &charts.join("member-ratios.png")).map_err(|e| {
+        Failure::input(
+            Problems::one(Diagnostic::error(e)),
+            "the chart was not drawn",
+        )
+    })?;
+    let text = table(s);
+    w(&dir.join("network.md"), format!("# Network summary\n\n```text\n{}```\n\n![Members' SROI ratios](charts/member-ratios.svg)\n", text.replace("```", "'''")).as_bytes())?;
+    let esc = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    w(&dir.join("network.html"), format!("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Network summary</title><style>body{{font-family:sans-serif;max-width:960px;margin:24px auto}}pre{{white-space:pre-wrap;overflow-wrap:anywhere}}svg{{max-width:100%;height:auto}}</style></head><body><h1>Network summary</h1><pre>{}</pre>{}</body></html>\n", esc(&text), svg_text).as_bytes())?;
+    Ok(())
 }
 
 fn table(s: &network::Summary) -> String {
@@ -129,4 +272,79 @@ pub fn demo(args: &DemoNetworkArgs) -> Result<(), Failure> {
         .map_err(|p| Failure::input(p, "the network is incomplete"))?;
     let [t, e, y, d] = made.broken;
     emit(&format!("made {} files for {} members in {}: {t} truncated, {e} edited by hand, {y} of another year, {d} sent twice\n", made.files, args.members, args.out.display()))
+}
+
+/// Two submissions recomputed on one toolkit, side by side.
+pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
+    let tk = network_toolkit(args.toolkit.as_deref())?;
+    let mut cols = Vec::new();
+    for p in [&args.a, &args.b] {
+        let read = social_value::submission::read(p)
+            .map_err(|e| Failure::input(e, "nothing was compared"))?;
+        if read.computed_fingerprint != read.submission.submission.fingerprint {
+            return Err(Failure::input(
+                Problems::one(
+                    Diagnostic::error(format!(
+                        "{} was changed after it was written (its fingerprint does not match)",
+                        p.display()
+                    ))
+                    .in_file(p)
+                    .with_help("run social-value review on it"),
+                ),
+                "nothing was compared",
+            ));
+        }
+        let v = social_value::submission::recompute(&read.submission, &tk, p)
+            .map_err(|e| Failure::input(e, "nothing was compared"))?;
+        cols.push((read.submission, v));
+    }
+    let mut out = format!("Compared on {} {}\n\n", tk.id, tk.version);
+    let row = |out: &mut String, label: &str, a: String, b: String| {
+        let _ = writeln!(out, "  {label:<26} {a:>20} {b:>20}");
+    };
+    let (sa, va) = &cols[0];
+    let (sb, vb) = &cols[1];
+    let name = |s: &social_value::submission::Submission| {
+        format!("{} {}", s.organisation.id, &s.period.start[..4])
+    };
+    row(&mut out, "", name(sa), name(sb));
+    row(
+        &mut out,
+        "Social value",
+        money_gbp(va.totals.present_value),
+        money_gbp(vb.totals.present_value),
+    );
+    row(
+        &mut out,
+        "Investment",
+        money_gbp(va.totals.investment),
+        money_gbp(vb.totals.investment),
+    );
+    let ratio = |v: &social_value::value::Valuation| {
+        v.totals
+            .sroi_ratio
+            .map_or("n/a".into(), |r| format!("{} : 1", fixed(r, 2)))
+    };
+    row(&mut out, "SROI ratio", ratio(va), ratio(vb));
+    let hours = |v: &social_value::value::Valuation| {
+        v.volunteering
+            .as_ref()
+            .map_or("0".into(), |t| social_value::num::quantity(t.summary.hours))
+    };
+    row(&mut out, "Volunteer hours", hours(va), hours(vb));
+    for k in va.totals.by_kind.keys() {
+        row(
+            &mut out,
+            &format!("  {k}"),
+            money_gbp(va.totals.by_kind[k]),
+            money_gbp(vb.totals.by_kind.get(k).copied().unwrap_or_default()),
+        );
+    }
+    row(
+        &mut out,
+        "Change in social value",
+        String::new(),
+        money_gbp(vb.totals.present_value - va.totals.present_value),
+    );
+    emit(&out)
 }

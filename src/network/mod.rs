@@ -30,6 +30,8 @@ pub struct Member {
     pub by_beneficiary: BTreeMap<String, Decimal>,
     pub by_theme: BTreeMap<String, Decimal>,
     pub tags: BTreeMap<String, u64>,
+    /// Up to two consented story quotes, with their story ids.
+    pub quotes: Vec<(String, String)>,
 }
 
 impl Member {
@@ -199,8 +201,30 @@ fn one(path: &Path, year: i32, tk: &Toolkit) -> Outcome {
             .collect(),
         by_beneficiary: v.totals.by_beneficiary.clone(),
         by_theme: v.totals.by_theme.clone(),
+        quotes: v
+            .stories
+            .iter()
+            .take(2)
+            .map(|st| (st.id.clone(), crate::report::page::quote(&st.text, 160)))
+            .collect(),
         tags,
     }))
+}
+
+/// Members whose ratio lies outside 1.5 × the interquartile range of the network's, by id.
+pub fn outliers(s: &Summary) -> Vec<String> {
+    let Some(d) = distribution(s.members.iter().filter_map(Member::ratio).collect()) else {
+        return Vec::new();
+    };
+    let fence = (d.q3 - d.q1) * Decimal::new(15, 1);
+    s.members
+        .iter()
+        .filter(|m| {
+            m.ratio()
+                .is_some_and(|r| r < d.q1 - fence || r > d.q3 + fence)
+        })
+        .map(|m| m.id.clone())
+        .collect()
 }
 
 /// Reads, checks and rebases every submission in `files` on `jobs` threads, then adds them up.
@@ -300,7 +324,7 @@ fn dist_json(d: Option<Distribution>, f: fn(Decimal) -> String) -> Value {
 }
 
 /// The summary as JSON; the same inputs always give the same bytes.
-pub fn to_json(s: &Summary) -> String {
+pub fn to_json(s: &Summary, previous: Option<&Summary>) -> String {
     let pv: Decimal = s.members.iter().map(|m| m.present_value).sum();
     let inv: Decimal = s.members.iter().map(|m| m.investment).sum();
     let hours: Decimal = s.members.iter().map(|m| m.hours).sum();
@@ -340,8 +364,22 @@ pub fn to_json(s: &Summary) -> String {
         "by_theme": money_map(add_maps(s.members.iter().map(|m| &m.by_theme))),
         "ratio_distribution": dist_json(distribution(s.members.iter().filter_map(Member::ratio).collect()), |d| fixed(d, 2)),
         "value_per_hour_distribution": dist_json(distribution(s.members.iter().filter_map(Member::value_per_hour).collect()), money),
+        "outliers": outliers(s),
+        "quotes": s.members.iter().flat_map(|m| m.quotes.iter().map(move |(id, q)| json!({"member": m.name, "story": id, "quote": q}))).take(5).collect::<Vec<_>>(),
         "top_tags": top.into_iter().map(|(t, n)| json!({"tag": t, "stories": n})).collect::<Vec<_>>(),
-        "per_member": s.members.iter().map(|m| json!({"id": m.id, "name": m.name, "file": m.file.display().to_string(), "present_value": money(m.present_value), "investment": money(m.investment), "sroi_ratio": m.ratio().map(|r| fixed(r, 2)), "volunteer_hours": m.hours.normalize().to_string(), "rebased_from": m.rebased.then(|| m.toolkit_version.clone())})).collect::<Vec<_>>(),
+        "previous": previous.map(|p| {
+            let ppv: Decimal = p.members.iter().map(|m| m.present_value).sum();
+            let pinv: Decimal = p.members.iter().map(|m| m.investment).sum();
+            json!({
+                "year": format!("{}/{:02}", p.year, (p.year + 1).rem_euclid(100)),
+                "members": p.members.len(),
+                "present_value": money(ppv),
+                "investment": money(pinv),
+                "sroi_ratio": (pinv > Decimal::ZERO).then(|| fixed(ppv / pinv, 2)),
+                "change_in_present_value": money(pv - ppv),
+            })
+        }),
+        "per_member": s.members.iter().map(|m| json!({"id": m.id, "name": m.name, "file": m.file.display().to_string(), "present_value": money(m.present_value), "investment": money(m.investment), "sroi_ratio": m.ratio().map(|r| fixed(r, 2)), "volunteer_hours": m.hours.normalize().to_string(), "rebased_from": m.rebased.then(|| m.toolkit_version.clone()), "change_in_present_value": previous.and_then(|p| p.members.binary_search_by(|o| o.id.cmp(&m.id)).ok().map(|k| &p.members[k])).map(|o| money(m.present_value - o.present_value))})).collect::<Vec<_>>(),
     });
     let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
     t.push('\n');
