@@ -68,7 +68,7 @@ pub fn run(args: &NetworkArgs) -> Result<(), Failure> {
     }
     emit(&match args.format {
         ReviewFormat::Json => json,
-        ReviewFormat::Table => table(&summary),
+        ReviewFormat::Table => text(&json),
     })
 }
 
@@ -182,7 +182,7 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
             "the chart was not drawn",
         )
     })?;
-    let text = table(s);
+    let text = text(json);
     w(&dir.join("network.md"), format!("# Network summary\n\n```text\n{}```\n\n![Members' SROI ratios](charts/member-ratios.svg)\n", text.replace("```", "'''")).as_bytes())?;
     let esc = |t: &str| {
         t.replace('&', "&amp;")
@@ -193,58 +193,134 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
     Ok(())
 }
 
-fn table(s: &network::Summary) -> String {
+/// The summary for a person, from its JSON (one source for every format).
+fn text(json: &str) -> String {
+    let j: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    let st = |v: &serde_json::Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    let pounds = |v: &serde_json::Value| {
+        v.as_str()
+            .and_then(|t| social_value::num::parse_decimal(t).ok())
+            .map_or_else(|| "n/a".to_string(), money_gbp)
+    };
     let mut out = String::new();
-    let pv: rust_decimal::Decimal = s.members.iter().map(|m| m.present_value).sum();
-    let inv: rust_decimal::Decimal = s.members.iter().map(|m| m.investment).sum();
     let _ = writeln!(
         out,
-        "Network summary {}/{:02}, on {}",
-        s.year,
-        (s.year + 1).rem_euclid(100),
-        s.toolkit
+        "Network summary {}, on {}",
+        st(&j["year"]),
+        st(&j["toolkit"])
+    );
+    let q = j["quarantined"].as_array().map_or(0, Vec::len);
+    let _ = writeln!(
+        out,
+        "  files found {}: {} included, {q} quarantined",
+        j["files_found"], j["included"]
     );
     let _ = writeln!(
         out,
-        "  files found {}: {} included, {} quarantined",
-        s.files_found,
-        s.members.len(),
-        s.quarantined.len()
+        "  social value {} on {} invested, ratio {} : 1",
+        pounds(&j["present_value"]),
+        pounds(&j["investment"]),
+        st(&j["sroi_ratio"])
     );
     let _ = writeln!(
         out,
-        "  social value {} on {} invested{}",
-        money_gbp(pv),
-        money_gbp(inv),
-        if inv.is_zero() {
-            String::new()
-        } else {
-            format!(", ratio {} : 1", fixed(pv / inv, 2))
-        }
+        "  {} members, {} volunteers, {} volunteer hours, {} people supported",
+        j["members"],
+        j["volunteers"],
+        st(&j["volunteer_hours"]),
+        j["people"]
     );
-    if let Some(d) = network::distribution(
-        s.members
-            .iter()
-            .filter_map(network::Member::ratio)
-            .collect(),
-    ) {
+    if let Some(p) = j["previous"].as_object() {
         let _ = writeln!(
             out,
-            "  members' ratios: median {}, middle half {} to {}, 5th-95th {} to {}",
-            fixed(d.median, 2),
-            fixed(d.q1, 2),
-            fixed(d.q3, 2),
-            fixed(d.p5, 2),
-            fixed(d.p95, 2)
+            "  last year ({}): {} from {} members; change {}",
+            st(&p["year"]),
+            pounds(&p["present_value"]),
+            p["members"],
+            pounds(&p["change_in_present_value"])
         );
     }
-    for (from, n) in &s.rebased_from {
-        let _ = writeln!(out, "  {n} rebased from {from}");
+    if let Some(r) = j["rebased_from"].as_object() {
+        for (from, n) in r {
+            let _ = writeln!(out, "  {n} submissions rebased from {from}");
+        }
     }
-    if !s.quarantined.is_empty() {
+    for (key, title) in [
+        ("by_kind", "Value by kind"),
+        ("by_beneficiary", "Value by who gains or saves"),
+        ("by_theme", "Value by theme"),
+    ] {
+        let _ = writeln!(out, "\n{title}");
+        for (k, v) in j[key].as_object().into_iter().flatten() {
+            let _ = writeln!(out, "  {k:<28} {:>22}", pounds(v));
+        }
+    }
+    for (key, title, money) in [
+        ("ratio_distribution", "Members' SROI ratios", false),
+        (
+            "value_per_hour_distribution",
+            "Members' value per volunteer hour",
+            true,
+        ),
+    ] {
+        let d = &j[key];
+        if d.is_object() {
+            let f = |v: &serde_json::Value| if money { pounds(v) } else { st(v) };
+            let _ = writeln!(out, "\n{title} ({} members)\n  5th {}  lower quartile {}  median {}  upper quartile {}  95th {}", d["count"], f(&d["p5"]), f(&d["q1"]), f(&d["median"]), f(&d["q3"]), f(&d["p95"]));
+        }
+    }
+    if let Some(o) = j["outliers"].as_array().filter(|o| !o.is_empty()) {
+        let _ = writeln!(
+            out,
+            "\nOutliers to follow up (ratio beyond 1.5 × the interquartile range): {}",
+            o.iter().map(|x| st(x)).collect::<Vec<_>>().join(", ")
+        );
+    }
+    if let Some(t) = j["top_tags"].as_array().filter(|t| !t.is_empty()) {
+        let _ = writeln!(
+            out,
+            "\nMost frequent story tags: {}",
+            t.iter()
+                .map(|x| format!("{} ({})", st(&x["tag"]), x["stories"]))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    for x in j["quotes"].as_array().into_iter().flatten() {
+        let _ = writeln!(
+            out,
+            "  “{}” ({}, story {})",
+            st(&x["quote"]),
+            st(&x["member"]),
+            st(&x["story"])
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nMembers (value, ratio{})",
+        if j["previous"].is_object() {
+            ", change since last year"
+        } else {
+            ""
+        }
+    );
+    for m in j["per_member"].as_array().into_iter().flatten() {
+        let change = m["change_in_present_value"]
+            .as_str()
+            .map(|_| format!("  {}", pounds(&m["change_in_present_value"])))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {:<22} {:>18}  {:>6}{change}",
+            st(&m["id"]),
+            pounds(&m["present_value"]),
+            st(&m["sroi_ratio"])
+        );
+    }
+    if q > 0 {
         let _ = writeln!(out, "\nQuarantined");
-        for q in &s.quarantined {
-            let _ = writeln!(out, "  {}: {}", q.file.display(), q.reason);
+        for x in j["quarantined"].as_array().into_iter().flatten() {
+            let _ = writeln!(out, "  {}: {}", st(&x["file"]), st(&x["reason"]));
         }
     }
     out

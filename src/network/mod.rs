@@ -365,7 +365,8 @@ pub fn to_json(s: &Summary, previous: Option<&Summary>) -> String {
         "ratio_distribution": dist_json(distribution(s.members.iter().filter_map(Member::ratio).collect()), |d| fixed(d, 2)),
         "value_per_hour_distribution": dist_json(distribution(s.members.iter().filter_map(Member::value_per_hour).collect()), money),
         "outliers": outliers(s),
-        "quotes": s.members.iter().flat_map(|m| m.quotes.iter().map(move |(id, q)| json!({"member": m.name, "story": id, "quote": q}))).take(5).collect::<Vec<_>>(),
+        // One quote a member, from the first five members with any.
+        "quotes": s.members.iter().filter_map(|m| m.quotes.first().map(|(id, q)| json!({"member": m.name, "story": id, "quote": q}))).take(5).collect::<Vec<_>>(),
         "top_tags": top.into_iter().map(|(t, n)| json!({"tag": t, "stories": n})).collect::<Vec<_>>(),
         "previous": previous.map(|p| {
             let ppv: Decimal = p.members.iter().map(|m| m.present_value).sum();
