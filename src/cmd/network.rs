@@ -273,7 +273,7 @@ fn text(json: &str) -> String {
         let _ = writeln!(
             out,
             "\nOutliers to follow up (ratio beyond 1.5 × the interquartile range): {}",
-            o.iter().map(|x| st(x)).collect::<Vec<_>>().join(", ")
+            o.iter().map(&st).collect::<Vec<_>>().join(", ")
         );
     }
     if let Some(t) = j["top_tags"].as_array().filter(|t| !t.is_empty()) {
