@@ -262,3 +262,49 @@ fn previous_year_out_folder_and_compare() {
         );
     }
 }
+
+#[test]
+fn member_names_are_escaped_in_the_network_page() {
+    let f = Fixture::new();
+    std::fs::create_dir(f.path("inbox")).unwrap();
+    f.write(
+        "project.toml",
+        &common::PROJECT.replace(
+            "name = \"Test Org\"",
+            "name = \"<script>x</script> | [a](b)\"",
+        ),
+    );
+    assert_eq!(
+        run_in(
+            f.dir.path(),
+            &["submit", "project.toml", "--out", "inbox/a.toml"]
+        )
+        .code,
+        0
+    );
+    let r = run_in(
+        f.dir.path(),
+        &[
+            "network",
+            "inbox",
+            "--year",
+            "2024",
+            "--toolkit",
+            "test-kit.toml",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(f.path("out/network.html")).unwrap();
+    assert!(
+        !html.contains("<script>x") && html.contains("&lt;script&gt;x"),
+        "html escaped"
+    );
+    let md = std::fs::read_to_string(f.path("out/network.md")).unwrap();
+    assert!(
+        md.contains("&lt;script&gt;") && md.contains("\\|") && md.contains("\\[a\\]"),
+        "{md}"
+    );
+    assert!(md.contains("£359,069.57"), "{md}");
+}

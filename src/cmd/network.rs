@@ -182,14 +182,16 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
             "the chart was not drawn",
         )
     })?;
-    let text = text(json);
-    w(&dir.join("network.md"), format!("# Network summary\n\n```text\n{}```\n\n![Members' SROI ratios](charts/member-ratios.svg)\n", text.replace("```", "'''")).as_bytes())?;
-    let esc = |t: &str| {
-        t.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    w(&dir.join("network.html"), format!("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Network summary</title><style>body{{font-family:sans-serif;max-width:960px;margin:24px auto}}pre{{white-space:pre-wrap;overflow-wrap:anywhere}}svg{{max-width:100%;height:auto}}</style></head><body><h1>Network summary</h1><pre>{}</pre>{}</body></html>\n", esc(&text), svg_text).as_bytes())?;
+    let doc = network::page::sections(&serde_json::from_str(json).unwrap_or_default());
+    w(
+        &dir.join("network.md"),
+        network::page::markdown(&doc).as_bytes(),
+    )?;
+    let chart_svg = |name: &str| (name == "member-ratios").then(|| svg_text.clone());
+    w(
+        &dir.join("network.html"),
+        network::page::html(&doc, &chart_svg).as_bytes(),
+    )?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! and added up, with every file accounted for (included or quarantined with a reason).
 
 pub mod demo;
+pub mod page;
 
 use crate::date::Date;
 use crate::num::{fixed, money};
