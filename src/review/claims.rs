@@ -1,0 +1,272 @@
+//! Over-claiming and evidence: adjustments against the toolkit and published practice, and
+//! whether each number has a story or a note behind it.
+
+use super::{dec, Check, Rating};
+use crate::num::money_gbp;
+use crate::submission::Submission;
+use crate::toolkit::{self, Toolkit};
+use crate::value::Valuation;
+use rust_decimal::Decimal;
+
+pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Valuation>) -> Check {
+    let mut c = Check::new("over-claiming");
+    if tk.is_none() {
+        c.add(
+            Rating::Amber,
+            "no toolkit was available, so adjustments could not be compared with its defaults",
+            "over-claiming cannot be judged without the bank",
+            "give the toolkit with --toolkit",
+        );
+    }
+    for (i, o) in s.outcome.iter().enumerate() {
+        let n = i + 1;
+        let proxy = tk.and_then(|t| t.proxy(&o.proxy));
+        let (dw, attr, drop) = (dec(&o.deadweight), dec(&o.attribution), dec(&o.drop_off));
+        let reason = o.reason.as_deref().filter(|r| !r.trim().is_empty());
+        if let Some(p) = proxy {
+            // What changed from the toolkit is worked out here, not taken from the file.
+            let d = &p.defaults;
+            let changed: Vec<&str> = [
+                ("deadweight", dw != d.deadweight),
+                ("attribution", attr != d.attribution),
+                ("displacement", dec(&o.displacement) != d.displacement),
+                ("drop_off", drop != d.drop_off),
+                ("duration", o.duration != d.duration),
+            ]
+            .into_iter()
+            .filter(|(_, ch)| *ch)
+            .map(|(name, _)| name)
+            .collect();
+            if !changed.is_empty() && reason.is_none() {
+                c.add(
+                    Rating::Red,
+                    format!(
+                        "outcome {n} ({}): changes the toolkit's {} with no reason",
+                        o.proxy,
+                        changed.join(", ")
+                    ),
+                    "unexplained changes to adjustments cannot be checked",
+                    "give the reason for each change",
+                );
+            }
+            // Harms (negative values) are conservative with low deductions: only gains are checked.
+            if p.value >= Decimal::ZERO {
+                let (dw_med, dw_low, _) = crate::sensitivity::PRACTICE_DEADWEIGHT;
+                let (at_med, at_low, _) = crate::sensitivity::PRACTICE_ATTRIBUTION;
+                for (name, x, default, low, median) in [
+                    ("deadweight", dw, d.deadweight, dw_low, dw_med),
+                    ("attribution", attr, d.attribution, at_low, at_med),
+                ] {
+                    if x < default && x < low {
+                        c.add(Rating::Amber, format!("outcome {n} ({}): {name} {} where the toolkit uses {} (published SROIs: median {}, rarely below {})", o.proxy, crate::num::percent(x), crate::num::percent(default), crate::num::percent(median), crate::num::percent(low)), "a low deduction claims more of the change for this organisation", "state the evidence, or use the toolkit's figure");
+                    }
+                }
+            }
+            if o.duration > d.duration {
+                match reason {
+                    // An explained change is shown, not marked down: the reviewer can judge it.
+                    Some(r) => c.add(Rating::Green, format!("outcome {n} ({}): lasts {} years where the toolkit assumes {}; the reason given: {r}", o.proxy, o.duration, d.duration), "", ""),
+                    None => c.add(Rating::Amber, format!("outcome {n} ({}): lasts {} years where the toolkit assumes {}", o.proxy, o.duration, d.duration), "longer durations multiply the value", "show follow-up evidence that the change lasts"),
+                }
+            }
+        } else if !o.overridden.is_empty() && reason.is_none() {
+            c.add(
+                Rating::Red,
+                format!(
+                    "outcome {n} ({}): changes the toolkit's {} with no reason",
+                    o.proxy,
+                    o.overridden.join(", ")
+                ),
+                "unexplained changes to adjustments cannot be checked",
+                "give the reason for each change",
+            );
+        }
+        if o.duration > 5 {
+            c.add(Rating::Amber, format!("outcome {n} ({}): claimed for {} years", o.proxy, o.duration), "published SROIs rarely claim an outcome lasts more than 5 years without follow-up evidence", "show follow-up evidence, or shorten the duration");
+        }
+        if drop.is_zero() && o.duration > 1 {
+            c.add(
+                Rating::Amber,
+                format!(
+                    "outcome {n} ({}): no drop-off over {} years",
+                    o.proxy, o.duration
+                ),
+                "outcomes fade; a constant value over years over-claims",
+                "use a drop-off, or evidence that the change holds",
+            );
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for o in &s.outcome {
+        if !seen.insert(o.proxy.as_str()) {
+            c.add(
+                Rating::Amber,
+                format!("proxy {} is claimed on more than one line", o.proxy),
+                "the same people may be counted twice",
+                "check the lines count different people, or merge them",
+            );
+        }
+    }
+    if let Some(tk) = tk {
+        // Two wellbeing changes per person in the same theme may count the same people twice.
+        let mut by_theme: std::collections::BTreeMap<&str, Vec<&str>> =
+            std::collections::BTreeMap::new();
+        for o in &s.outcome {
+            if let Some(p) = tk
+                .proxy(&o.proxy)
+                .filter(|p| p.kind == toolkit::Kind::Wellbeing && p.unit.contains("person"))
+            {
+                by_theme
+                    .entry(p.primary_theme())
+                    .or_default()
+                    .push(o.proxy.as_str());
+            }
+        }
+        for (theme, ids) in by_theme.iter().filter(|(_, ids)| ids.len() > 1) {
+            c.add(
+                Rating::Amber,
+                format!(
+                    "{} wellbeing outcomes per person in the {theme} theme ({})",
+                    ids.len(),
+                    ids.join(", ")
+                ),
+                "the same people may be counted in overlapping wellbeing proxies",
+                "check that each person is counted under one wellbeing change only",
+            );
+        }
+    }
+    if let Some(vol) = &s.volunteering {
+        if vol.counted_as == "value"
+            && s.investment
+                .iter()
+                .any(|i| i.in_kind && i.source.to_lowercase().contains("volunteer"))
+        {
+            c.add(
+                Rating::Red,
+                "volunteer time is counted as value and also as an in-kind investment",
+                "the same hours are counted twice",
+                "count volunteer time one way only",
+            );
+        }
+    }
+    if let (Some(v), Some(r)) = (v, &s.reach) {
+        let max_unit = v
+            .lines
+            .iter()
+            .map(|l| l.rebased_unit_value)
+            .max()
+            .unwrap_or_default();
+        let per_person = v.totals.present_value / Decimal::from(r.people.max(1));
+        if max_unit > Decimal::ZERO && per_person > max_unit {
+            c.add(
+                Rating::Amber,
+                format!(
+                    "value per person supported ({}) is above the largest proxy used ({})",
+                    money_gbp(per_person),
+                    money_gbp(max_unit)
+                ),
+                "each person would have to gain more than any single outcome is worth",
+                "check the quantities and the number of people supported",
+            );
+        }
+    }
+    if let Some(r) = s.results.sroi_ratio.as_deref().map(dec) {
+        if r > Decimal::from(37) {
+            c.add(
+                Rating::Red,
+                format!("ratio {r} : 1 is above the highest of 383 published SROIs (37 : 1)"),
+                "a ratio this high is almost always an error or an over-claim",
+                "check every line's quantity and adjustments",
+            );
+        } else if r > crate::sensitivity::PRACTICE_RATIO_UPPER {
+            c.add(
+                Rating::Amber,
+                format!(
+                    "ratio {r} : 1 is above 6.6 : 1, higher than three quarters of published SROIs"
+                ),
+                "it will be questioned",
+                "check the largest lines and their adjustments",
+            );
+        }
+    }
+    if c.findings.iter().all(|f| f.rating == Rating::Green) {
+        c.add(
+            Rating::Green,
+            "no sign of over-claiming against the toolkit's defaults and published practice",
+            "",
+            "",
+        );
+    }
+    c
+}
+
+pub(super) fn evidence(s: &Submission, v: Option<&Valuation>, tk: Option<&Toolkit>) -> Check {
+    let mut c = Check::new("evidence");
+    for st in &s.story {
+        if st.consent != "yes" {
+            c.add(
+                Rating::Red,
+                format!(
+                    "story {} is included without consent ({:?})",
+                    st.id, st.consent
+                ),
+                "stories without consent must never leave the organisation",
+                "remove the story and check how it was sent",
+            );
+        }
+    }
+    if let Some(v) = v {
+        let bare: Vec<String> = v
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| {
+                matches!(l.origin, crate::value::Origin::Outcome { .. })
+                    && l.evidence.is_empty()
+                    && l.note.as_deref().unwrap_or("").trim().is_empty()
+            })
+            .map(|(i, l)| format!("{} ({})", i + 1, l.proxy))
+            .collect();
+        if !bare.is_empty() {
+            c.add(
+                Rating::Amber,
+                format!(
+                    "outcome lines with no story and no note on their evidence: {}",
+                    bare.join(", ")
+                ),
+                "numbers with no evidence are hard to believe",
+                "add a note saying where each number comes from, or a story tagged with it",
+            );
+        }
+        if let Some(tk) = tk {
+            let valued: std::collections::BTreeSet<&str> =
+                v.lines.iter().map(|l| l.theme.as_str()).collect();
+            let mut words_only: Vec<String> = v
+                .stories
+                .iter()
+                .flat_map(|st| st.tags.iter())
+                .filter_map(|t| tk.tag(t))
+                .map(|t| t.theme.clone())
+                .filter(|th| !valued.contains(th.as_str()))
+                .collect();
+            words_only.sort();
+            words_only.dedup();
+            if !words_only.is_empty() {
+                // Not an over-claim: nothing is valued for them; shown so the reviewer knows.
+                c.add(Rating::Green, format!("themes evidenced in stories only, with no numbers and no value claimed: {}", words_only.join(", ")), "", "");
+            }
+        }
+    }
+    if v.is_none() {
+        c.add(Rating::Amber, "the submission could not be recomputed, so its evidence could not be checked line by line", "", "see the reproducibility check");
+    }
+    if c.findings.iter().all(|f| f.rating == Rating::Green) {
+        c.add(
+            Rating::Green,
+            "every outcome line has stated evidence, and only consented stories are included",
+            "",
+            "",
+        );
+    }
+    c
+}

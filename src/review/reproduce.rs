@@ -1,0 +1,158 @@
+//! Reproducibility: the claimed results must agree with themselves and, recomputed from the
+//! inputs, with the figures claimed, to the penny.
+
+use super::{dec, Check, Rating};
+use crate::num::{fixed, money_gbp};
+use crate::submission::{results_of, Results, Submission};
+use crate::toolkit::Toolkit;
+use crate::value::Valuation;
+use rust_decimal::Decimal;
+
+/// The claimed results must agree with themselves whatever the toolkit: totals with the sum of
+/// their lines, NPV and ratio with value and investment, volunteers with the roles' counts.
+pub(super) fn consistency(c: &mut Check, s: &Submission) {
+    let r = &s.results;
+    let (pv, inv, npv) = (
+        dec(&r.present_value),
+        dec(&r.investment),
+        dec(&r.net_present_value),
+    );
+    let lines: Decimal = r.line.iter().map(|l| dec(&l.present_value)).sum();
+    // Lines are rounded one by one: half a penny each, at most.
+    let slack = Decimal::new(5, 3) * Decimal::from(r.line.len() as u64 + 1);
+    let mut bad = Vec::new();
+    if (lines - pv).abs() > slack {
+        bad.push(format!(
+            "the lines add up to {}, not the claimed present value {}",
+            money_gbp(lines),
+            money_gbp(pv)
+        ));
+    }
+    if (pv - inv - npv).abs() > Decimal::new(1, 2) {
+        bad.push(format!(
+            "net present value {} is not present value {} minus investment {}",
+            money_gbp(npv),
+            money_gbp(pv),
+            money_gbp(inv)
+        ));
+    }
+    if let Some(ratio) = r.sroi_ratio.as_deref().map(dec) {
+        if inv > Decimal::ZERO && (pv / inv - ratio).abs() > Decimal::new(1, 2) {
+            bad.push(format!(
+                "ratio {ratio} is not present value ÷ investment ({})",
+                fixed(pv / inv, 2)
+            ));
+        }
+    }
+    if let Some(v) = &s.volunteering {
+        let most = v.role.iter().map(|r| r.volunteers).max().unwrap_or(0);
+        let all: u64 = v.role.iter().map(|r| r.volunteers).sum();
+        if r.volunteers < most || r.volunteers > all {
+            bad.push(format!(
+                "{} volunteers claimed, but the roles count between {most} and {all}",
+                r.volunteers
+            ));
+        }
+    }
+    for b in bad {
+        c.add(
+            Rating::Red,
+            b,
+            "the claimed results contradict themselves",
+            "ask for a submission written by social-value submit",
+        );
+    }
+}
+
+pub(super) fn compare(
+    c: &mut Check,
+    claimed: &Results,
+    v: &Valuation,
+    exact_toolkit: bool,
+    tk: &Toolkit,
+) {
+    let got = results_of(v);
+    let rating = if exact_toolkit {
+        Rating::Red
+    } else {
+        Rating::Amber
+    };
+    let mut diffs = Vec::new();
+    for (name, a, b) in [
+        ("investment", &claimed.investment, &got.investment),
+        ("present value", &claimed.present_value, &got.present_value),
+        (
+            "net present value",
+            &claimed.net_present_value,
+            &got.net_present_value,
+        ),
+        (
+            "volunteer hours",
+            &claimed.volunteer_hours,
+            &got.volunteer_hours,
+        ),
+    ] {
+        if a != b {
+            diffs.push(format!("{name}: claimed {a}, recomputed {b}"));
+        }
+    }
+    if claimed.sroi_ratio != got.sroi_ratio {
+        let show = |r: &Option<String>| r.clone().unwrap_or_else(|| "none".into());
+        diffs.push(format!(
+            "SROI ratio: claimed {}, recomputed {}",
+            show(&claimed.sroi_ratio),
+            show(&got.sroi_ratio)
+        ));
+    }
+    if claimed.line.len() != got.line.len() {
+        diffs.push(format!(
+            "{} lines claimed, {} recomputed",
+            claimed.line.len(),
+            got.line.len()
+        ));
+    }
+    for (i, (a, b)) in claimed.line.iter().zip(&got.line).enumerate() {
+        // Origins name file lines, which a submission does not keep; proxy and value must agree.
+        if a.proxy != b.proxy || a.present_value != b.present_value {
+            diffs.push(format!(
+                "result line {} ({}): claimed {}, recomputed {} ({})",
+                i + 1,
+                a.proxy,
+                a.present_value,
+                b.present_value,
+                b.proxy
+            ));
+        }
+    }
+    if !exact_toolkit {
+        c.add(
+            Rating::Amber,
+            format!(
+                "recomputed with {} {} because the submission's exact toolkit was not available",
+                tk.id, tk.version
+            ),
+            "small differences may come from the bank, not the organisation",
+            "give the submission's toolkit with --toolkit to check to the penny",
+        );
+    }
+    if diffs.is_empty() {
+        c.add(
+            Rating::Green,
+            format!(
+                "every figure recomputes to the penny from the inputs ({} lines)",
+                got.line.len()
+            ),
+            "the claimed results follow from the stated inputs",
+            "",
+        );
+    } else {
+        for d in diffs {
+            c.add(
+                rating,
+                d,
+                "the claimed figure does not follow from the stated inputs",
+                "ask the organisation how the figure was reached, or to resubmit",
+            );
+        }
+    }
+}
