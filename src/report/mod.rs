@@ -6,6 +6,7 @@ pub mod json;
 pub mod output;
 pub mod page;
 pub mod render;
+mod sure;
 pub mod table;
 pub mod text;
 pub mod uncertainty;
