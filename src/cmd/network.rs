@@ -137,31 +137,11 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
         .iter()
         .filter_map(network::Member::ratio)
         .collect();
-    let mut bars = Vec::new();
-    if let (Some(lo), Some(hi)) = (ratios.iter().min(), ratios.iter().max()) {
-        let width =
-            ((*hi - *lo) / rust_decimal::Decimal::from(20)).max(rust_decimal::Decimal::new(1, 2));
-        let mut counts = [0u64; 20];
-        for r in &ratios {
-            let k = ((*r - *lo) / width)
-                .floor()
-                .to_string()
-                .parse::<usize>()
-                .unwrap_or(0)
-                .min(19);
-            counts[k] += 1;
-        }
-        bars = counts
-            .iter()
-            .enumerate()
-            .map(|(k, n)| {
-                Bar::new(
-                    fixed(*lo + width * rust_decimal::Decimal::from(k as u64), 1),
-                    rust_decimal::Decimal::from(*n),
-                )
-            })
-            .collect();
-    }
+    // The same binning as the simulation's histogram.
+    let bars: Vec<Bar> = social_value::sensitivity::montecarlo::histogram(&ratios, 20)
+        .into_iter()
+        .map(|(from, _, n)| Bar::new(fixed(from, 1), rust_decimal::Decimal::from(n)))
+        .collect();
     let chart = Chart {
         name: "member-ratios".into(),
         title: "Members' SROI ratios".into(),

@@ -6,6 +6,7 @@ pub mod page;
 
 use crate::date::Date;
 use crate::num::{fixed, money};
+use crate::sensitivity::montecarlo::percentile;
 use crate::submission::{self, Submission};
 use crate::toolkit::Toolkit;
 use rust_decimal::Decimal;
@@ -61,12 +62,6 @@ pub struct Distribution {
     pub median: Decimal,
     pub q3: Decimal,
     pub p95: Decimal,
-}
-
-/// Nearest-rank percentile of sorted values.
-fn percentile(sorted: &[Decimal], p: usize) -> Decimal {
-    let rank = (p * sorted.len()).div_ceil(100).max(1);
-    sorted[rank.min(sorted.len()) - 1]
 }
 
 pub fn distribution(mut v: Vec<Decimal>) -> Option<Distribution> {

@@ -2,7 +2,7 @@
 //! summary's JSON and written as HTML (escaped, self-contained) and Markdown (escaped).
 
 use crate::num::{money_gbp, parse_decimal};
-use crate::report::render::escape_markdown;
+use crate::report::render::{escape_html as esc, escape_markdown};
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -187,13 +187,6 @@ pub fn sections(j: &Value) -> Vec<Section> {
     }
     out.push(q);
     out
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// One self-contained HTML page; `svg` is the program's own chart markup, by chart name.

@@ -97,6 +97,22 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// Text made safe for HTML, in text and in attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
 /// Text made safe for Markdown: characters that would start markup are escaped, HTML is shown
 /// as text, and line breaks (which would break a table) become spaces.
 pub fn escape_markdown(s: &str) -> String {

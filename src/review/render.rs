@@ -2,7 +2,7 @@
 //! string from the submission is escaped for where it is shown.
 
 use super::{Rating, Review};
-use crate::report::render::escape_markdown;
+use crate::report::render::{escape_html as esc, escape_markdown};
 use serde_json::json;
 use std::fmt::Write;
 
@@ -69,21 +69,6 @@ pub fn json(r: &Review) -> String {
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s
-}
-
-fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(c),
-        }
-    }
-    o
 }
 
 const COLOURS: [(&str, &str); 3] = [

@@ -60,8 +60,8 @@ fn dec(x: f64) -> Decimal {
     Decimal::from_f64(x).unwrap_or_default().round_dp(8)
 }
 
-/// Nearest-rank percentile of sorted values.
-fn percentile(sorted: &[Decimal], p: u32) -> Decimal {
+/// Nearest-rank percentile of sorted values (zero when there are none).
+pub fn percentile(sorted: &[Decimal], p: u32) -> Decimal {
     if sorted.is_empty() {
         return Decimal::ZERO;
     }
@@ -158,7 +158,8 @@ pub fn simulate(m: &Model, runs: u32, seed: u64) -> Result<Simulation, Overflow>
     })
 }
 
-fn histogram(values: &[Decimal], bins: u32) -> Vec<(Decimal, Decimal, u32)> {
+/// `bins` equal bins over the values' range: (from, to, count), every value counted once.
+pub fn histogram(values: &[Decimal], bins: u32) -> Vec<(Decimal, Decimal, u32)> {
     let (Some(lo), Some(hi)) = (values.iter().min(), values.iter().max()) else {
         return Vec::new();
     };

@@ -149,28 +149,33 @@ mod tests {
         Decimal::from_str(s).unwrap()
     }
 
+    /// 60 × £8,500, deadweight 40%, attribution 30%, drop-off 30%, 2 years.
+    fn worked_example() -> Input {
+        Input {
+            proxy: "x".into(),
+            name: "Outcome".into(),
+            quantity: d("60"),
+            value: d("8500"),
+            low: d("8500"),
+            high: d("8500"),
+            adjustments: Adjustments {
+                deadweight: d("0.4"),
+                attribution: d("0.3"),
+                displacement: d("0"),
+                drop_off: d("0.3"),
+                duration: 2,
+            },
+            volunteering: false,
+        }
+    }
+
     /// The example: 60 × £8,500, deadweight 40%, attribution 30%, drop-off 30%,
     /// 2 years, 3.5%, year 1 undiscounted, £250,000 invested. Expected (by hand):
     /// deadweight ≈ 58.2%, attribution ≈ 51.3%, proxy value ≈ £5,918 (−30.4%).
     #[test]
     fn worked_example_switching_values() {
         let m = Model {
-            inputs: vec![Input {
-                proxy: "x".into(),
-                name: "Outcome".into(),
-                quantity: d("60"),
-                value: d("8500"),
-                low: d("8500"),
-                high: d("8500"),
-                adjustments: Adjustments {
-                    deadweight: d("0.4"),
-                    attribution: d("0.3"),
-                    displacement: d("0"),
-                    drop_off: d("0.3"),
-                    duration: 2,
-                },
-                volunteering: false,
-            }],
+            inputs: vec![worked_example()],
             investment: d("250000"),
             rate: d("0.035"),
             discount_first_year: false,
@@ -225,22 +230,7 @@ mod tests {
     /// harm is −£144,986.58, total £214,082.99, ratio 0.86.
     #[test]
     fn harms_switch_by_lasting_longer() {
-        let gain = Input {
-            proxy: "x".into(),
-            name: "Outcome".into(),
-            quantity: d("60"),
-            value: d("8500"),
-            low: d("8500"),
-            high: d("8500"),
-            adjustments: Adjustments {
-                deadweight: d("0.4"),
-                attribution: d("0.3"),
-                displacement: d("0"),
-                drop_off: d("0.3"),
-                duration: 2,
-            },
-            volunteering: false,
-        };
+        let gain = worked_example();
         let harm = Input {
             proxy: "h".into(),
             name: "Complaints".into(),
