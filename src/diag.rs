@@ -144,6 +144,28 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+impl Location {
+    /// Whether the file is a spreadsheet, whose rows and columns are shown as cells like `C5`.
+    fn in_spreadsheet(&self) -> bool {
+        let ext = self.file.extension().and_then(|e| e.to_str()).unwrap_or("");
+        ["xlsx", "xlsm", "xlsb", "xls", "ods"]
+            .iter()
+            .any(|x| x.eq_ignore_ascii_case(ext))
+    }
+}
+
+/// A spreadsheet's name for column `n` (1-based): A, B, ... Z, AA, AB ...
+pub fn column_letters(mut n: u64) -> String {
+    let mut out = Vec::new();
+    while n > 0 {
+        n -= 1;
+        out.push(b'A' + (n % 26) as u8);
+        n /= 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
@@ -155,6 +177,9 @@ impl fmt::Display for Location {
         }
         if let Some(name) = &self.column_name {
             write!(f, " (column \"{name}\")")?;
+        }
+        if let (Some(line), Some(col), true) = (self.line, self.column, self.in_spreadsheet()) {
+            write!(f, " (cell {}{line})", column_letters(col))?;
         }
         Ok(())
     }
@@ -304,5 +329,21 @@ mod tests {
             Some("health.ae-attendance")
         );
         assert_eq!(nearest("zzzzzzzz", known), None);
+    }
+
+    #[test]
+    fn spreadsheet_places_are_shown_as_cells() {
+        assert_eq!(column_letters(1), "A");
+        assert_eq!(column_letters(26), "Z");
+        assert_eq!(column_letters(27), "AA");
+        assert_eq!(column_letters(703), "AAA");
+        let d = Diagnostic::error("x").at_cell(Path::new("hours.xlsx"), 5, 3, "role");
+        assert!(
+            d.to_string()
+                .contains("hours.xlsx:5:3 (column \"role\") (cell C5)"),
+            "{d}"
+        );
+        let d = Diagnostic::error("x").at_cell(Path::new("hours.csv"), 5, 3, "role");
+        assert!(!d.to_string().contains("cell"), "{d}");
     }
 }

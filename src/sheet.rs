@@ -49,7 +49,7 @@ impl Sheet {
 
 /// Splits `data.xlsx#Sheet 2` into the file and the sheet name (only when the whole text is not
 /// itself an existing file).
-fn split_sheet(spec: &Path) -> (PathBuf, Option<String>) {
+pub(crate) fn split_sheet(spec: &Path) -> (PathBuf, Option<String>) {
     let text = spec.to_string_lossy();
     if !spec.exists() {
         if let Some((file, sheet)) = text.rsplit_once('#') {
@@ -59,7 +59,7 @@ fn split_sheet(spec: &Path) -> (PathBuf, Option<String>) {
     (spec.to_path_buf(), None)
 }
 
-fn is_spreadsheet(path: &Path) -> bool {
+pub(crate) fn is_spreadsheet(path: &Path) -> bool {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -151,7 +151,10 @@ fn read_csv(path: &Path) -> Result<Vec<(u64, Vec<String>)>, Problems> {
     Ok(out)
 }
 
-fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Vec<(u64, Vec<String>)>, Problems> {
+pub(crate) fn read_workbook(
+    path: &Path,
+    sheet: Option<&str>,
+) -> Result<Vec<(u64, Vec<String>)>, Problems> {
     let fail = |why: String| -> Problems {
         Diagnostic::error(format!("cannot read {}: {why}", path.display()))
             .in_file(path)
@@ -199,7 +202,8 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Vec<(u64, Vec<Strin
         .collect())
 }
 
-/// A cell as the text a person sees: whole numbers without `.0`, errors named.
+/// A cell as the text a person sees: whole numbers without `.0`, errors named, dates as ISO
+/// `2024-04-01` (with `T10:30:00` when the cell holds a time too).
 fn cell_string(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
@@ -208,6 +212,14 @@ fn cell_string(d: &Data) -> String {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        Data::DateTime(dt) if dt.is_datetime() => {
+            let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
+            if (h, mi, s) == (0, 0, 0) {
+                format!("{y:04}-{mo:02}-{d:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
+            }
+        }
         Data::DateTime(dt) => dt.as_f64().to_string(),
         Data::Error(e) => format!("#{e:?}"),
     }

@@ -93,6 +93,7 @@ fn member(
         first_date: None,
         last_date: None,
         warnings: Problems::new(),
+        skipped: Default::default(),
         names: Default::default(),
     };
     let mut lines = Vec::new();
@@ -125,6 +126,7 @@ fn member(
             .collect(),
         withheld: rng.below(2),
         warnings: Problems::new(),
+        skipped: Default::default(),
     };
     let investment = vec![Investment {
         source: "Core grant".into(),
@@ -161,6 +163,7 @@ fn member(
             lines,
             unvalued: Vec::new(),
             warnings: Problems::new(),
+            skipped: Default::default(),
         },
         stories,
     )?;

@@ -9,6 +9,7 @@ mod volunteers;
 
 pub use outcomes::{read_outcomes, OutcomeLine, OutcomeRows, Unvalued, MAX_QUANTITY};
 pub use stories::{read_stories, Stories, Story};
+pub use table::{ReadOptions, Skipped};
 pub use volunteers::{read_hours, HoursSummary, RoleHours};
 
 use crate::date::Date;

@@ -1,7 +1,7 @@
 //! The outcomes file (`proxy,quantity,...`): each row a valued outcome line or an unvalued output.
 //! Overriding a toolkit default adjustment needs a written reason; nothing is dropped.
 
-use super::table::{Collector, Column, Layout, Table};
+use super::table::{row_key, Collector, Column, Layout, ReadOptions, Skipped, Table};
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
 use crate::num::{parse_decimal, parse_fraction};
 use crate::toolkit::{Adjustments, Kind, Toolkit, MAX_DURATION};
@@ -88,28 +88,41 @@ pub struct OutcomeRows {
     pub lines: Vec<OutcomeLine>,
     pub unvalued: Vec<Unvalued>,
     pub warnings: Problems,
+    /// Rows set aside under `--skip-bad-rows`.
+    pub skipped: Skipped,
 }
 
 /// Reads and checks every row of the outcomes file against the toolkit.
-pub fn read_outcomes(path: &Path, toolkit: &Toolkit) -> Result<OutcomeRows, Problems> {
+pub fn read_outcomes(
+    path: &Path,
+    toolkit: &Toolkit,
+    options: ReadOptions,
+) -> Result<OutcomeRows, Problems> {
     let mut table = Table::open(path, COLUMNS)?;
-    let mut out = Collector::new(path, std::mem::take(&mut table.warnings));
+    let mut out = Collector::new(path, std::mem::take(&mut table.warnings), options);
     let mut rows = OutcomeRows::default();
-    table.for_each_row(|t, row| {
-        let rec = match row {
-            Ok(rec) => rec,
-            Err(d) => return out.push(d),
+    let layout = table.for_each_row(|t, row| {
+        let Some(rec) = out.take(row) else {
+            return;
         };
+        let kept = (rows.lines.len(), rows.unvalued.len());
         read_row(t, rec, toolkit, &mut rows, &mut out);
+        if out.end_row() {
+            out.seen(row_key(rec), t.position(rec));
+        } else {
+            rows.lines.truncate(kept.0);
+            rows.unvalued.truncate(kept.1);
+        }
     });
     if rows.lines.is_empty() && rows.unvalued.is_empty() && !out.problems.has_errors() {
         out.push(Diagnostic::warning("the outcomes file has no rows").in_file(path));
     }
-    let problems = out.finish();
+    let (problems, skipped) = out.finish(&layout, "the same cells");
     if problems.has_errors() {
         return Err(problems);
     }
     rows.warnings = problems;
+    rows.skipped = skipped;
     Ok(rows)
 }
 

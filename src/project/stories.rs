@@ -1,7 +1,7 @@
 //! People's own stories (`id,title,text,tags,consent`), tagged with the toolkit's shared vocabulary.
 //! Stories without consent are counted and nothing more: their words are dropped as they are read.
 
-use super::table::{Collector, Column, Table};
+use super::table::{row_key, Collector, Column, ReadOptions, Skipped, Table};
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
 use crate::toolkit::Toolkit;
 use std::collections::HashSet;
@@ -52,19 +52,26 @@ pub struct Stories {
     /// How many stories were held back for want of consent (their content is not kept).
     pub withheld: u64,
     pub warnings: Problems,
+    /// Rows set aside under `--skip-bad-rows`.
+    pub skipped: Skipped,
 }
 
 /// Reads every story, checking ids, tags and consent; all problems are returned together.
-pub fn read_stories(path: &Path, toolkit: &Toolkit) -> Result<Stories, Problems> {
+pub fn read_stories(
+    path: &Path,
+    toolkit: &Toolkit,
+    options: ReadOptions,
+) -> Result<Stories, Problems> {
     let mut table = Table::open(path, COLUMNS)?;
-    let mut out = Collector::new(path, std::mem::take(&mut table.warnings));
+    // Story text never appears in a message; ids and tags may, and are not personal.
+    let mut out = Collector::new(path, std::mem::take(&mut table.warnings), options);
     let mut stories = Stories::default();
     let mut ids = HashSet::new();
-    table.for_each_row(|t, row| {
-        let rec = match row {
-            Ok(rec) => rec,
-            Err(d) => return out.push(d),
+    let layout = table.for_each_row(|t, row| {
+        let Some(rec) = out.take(row) else {
+            return;
         };
+        let kept = (stories.shared.len(), stories.withheld);
         let id = t.text(rec, ID).into_owned();
         if id.is_empty() {
             out.push(
@@ -142,14 +149,21 @@ pub fn read_stories(path: &Path, toolkit: &Toolkit) -> Result<Stories, Problems>
             Some(false) => stories.withheld += 1,
             None => {}
         }
+        if out.end_row() {
+            out.seen(row_key(rec), t.position(rec));
+        } else {
+            stories.shared.truncate(kept.0);
+            stories.withheld = kept.1;
+        }
     });
     if stories.shared.is_empty() && stories.withheld == 0 && !out.problems.has_errors() {
         out.push(Diagnostic::warning("the stories file has no rows").in_file(path));
     }
-    let problems = out.finish();
+    let (problems, skipped) = out.finish(&layout, "the same cells");
     if problems.has_errors() {
         return Err(problems);
     }
     stories.warnings = problems;
+    stories.skipped = skipped;
     Ok(stories)
 }

@@ -1,5 +1,5 @@
-//! Reading the CSV files a project points to: forgiving headers and encodings, strict cells.
-//! Each cell problem names file, line (as an editor counts it), column number and header.
+//! Reading the tables a project points to (CSV, or a spreadsheet's sheet): forgiving headers,
+//! encodings and blank rows, strict cells; each problem names file, line or row, column, header.
 
 use super::lines::{LineFinder, QuoteCounter};
 use crate::diag::{Diagnostic, Problems};
@@ -22,12 +22,30 @@ pub struct Column {
     pub required: bool,
 }
 
-/// An open CSV file with its header mapped to the expected columns.
+/// An open table with its header mapped to the expected columns.
 pub struct Table {
     pub layout: Layout,
-    reader: csv::Reader<QuoteCounter<File>>,
+    source: Source,
     /// Warnings about the header (unused columns).
     pub warnings: Problems,
+}
+
+/// Where rows come from: a CSV file streamed, or a spreadsheet's sheet already read whole
+/// (each record's position holds its row number).
+enum Source {
+    Csv(csv::Reader<QuoteCounter<File>>),
+    Sheet(Vec<ByteRecord>),
+}
+
+/// One row handed to a reader.
+pub enum Row<'a> {
+    /// A row to check, cell by cell.
+    Ok(&'a ByteRecord),
+    /// A row that cannot be read as the header says (a stray comma, a value under no header):
+    /// with `--skip-bad-rows` it is set aside like a row with a bad cell.
+    Bad(Diagnostic),
+    /// The file itself cannot be read on (an unclosed quote, a read error): always fatal.
+    Broken(Diagnostic),
 }
 
 /// Where the expected columns are in a file, and how to point at its cells.
@@ -36,8 +54,10 @@ pub struct Layout {
     /// For each expected column, its 0-based position in the file, if present.
     pub positions: Vec<Option<usize>>,
     pub headers: Vec<String>,
-    /// Works out line numbers when a message needs one.
+    /// Works out line numbers when a message needs one (CSV only).
     lines: RefCell<Option<LineFinder<File>>>,
+    /// Read from a spreadsheet: positions are row numbers.
+    sheet: bool,
     /// How many columns the header has, and whether every one has a heading (the usual case,
     /// in which a row no wider than the header needs no further check).
     named: usize,
@@ -95,9 +115,14 @@ pub fn quotable(text: &str) -> Option<&str> {
 }
 
 impl Table {
-    /// Opens `path` and checks its header against `columns`.
+    /// Opens `path` (a CSV file, or a spreadsheet: `.xlsx`, `.ods`, `.xls`, the first sheet or
+    /// `file.xlsx#Sheet`) and checks its header against `columns`.
     pub fn open(path: &Path, columns: &[Column]) -> Result<Table, Problems> {
-        let expected = columns.iter().map(|c| c.name).collect::<Vec<_>>().join(",");
+        let (file, sheet_name) = crate::sheet::split_sheet(path);
+        if crate::sheet::is_spreadsheet(&file) {
+            return Table::open_sheet(&file, sheet_name.as_deref(), columns);
+        }
+        let expected = expected(columns);
         let meta = std::fs::metadata(path).map_err(|e| crate::input::open_error(path, &e))?;
         if meta.is_dir() {
             return Err(
@@ -143,14 +168,6 @@ impl Table {
         } else {
             Vec::new()
         };
-        if headers.iter().all(String::is_empty) {
-            return Err(
-                Diagnostic::error(format!("{} has no header row", path.display()))
-                    .at_line(path, header_line)
-                    .with_help(format!("the first row must name the columns: {expected}"))
-                    .into(),
-            );
-        }
         if headers.len() == 1 && (headers[0].contains(';') || headers[0].contains('\t')) {
             return Err(Diagnostic::error(
                 "the columns are separated by semicolons or tabs, not commas",
@@ -158,6 +175,154 @@ impl Table {
             .at_line(path, header_line)
             .with_help("save the sheet as \"CSV UTF-8 (Comma delimited)\"")
             .into());
+        }
+        let (layout, warnings) = Layout::new(path, header_line, headers, columns, false)?;
+        *layout.lines.borrow_mut() = finder;
+        Ok(Table {
+            layout,
+            source: Source::Csv(reader),
+            warnings,
+        })
+    }
+
+    /// Reads a spreadsheet's sheet whole; rows are numbered as the spreadsheet shows them.
+    fn open_sheet(path: &Path, sheet: Option<&str>, columns: &[Column]) -> Result<Table, Problems> {
+        let grid = crate::sheet::read_workbook(path, sheet)?;
+        let mut rows = grid.into_iter();
+        let Some((header_line, header)) = rows.next() else {
+            return Err(Diagnostic::error(format!("{} is empty", path.display()))
+                .in_file(path)
+                .with_help(format!(
+                    "the first row must name the columns: {}",
+                    expected(columns)
+                ))
+                .into());
+        };
+        let headers = header.iter().map(|h| normalise_header(h)).collect();
+        let (layout, warnings) = Layout::new(path, header_line, headers, columns, true)?;
+        let records = rows
+            .map(|(row, cells)| {
+                let mut rec: ByteRecord = cells.iter().map(String::as_bytes).collect();
+                let mut at = csv::Position::new();
+                at.set_byte(row).set_line(row);
+                rec.set_position(Some(at));
+                rec
+            })
+            .collect();
+        Ok(Table {
+            layout,
+            source: Source::Sheet(records),
+            warnings,
+        })
+    }
+
+    /// Calls `each` with every non-blank row, or with the problem a row has (a stray comma, a
+    /// value under no header); a problem that ends the file comes last.
+    ///
+    /// For CSV, splitting into fields runs on a second thread, in batches, while `each` checks
+    /// and adds up rows on this one, so a large log costs little more than reading it.
+    /// Returns the layout, for [`Collector::finish`].
+    pub fn for_each_row(self, mut each: impl FnMut(&Layout, Row<'_>)) -> Layout {
+        let Table { layout, source, .. } = self;
+        let mut reader = match source {
+            Source::Csv(reader) => reader,
+            Source::Sheet(records) => {
+                for rec in &records {
+                    layout.hand_over(rec, &mut each);
+                }
+                return layout;
+            }
+        };
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<ByteRecord>>();
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let mut last_start = 0;
+                loop {
+                    let mut rows = empty_rx.try_recv().unwrap_or_default();
+                    let mut len = 0;
+                    let mut end = None;
+                    while len < BATCH {
+                        if rows.len() == len {
+                            rows.push(ByteRecord::new());
+                        }
+                        match reader.read_byte_record(&mut rows[len]) {
+                            Ok(true) => {
+                                last_start = rows[len].position().map_or(0, csv::Position::byte);
+                                len += 1;
+                            }
+                            Ok(false) if reader.get_ref().unclosed_quote() => {
+                                end = Some(End::UnclosedQuote(last_start));
+                                break;
+                            }
+                            Ok(false) => {
+                                end = Some(End::Done);
+                                break;
+                            }
+                            Err(e) => {
+                                end = Some(End::Failed(e));
+                                break;
+                            }
+                        }
+                    }
+                    let done = end.is_some();
+                    // A closed channel means the checking side has stopped: stop reading too.
+                    if full_tx.send(Batch { rows, len, end }).is_err() || done {
+                        break;
+                    }
+                }
+            });
+            for batch in full_rx {
+                for rec in &batch.rows[..batch.len] {
+                    layout.hand_over(rec, &mut each);
+                }
+                match &batch.end {
+                    Some(End::Failed(e)) => each(&layout, Row::Broken(csv_error(&layout.path, e))),
+                    Some(End::UnclosedQuote(at)) => each(
+                        &layout,
+                        Row::Broken(Diagnostic::error("a double quote (\") opens a cell here that is never closed, so everything after it was read as one cell")
+                            .at_line(&layout.path, layout.line_at(*at))
+                            .with_help("close the quote, or remove it if it was not meant to start a quoted cell")),
+                    ),
+                    Some(End::Done) | None => {}
+                }
+                let _ = empty_tx.send(batch.rows);
+            }
+        });
+        layout
+    }
+}
+
+/// The expected columns as a header row would list them.
+fn expected(columns: &[Column]) -> String {
+    columns.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
+}
+
+enum RowCheck {
+    Blank,
+    Row,
+    Bad(Diagnostic),
+}
+
+impl Layout {
+    /// Maps a header row to the expected columns: duplicate, misspelt and missing columns are
+    /// errors; columns not used are warnings (returned).
+    fn new(
+        path: &Path,
+        header_line: u64,
+        headers: Vec<String>,
+        columns: &[Column],
+        sheet: bool,
+    ) -> Result<(Layout, Problems), Problems> {
+        let expected = expected(columns);
+        // Empty columns (to the right of a spreadsheet's table, say) are fine while empty.
+        if headers.iter().all(String::is_empty) {
+            return Err(
+                Diagnostic::error(format!("{} has no header row", path.display()))
+                    .at_line(path, header_line)
+                    .with_help(format!("the first row must name the columns: {expected}"))
+                    .into(),
+            );
         }
         if !headers.iter().any(|h| columns.iter().any(|c| c.name == h)) {
             // Likely a file without a header: its first row is data, so it is not quoted back.
@@ -204,99 +369,28 @@ impl Table {
         if problems.has_errors() {
             return Err(problems);
         }
-        Ok(Table {
-            layout: Layout {
-                path: path.to_path_buf(),
-                positions,
-                named: headers.len(),
-                all_named: headers.iter().all(|h| !h.is_empty()),
-                headers,
-                lines: RefCell::new(finder),
-            },
-            reader,
-            warnings: problems,
-        })
+        let layout = Layout {
+            path: path.to_path_buf(),
+            positions,
+            named: headers.len(),
+            all_named: headers.iter().all(|h| !h.is_empty()),
+            headers,
+            lines: RefCell::new(None),
+            sheet,
+        };
+        Ok((layout, problems))
     }
 
-    /// Calls `each` with every non-blank row, or with the problem a row has (a stray comma, a
-    /// value under no header); a problem that ends the file comes last.
-    ///
-    /// Splitting the CSV into fields runs on a second thread, in batches, while `each` checks
-    /// and adds up rows on this one, so a large log costs little more than reading it.
-    pub fn for_each_row(self, mut each: impl FnMut(&Layout, Result<&ByteRecord, Diagnostic>)) {
-        let Table {
-            layout, mut reader, ..
-        } = self;
-        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
-        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<ByteRecord>>();
-        std::thread::scope(|scope| {
-            scope.spawn(move || {
-                let mut last_start = 0;
-                loop {
-                    let mut rows = empty_rx.try_recv().unwrap_or_default();
-                    let mut len = 0;
-                    let mut end = None;
-                    while len < BATCH {
-                        if rows.len() == len {
-                            rows.push(ByteRecord::new());
-                        }
-                        match reader.read_byte_record(&mut rows[len]) {
-                            Ok(true) => {
-                                last_start = rows[len].position().map_or(0, csv::Position::byte);
-                                len += 1;
-                            }
-                            Ok(false) if reader.get_ref().unclosed_quote() => {
-                                end = Some(End::UnclosedQuote(last_start));
-                                break;
-                            }
-                            Ok(false) => {
-                                end = Some(End::Done);
-                                break;
-                            }
-                            Err(e) => {
-                                end = Some(End::Failed(e));
-                                break;
-                            }
-                        }
-                    }
-                    let done = end.is_some();
-                    // A closed channel means the checking side has stopped: stop reading too.
-                    if full_tx.send(Batch { rows, len, end }).is_err() || done {
-                        break;
-                    }
-                }
-            });
-            for batch in full_rx {
-                for rec in &batch.rows[..batch.len] {
-                    match layout.check_row(rec) {
-                        RowCheck::Blank => {}
-                        RowCheck::Row => each(&layout, Ok(rec)),
-                        RowCheck::Bad(d) => each(&layout, Err(d)),
-                    }
-                }
-                match &batch.end {
-                    Some(End::Failed(e)) => each(&layout, Err(csv_error(&layout.path, e))),
-                    Some(End::UnclosedQuote(at)) => each(
-                        &layout,
-                        Err(Diagnostic::error("a double quote (\") opens a cell here that is never closed, so everything after it was read as one cell")
-                            .at_line(&layout.path, layout.line_at(*at))
-                            .with_help("close the quote, or remove it if it was not meant to start a quoted cell")),
-                    ),
-                    Some(End::Done) | None => {}
-                }
-                let _ = empty_tx.send(batch.rows);
-            }
-        });
+    /// Passes one record on as a row, a bad row, or not at all (blank).
+    #[inline]
+    fn hand_over(&self, rec: &ByteRecord, each: &mut impl FnMut(&Layout, Row<'_>)) {
+        match self.check_row(rec) {
+            RowCheck::Blank => {}
+            RowCheck::Row => each(self, Row::Ok(rec)),
+            RowCheck::Bad(d) => each(self, Row::Bad(d)),
+        }
     }
-}
 
-enum RowCheck {
-    Blank,
-    Row,
-    Bad(Diagnostic),
-}
-
-impl Layout {
     /// Blank rows are skipped; a value in a column with no header, or beyond the header, is
     /// refused (usually a stray comma), while empty trailing cells from a spreadsheet are fine.
     #[inline]
@@ -327,12 +421,38 @@ impl Layout {
         RowCheck::Row
     }
 
+    /// Where a row is, for [`Layout::lines_of`]: its byte offset (CSV) or row number.
+    pub fn position(&self, rec: &ByteRecord) -> u64 {
+        rec.position().map_or(0, csv::Position::byte)
+    }
+
+    /// The lines of rows at `positions` (in any order), by a fresh pass over the file.
+    pub fn lines_of(&self, positions: &[u64]) -> Vec<u64> {
+        if self.sheet || positions.is_empty() {
+            return positions.to_vec();
+        }
+        let Ok(file) = File::open(&self.path) else {
+            return vec![0; positions.len()];
+        };
+        let mut finder = LineFinder::new(file);
+        let mut order: Vec<usize> = (0..positions.len()).collect();
+        order.sort_by_key(|&i| positions[i]);
+        let mut lines = vec![0; positions.len()];
+        for i in order {
+            lines[i] = finder.line_at(positions[i]);
+        }
+        lines
+    }
+
     /// The line the row starts on (1-based, as an editor counts; worked out only when asked).
     pub fn line(&self, rec: &ByteRecord) -> u64 {
         self.line_at(rec.position().map_or(0, csv::Position::byte))
     }
 
     fn line_at(&self, at: u64) -> u64 {
+        if self.sheet {
+            return at;
+        }
         match self.lines.borrow_mut().as_mut() {
             Some(f) => f.line_at(at),
             None => 0,
@@ -379,23 +499,131 @@ fn csv_error(path: &Path, e: &csv::Error) -> Diagnostic {
     }
 }
 
-/// Collects cell problems for one file, listing the first [`MAX_LISTED`] and counting the rest.
+/// How readers treat rows with errors.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Set rows with errors aside (listed in [`Skipped`]) instead of refusing the file.
+    /// Problems with the file as a whole (its header, an unclosed quote, US-style dates) still
+    /// stop the calculation.
+    pub skip_bad_rows: bool,
+}
+
+/// Rows set aside under `--skip-bad-rows`, and what was wrong with each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// How many rows were set aside.
+    pub rows: u64,
+    /// Their problems, each with file, line and column (the first [`MAX_SKIPPED_LISTED`]).
+    pub problems: Vec<Diagnostic>,
+    /// Problems beyond those listed.
+    pub unlisted: u64,
+}
+
+impl Skipped {
+    pub fn extend(&mut self, other: &Skipped) {
+        self.rows += other.rows;
+        for d in &other.problems {
+            if self.problems.len() < MAX_SKIPPED_LISTED {
+                self.problems.push(d.clone());
+            } else {
+                self.unlisted += 1;
+            }
+        }
+        self.unlisted += other.unlisted;
+    }
+}
+
+/// Most skipped-row problems kept for the report; the rest are counted.
+pub const MAX_SKIPPED_LISTED: usize = 1_000;
+
+/// Rows repeated exactly: first position of each row seen, by a 64-bit key of its content.
+/// Decision: keys are hashes, so two different rows could in principle share one; at 2^64
+/// keys that is about one chance in a million for a 5-million-row log, and the result is
+/// only a warning, so rows are not compared again.
+#[derive(Default)]
+struct Duplicates {
+    first: rustc_hash::FxHashMap<u64, u64>,
+    /// (first position, repeat position), the first [`DUPLICATES_LISTED`].
+    pairs: Vec<(u64, u64)>,
+    more: u64,
+}
+
+/// Repeated rows named one by one; beyond this they are counted.
+const DUPLICATES_LISTED: usize = 20;
+
+/// A key for a row's whole content: every cell, trimmed, in order.
+pub fn row_key(rec: &ByteRecord) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    for f in rec {
+        f.trim_ascii().hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Collects the problems of one file: lists the first [`MAX_LISTED`] and counts the rest, sets
+/// bad rows aside under `--skip-bad-rows`, and notices rows repeated exactly.
+///
+/// Readers call [`Collector::take`] for each row handed over, [`Collector::push`] for each
+/// problem, and [`Collector::end_row`] to learn whether the row may be counted.
 pub struct Collector {
     pub problems: Problems,
     pub unlisted: u64,
     path: PathBuf,
+    skip: bool,
+    /// Whether messages may quote a cell holding a person's name (the volunteer log): such
+    /// quotes are withheld from skipped-row entries, which are written into reports.
+    private: bool,
+    row: Vec<Diagnostic>,
+    row_bad: bool,
+    skipped: Skipped,
+    duplicates: Duplicates,
 }
 
 impl Collector {
-    pub fn new(path: &Path, warnings: Problems) -> Self {
+    pub fn new(path: &Path, warnings: Problems, options: ReadOptions) -> Self {
         Collector {
             problems: warnings,
             unlisted: 0,
             path: path.to_path_buf(),
+            skip: options.skip_bad_rows,
+            private: false,
+            row: Vec::new(),
+            row_bad: false,
+            skipped: Skipped::default(),
+            duplicates: Duplicates::default(),
         }
     }
 
+    /// Withholds quoted cell text from skipped-row entries (for files holding names).
+    pub fn private(mut self) -> Self {
+        self.private = true;
+        self
+    }
+
+    /// Whether bad rows are being set aside rather than refused.
+    pub fn skipping(&self) -> bool {
+        self.skip
+    }
+
+    /// A problem with the current row (or, if a warning, anywhere in the file).
     pub fn push(&mut self, d: Diagnostic) {
+        if d.is_error() {
+            self.row_bad = true;
+            if self.skip {
+                self.row.push(d);
+                return;
+            }
+        }
+        self.list(d);
+    }
+
+    /// A problem with the file as a whole: listed even under `--skip-bad-rows`.
+    pub fn fatal(&mut self, d: Diagnostic) {
+        self.list(d);
+    }
+
+    fn list(&mut self, d: Diagnostic) {
         if self.problems.list.len() < MAX_LISTED {
             self.problems.push(d);
         } else {
@@ -403,14 +631,128 @@ impl Collector {
         }
     }
 
-    /// All problems found, with a closing count of those not listed.
-    pub fn finish(mut self) -> Problems {
+    /// The record of a row handed over, or `None` when the row could not be read (its problem
+    /// is taken in: a bad row as the row's problem, a broken file as fatal).
+    pub fn take<'a>(&mut self, row: Row<'a>) -> Option<&'a ByteRecord> {
+        match row {
+            Row::Ok(rec) => Some(rec),
+            Row::Bad(d) => {
+                self.push(d);
+                self.end_row();
+                None
+            }
+            Row::Broken(d) => {
+                self.list(d);
+                None
+            }
+        }
+    }
+
+    /// Ends the current row: `true` when it had no errors and may be counted. Under
+    /// `--skip-bad-rows` a row with errors is set aside here, with its problems.
+    pub fn end_row(&mut self) -> bool {
+        let ok = !self.row_bad;
+        self.row_bad = false;
+        if !ok && self.skip {
+            self.skipped.rows += 1;
+            for mut d in self.row.drain(..) {
+                if self.skipped.problems.len() >= MAX_SKIPPED_LISTED {
+                    self.skipped.unlisted += 1;
+                    continue;
+                }
+                if self.private {
+                    d.message = withhold_quotes(&d.message);
+                }
+                self.skipped.problems.push(d);
+            }
+        }
+        ok
+    }
+
+    /// Notes a counted row by the key of its content and its position, to warn of repeats.
+    pub fn seen(&mut self, key: u64, position: u64) {
+        match self.duplicates.first.entry(key) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(position);
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let first = *o.get();
+                self.repeated(first, position);
+            }
+        }
+    }
+
+    /// Notes that the row at `again` repeats the one at `first` exactly.
+    pub fn repeated(&mut self, first: u64, again: u64) {
+        let d = &mut self.duplicates;
+        if d.pairs.len() < DUPLICATES_LISTED {
+            d.pairs.push((first, again));
+        } else {
+            d.more += 1;
+        }
+    }
+
+    /// All problems found (repeated rows as warnings, with both lines), and the rows set aside.
+    pub fn finish(mut self, layout: &Layout, what: &str) -> (Problems, Skipped) {
+        let pairs = std::mem::take(&mut self.duplicates.pairs);
+        let positions: Vec<u64> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+        let lines = layout.lines_of(&positions);
+        for (first, again) in lines.chunks(2).map(|p| (p[0], p[1])) {
+            self.list(
+                Diagnostic::warning(format!(
+                    "line {again} repeats line {first} exactly ({what}): a likely duplicate"
+                ))
+                .at_line(&self.path, again)
+                .with_help("if the same entry was typed twice, delete one; two identical entries can be real, in which case leave both"),
+            );
+        }
+        if self.duplicates.more > 0 {
+            self.list(
+                Diagnostic::warning(format!(
+                    "... and {} more rows repeat an earlier row exactly",
+                    self.duplicates.more
+                ))
+                .in_file(&self.path),
+            );
+        }
         if self.unlisted > 0 {
             self.problems.push(
                 Diagnostic::error(format!("... and {} more problems in this file (only the first {MAX_LISTED} are listed)", self.unlisted))
                     .in_file(&self.path),
             );
         }
-        self.problems
+        (self.problems, self.skipped)
+    }
+}
+
+/// A message with any quoted text replaced by `"…"`.
+fn withhold_quotes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('"');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for (i, part) in parts.enumerate() {
+        if i % 2 == 0 {
+            out.push_str("\"…");
+        } else {
+            out.push('"');
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_text_is_withheld_from_skipped_entries() {
+        assert_eq!(
+            withhold_quotes("role \"John\" is not listed (1 row)"),
+            "role \"…\" is not listed (1 row)"
+        );
+        assert_eq!(withhold_quotes("hours is empty"), "hours is empty");
     }
 }

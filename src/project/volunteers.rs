@@ -1,9 +1,9 @@
 //! The volunteer log (`date,volunteer,role,hours`), streamed row by row into hours by role.
 //! Only totals and a set of distinct volunteers are kept; names never leave this module.
 
-use super::table::{Collector, Column, Table};
+use super::table::{Collector, Column, ReadOptions, Skipped, Table};
 use super::{Period, Volunteering};
-use crate::date::Date;
+use crate::date::{Date, OrderCheck};
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
 use crate::num::parse_decimal;
 use rust_decimal::Decimal;
@@ -60,6 +60,8 @@ pub struct HoursSummary {
     pub first_date: Option<Date>,
     pub last_date: Option<Date>,
     pub warnings: Problems,
+    /// Rows set aside under `--skip-bad-rows`.
+    pub skipped: Skipped,
     /// Volunteers' names (full, and first names of three letters or more), lower case, kept
     /// only so that a story which names a volunteer can be pointed out. Never written out.
     pub names: NameCheck,
@@ -106,9 +108,14 @@ struct UnknownRole {
 const HOURS_SCALE: u32 = 4;
 
 /// Streams the volunteer log, checking every row; all problems are returned together.
-pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Problems> {
+pub fn read_hours(
+    v: &Volunteering,
+    period: &Period,
+    options: ReadOptions,
+) -> Result<HoursSummary, Problems> {
     let mut table = Table::open(&v.file, COLUMNS)?;
-    let mut out = Collector::new(&v.file, std::mem::take(&mut table.warnings));
+    let mut out = Collector::new(&v.file, std::mem::take(&mut table.warnings), options).private();
+    let mut order = OrderCheck::default();
     let roles: Vec<Vec<u8>> = v
         .roles
         .iter()
@@ -120,6 +127,9 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
     let first_month = month_number(period.start);
     let n_months = (month_number(period.end) - first_month + 1).max(1) as usize;
     let mut fixed_hours = vec![0u64; n_roles * n_months];
+    // Every counted row's content key and position, in buckets by key, for exact repeats.
+    let mut repeats: Vec<(u64, u64)> = Vec::new();
+    let mut counted_rows = 0u64;
     let mut extra_hours = vec![Decimal::ZERO; n_roles * n_months];
     let mut month = 0usize;
     let mut rows_by_role = vec![0u64; n_roles];
@@ -135,27 +145,30 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
     let mut lower = Vec::new();
     let mut name_buf = Vec::new();
     let mut last_date_raw: Vec<u8> = Vec::new();
-    let mut last_date_parsed: Option<Date> = None;
+    let mut last_date_parsed: Option<crate::date::Read> = None;
     let max_hours = Decimal::from(MAX_ROW_HOURS);
-    table.for_each_row(|t, row| {
-        let rec = match row {
-            Ok(rec) => rec,
-            Err(d) => return out.push(d),
+    let layout = table.for_each_row(|t, row| {
+        let Some(rec) = out.take(row) else {
+            return;
         };
         rows += 1;
         let mut ok = true;
 
         let date_raw = t.raw(rec, DATE);
         // Logs are usually in date order: reuse the last row's date when the text is the same.
-        let date = if short_eq(date_raw, &last_date_raw) {
+        let read = if short_eq(date_raw, &last_date_raw) {
             last_date_parsed
         } else {
-            let d = Date::parse_bytes(date_raw);
+            let d = Date::read(date_raw);
             last_date_raw.clear();
             last_date_raw.extend_from_slice(date_raw);
             last_date_parsed = d;
             d
         };
+        if let Some(r) = read {
+            order.note(r.written, || t.line(rec));
+        }
+        let date = read.map(|r| r.date);
         match date {
             Some(d) if period.contains(d) => {
                 month = (month_number(d) - first_month) as usize;
@@ -171,7 +184,7 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
             None => {
                 ok = false;
                 let msg = if date_raw.is_empty() { "date is empty".to_string() } else { format!("{} is not a date", quoted(&t.text(rec, DATE))) };
-                out.push(t.cell_error(rec, DATE, "date", msg).with_help("write dates as 2024-04-01 or 01/04/2024"));
+                out.push(t.cell_error(rec, DATE, "date", msg).with_help("write dates as 2024-04-01 or 01/04/2024 (day first)"));
             }
         }
 
@@ -193,7 +206,13 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
         // first bytes) beats hashing, with one full comparison at the end.
         let sig = signature(role_key);
         let role = role_sigs.iter().position(|(s, r)| *s == sig && short_eq(r, role_key));
-        if role.is_none() {
+        if role.is_none() && out.skipping() {
+            // Each row set aside names its own problem.
+            ok = false;
+            let text = t.text(rec, ROLE);
+            let msg = if text.is_empty() { "role is empty".to_string() } else { format!("role {} is not listed in [volunteering.roles]", quoted(&text)) };
+            out.push(t.cell_error(rec, ROLE, "role", msg));
+        } else if role.is_none() {
             ok = false;
             let text = t.text(rec, ROLE).into_owned();
             match unknown.iter_mut().find(|u| u.text == text) {
@@ -226,7 +245,8 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
             },
         };
 
-        if let (true, Some(h), Some(r)) = (ok, hours, role) {
+        let counted = out.end_row();
+        if let (true, true, Some(h), Some(r), Some(d)) = (counted, ok, hours, role, date) {
             match h {
                 Ok(units) => fixed_hours[r * n_months + month] += units,
                 Err(exact) => extra_hours[r * n_months + month] += exact,
@@ -252,8 +272,25 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
                 }
             };
             role_sets[id * stride + r / 64] |= 1 << (r % 64);
+            // Repeats: the same day, person, role and hours as an earlier row.
+            let key = row_key(d, id, r, h);
+            if counted_rows < REPEAT_ROWS {
+                repeats.push((key, t.position(rec)));
+            }
+            counted_rows += 1;
         }
     });
+    for (first, again) in find_repeats(repeats) {
+        out.repeated(first, again);
+    }
+    if counted_rows > REPEAT_ROWS {
+        out.push(Diagnostic::warning(format!(
+            "the log has {counted_rows} rows; repeated rows were looked for in the first {REPEAT_ROWS} only"
+        )).in_file(&v.file));
+    }
+    if let Some(d) = order.finish(&v.file) {
+        out.fatal(d);
+    }
     let known = v.roles.iter().map(|r| r.name.as_str());
     for u in unknown {
         let guess = nearest(&u.text, known.clone());
@@ -283,7 +320,7 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
     if rows == 0 && !out.problems.has_errors() {
         out.push(Diagnostic::warning("the volunteer log has no rows").in_file(&v.file));
     }
-    let problems = out.finish();
+    let (problems, skipped) = out.finish(&layout, "the same date, volunteer, role and hours");
     if problems.has_errors() {
         return Err(problems);
     }
@@ -326,6 +363,7 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
         first_date,
         last_date,
         warnings: problems,
+        skipped,
         names: {
             let full: rustc_hash::FxHashSet<String> = names
                 .keys()
@@ -340,6 +378,68 @@ pub fn read_hours(v: &Volunteering, period: &Period) -> Result<HoursSummary, Pro
             NameCheck { full, first }
         },
     })
+}
+
+/// Buckets (a power of two) that rows' content keys are spread over to find repeats.
+const REPEAT_BUCKETS: usize = 1024;
+
+/// Rows looked at for repeats. Decision: finding repeats costs 16 bytes a row and, over a
+/// 5-million-row log, more time than reading it; no organisation's year comes near a million
+/// rows, so beyond that the check stops and a warning says so, keeping large logs fast.
+const REPEAT_ROWS: u64 = 1_000_000;
+
+/// Rows with the same content key, as (first position, repeat position) in file order.
+///
+/// Decision: rather than a hash set of every row (which, for a large log, cost more than
+/// reading it), each row's key and position are appended to one list as rows are read (16
+/// bytes a row), then spread here over [`REPEAT_BUCKETS`] lists by key, each small enough to
+/// sort in cache, sorted on two threads.
+fn find_repeats(rows: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
+    let shift = 64 - REPEAT_BUCKETS.trailing_zeros();
+    let mut buckets: Vec<Vec<(u64, u64)>> = vec![Vec::new(); REPEAT_BUCKETS];
+    for row in rows {
+        buckets[(row.0 >> shift) as usize].push(row);
+    }
+    let search = |buckets: &mut [Vec<(u64, u64)>]| -> Vec<(u64, u64)> {
+        let mut found = Vec::new();
+        for m in buckets {
+            m.sort_unstable();
+            for run in m.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+                found.extend(run[1..].iter().map(|&(_, at)| (run[0].1, at)));
+            }
+        }
+        found
+    };
+    let half = buckets.len() / 2;
+    let (a, b) = buckets.split_at_mut(half);
+    let mut found = std::thread::scope(|s| {
+        let other = s.spawn(|| search(b));
+        let mut found = search(a);
+        found.extend(other.join().unwrap_or_default());
+        found
+    });
+    found.sort_unstable_by_key(|&(_, at)| at);
+    found
+}
+
+/// A row's content as a 64-bit key: day, volunteer, role and hours packed into two words and
+/// mixed (two multiplications, much cheaper than a general hasher on a hot path).
+#[inline]
+fn row_key(d: Date, volunteer: usize, role: usize, hours: Result<u64, Decimal>) -> u64 {
+    let day = (d.year as u64) << 9 | u64::from(d.month) << 5 | u64::from(d.day);
+    let a = day << 32 | volunteer as u64;
+    let b = match hours {
+        Ok(units) => units ^ (role as u64) << 48,
+        Err(exact) => {
+            let raw = exact.normalize().serialize();
+            let (lo, hi) = raw.split_at(8);
+            let word = |w: &[u8]| w.iter().fold(0u64, |k, &x| k << 8 | u64::from(x));
+            word(lo).rotate_left(17) ^ word(hi) ^ (role as u64) << 48 ^ 1 << 63
+        }
+    };
+    let k = (a ^ 0x9E37_79B9_7F4A_7C15).wrapping_mul(0xBF58_476D_1CE4_E5B9)
+        ^ b.wrapping_mul(0x94D0_49BB_1331_11EB);
+    k ^ k >> 31
 }
 
 /// A first name worth looking for: letters only (not a reference number like `v0042`).

@@ -475,6 +475,7 @@ pub fn recompute(s: &Submission, toolkit: &Toolkit, path: &Path) -> Result<Valua
                 first_date: None,
                 last_date: None,
                 warnings: Problems::new(),
+                skipped: Default::default(),
                 names: Default::default(),
             };
             let roles = v
@@ -579,6 +580,7 @@ pub fn recompute(s: &Submission, toolkit: &Toolkit, path: &Path) -> Result<Valua
             .collect(),
         withheld: s.results.stories_withheld,
         warnings: Problems::new(),
+        skipped: Default::default(),
     };
     let project = project::Project::from_parts(
         path,
@@ -603,6 +605,7 @@ pub fn recompute(s: &Submission, toolkit: &Toolkit, path: &Path) -> Result<Valua
             lines,
             unvalued,
             warnings: Problems::new(),
+            skipped: Default::default(),
         },
         stories,
     )

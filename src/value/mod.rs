@@ -6,7 +6,9 @@ pub mod formula;
 pub use formula::{LineValue, YearValue};
 
 use crate::diag::{Diagnostic, Problems};
-use crate::project::{self, HoursSummary, Organisation, Period, Project, TimeAs, Unvalued};
+use crate::project::{
+    self, HoursSummary, Organisation, Period, Project, ReadOptions, TimeAs, Unvalued,
+};
 use crate::toolkit::{Adjustments, Kind, Toolkit};
 use formula::{add, payback_months, sroi_ratio, value_line, Overflow};
 use rust_decimal::Decimal;
@@ -132,28 +134,70 @@ pub struct Valuation {
     pub stories_withheld: u64,
     pub totals: Totals,
     pub warnings: Vec<Diagnostic>,
+    /// Rows set aside under `--skip-bad-rows`: not valued, listed in the report's audit part.
+    pub skipped: project::Skipped,
 }
 
 /// Reads the project's data files and values everything; all input problems come back together.
 pub fn calculate(project: &Project, toolkit: &Toolkit) -> Result<Valuation, Problems> {
+    calculate_with(project, toolkit, ReadOptions::default())
+}
+
+/// Everything a project's files hold, read and checked against a toolkit, not yet valued.
+pub struct Inputs {
+    pub hours: Option<HoursSummary>,
+    pub outcomes: Option<project::OutcomeRows>,
+    pub stories: Option<project::Stories>,
+    /// Warnings from project.toml and every file.
+    pub warnings: Problems,
+}
+
+/// Reads and checks every file a project names, without valuing anything (`social-value check`);
+/// all problems come back together.
+pub fn read_inputs(
+    project: &Project,
+    toolkit: &Toolkit,
+    options: ReadOptions,
+) -> Result<Inputs, Problems> {
     let mut problems = project.check_against(toolkit);
     let hours = match &project.volunteering {
-        Some(v) if !problems.has_errors() => {
-            keep(project::read_hours(v, &project.period), &mut problems)
-        }
+        Some(v) if !problems.has_errors() => keep(
+            project::read_hours(v, &project.period, options),
+            &mut problems,
+        ),
         _ => None,
     };
     let outcomes = project
         .outcomes
         .as_ref()
-        .and_then(|p| keep(project::read_outcomes(p, toolkit), &mut problems));
+        .and_then(|p| keep(project::read_outcomes(p, toolkit, options), &mut problems));
     let stories = project
         .stories
         .as_ref()
-        .and_then(|p| keep(project::read_stories(p, toolkit), &mut problems));
+        .and_then(|p| keep(project::read_stories(p, toolkit, options), &mut problems));
     if problems.has_errors() {
         return Err(problems);
     }
+    Ok(Inputs {
+        hours,
+        outcomes,
+        stories,
+        warnings: problems,
+    })
+}
+
+/// [`calculate`], with rows with errors set aside when `options` say so.
+pub fn calculate_with(
+    project: &Project,
+    toolkit: &Toolkit,
+    options: ReadOptions,
+) -> Result<Valuation, Problems> {
+    let Inputs {
+        hours,
+        outcomes,
+        stories,
+        warnings: problems,
+    } = read_inputs(project, toolkit, options)?;
     let mut warnings = problems.list;
     let outcomes = outcomes.unwrap_or_default();
     let stories = stories.unwrap_or_default();
@@ -174,14 +218,23 @@ pub fn calculate(project: &Project, toolkit: &Toolkit) -> Result<Valuation, Prob
     }
     warnings.extend(outcomes.warnings.list.iter().cloned());
     warnings.extend(stories.warnings.list.iter().cloned());
+    let mut skipped = project::Skipped::default();
+    if let Some(h) = &hours {
+        skipped.extend(&h.skipped);
+    }
+    skipped.extend(&outcomes.skipped);
+    skipped.extend(&stories.skipped);
 
-    assemble(project, toolkit, hours, outcomes, stories, warnings).map_err(|Overflow| {
-        Problems::one(
-            Diagnostic::error("the figures are too large to be computed exactly")
-                .in_file(&project.path)
-                .with_help("check for a quantity or amount with too many digits"),
-        )
-    })
+    let mut valuation =
+        assemble(project, toolkit, hours, outcomes, stories, warnings).map_err(|Overflow| {
+            Problems::one(
+                Diagnostic::error("the figures are too large to be computed exactly")
+                    .in_file(&project.path)
+                    .with_help("check for a quantity or amount with too many digits"),
+            )
+        })?;
+    valuation.skipped = skipped;
+    Ok(valuation)
 }
 
 /// Values inputs already gathered (from a submission rather than CSV files). Every proxy they
@@ -426,6 +479,7 @@ fn assemble(
         stories_withheld: stories.withheld,
         totals,
         warnings,
+        skipped: project::Skipped::default(),
     })
 }
 
