@@ -135,6 +135,23 @@ pub enum ToolkitCommand {
     },
 }
 
+/// How the project's tables are read (calc, report, sensitivity, check).
+#[derive(clap::Args)]
+pub struct ReadArgs {
+    /// Value everything else when some rows have problems, listing the rows left out (in the
+    /// report's audit section); for a draft only: the figures are incomplete
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+}
+
+impl ReadArgs {
+    pub fn options(&self) -> social_value::project::ReadOptions {
+        social_value::project::ReadOptions {
+            skip_bad_rows: self.skip_bad_rows,
+        }
+    }
+}
+
 /// How the Monte Carlo simulation runs (sensitivity and report).
 #[derive(clap::Args)]
 pub struct SimulationArgs {
@@ -163,6 +180,8 @@ pub struct SensitivityArgs {
     /// Use this toolkit file instead of the one the project names
     #[arg(long, value_name = "PATH")]
     pub toolkit: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -196,6 +215,8 @@ pub struct ReportArgs {
     /// Use this toolkit file instead of the one the project names
     #[arg(long, value_name = "PATH")]
     pub toolkit: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 #[derive(clap::Args)]
@@ -310,4 +331,6 @@ pub struct CalcArgs {
     /// How to print the result
     #[arg(long, value_enum, default_value = "table")]
     pub format: CalcFormat,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }

@@ -224,3 +224,112 @@ fn an_identical_row_is_a_warning_naming_both_lines_not_an_error() {
     // Both copies still count: two identical sessions can be real.
     assert_eq!(r.json()["volunteer_hours"], "8");
 }
+
+const HOURS_WITH_TWO_BAD_ROWS: &str = "date,volunteer,role,hours
+2024-04-01,Ann Lee,befriender,2
+2024-04-02,Smith,Bob Secretname,2
+2024-04-03,Cy Dee,befriender,lots
+2024-04-04,Di Eve,befriender,3
+";
+
+#[test]
+fn without_skip_bad_rows_nothing_is_valued_until_the_input_is_clean() {
+    let f = project("hours.csv", "outcomes.csv");
+    f.write("hours.csv", HOURS_WITH_TWO_BAD_ROWS);
+    f.calc(&[])
+        .fails_with(&["hours.csv:3:3", "hours.csv:4:4", "2 problems found"]);
+}
+
+#[test]
+fn skip_bad_rows_values_the_rest_and_lists_every_row_left_out() {
+    let f = project("hours.csv", "outcomes.csv");
+    f.write("hours.csv", HOURS_WITH_TWO_BAD_ROWS);
+    let r = f.calc(&["--format", "json", "--skip-bad-rows"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    assert_eq!(v["volunteer_hours"], "5", "only the good rows count");
+    assert_eq!(v["skipped_rows"]["rows"], 2);
+    let problems = v["skipped_rows"]["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 2);
+    assert_eq!(problems[0]["line"], 3);
+    assert_eq!(problems[0]["column"], "role");
+    assert_eq!(problems[1]["line"], 4);
+    assert_eq!(problems[1]["column"], "hours");
+    assert!(
+        r.stderr
+            .contains("2 rows with problems left out (--skip-bad-rows)"),
+        "{}",
+        r.stderr
+    );
+
+    let table = f.calc(&["--skip-bad-rows"]);
+    assert!(
+        table
+            .stdout
+            .contains("DRAFT: 2 rows with problems were left out"),
+        "{}",
+        table.stdout
+    );
+
+    let out = f.path("out");
+    let r = f.run_cmd(&[
+        "report",
+        f.path("project.toml").to_str().unwrap(),
+        "--skip-bad-rows",
+        "--out",
+        out.to_str().unwrap(),
+        "--runs",
+        "200",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for page in ["report.html", "report.md"] {
+        let text = std::fs::read_to_string(out.join(page)).unwrap();
+        assert!(text.contains("Draft:"), "{page}");
+        assert!(
+            text.contains("Rows left out because they had problems"),
+            "{page}"
+        );
+        assert!(text.contains("hours.csv"), "{page}");
+        // A name that slipped into the role column is not repeated in the report.
+        assert!(!text.contains("Secretname"), "{page} leaks a name");
+    }
+    let csv = std::fs::read_to_string(out.join("tables/skipped_rows.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(!csv.contains("Secretname"));
+}
+
+#[test]
+fn a_clean_report_has_no_draft_notice() {
+    let f = project("hours.csv", "outcomes.csv");
+    let out = f.path("out");
+    let r = f.run_cmd(&[
+        "report",
+        f.path("project.toml").to_str().unwrap(),
+        "--skip-bad-rows",
+        "--out",
+        out.to_str().unwrap(),
+        "--runs",
+        "200",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("Draft:"));
+    assert!(!out.join("tables/skipped_rows.csv").exists());
+}
+
+#[test]
+fn skip_bad_rows_never_skips_a_problem_with_the_whole_file() {
+    let f = project("hours.csv", "outcomes.csv");
+    f.write(
+        "hours.csv",
+        "date,volunteer,role\n2024-04-01,Ann Lee,befriender\n",
+    );
+    f.calc(&["--skip-bad-rows"])
+        .fails_with(&["the required column \"hours\" is missing"]);
+    f.write(
+        "hours.csv",
+        "date,volunteer,role,hours\n04/13/2024,Ann Lee,befriender,1\n",
+    );
+    f.calc(&["--skip-bad-rows"])
+        .fails_with(&["month first (US style)"]);
+}

@@ -55,3 +55,22 @@ pub fn warn(list: &[social_value::diag::Diagnostic]) {
         eprint!("{w}");
     }
 }
+
+/// A valuation's warnings, and the rows `--skip-bad-rows` left out, on stderr.
+pub fn warn_valuation(v: &social_value::value::Valuation) {
+    warn(&v.warnings);
+    if v.skipped.rows == 0 {
+        return;
+    }
+    for d in &v.skipped.problems {
+        let mut w = d.clone();
+        w.severity = social_value::diag::Severity::Warning;
+        w.message = format!("row left out: {}", w.message);
+        eprint!("{w}");
+    }
+    eprintln!(
+        "warning: {} row{} with problems left out (--skip-bad-rows): the figures are a draft",
+        v.skipped.rows,
+        if v.skipped.rows == 1 { "" } else { "s" }
+    );
+}

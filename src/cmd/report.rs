@@ -1,7 +1,7 @@
 //! `social-value report`: value a project and write its report folder.
 
 use super::calc::value_project;
-use super::{emit, warn, Failure};
+use super::{emit, warn_valuation, Failure};
 use crate::cli::{ReportArgs, ReportFormat};
 use social_value::report::output::{self, Formats};
 use social_value::report::render::Templates;
@@ -13,7 +13,8 @@ pub fn run(args: &ReportArgs) -> Result<(), Failure> {
         }
         None => Templates::builtin(),
     };
-    let (valuation, toolkit) = value_project(&args.project, args.toolkit.as_deref())?;
+    let (valuation, toolkit) =
+        value_project(&args.project, args.toolkit.as_deref(), args.read.options())?;
     let has = |f: ReportFormat| args.format.contains(&f);
     let formats = Formats {
         html: has(ReportFormat::Html),
@@ -33,6 +34,6 @@ pub fn run(args: &ReportArgs) -> Result<(), Failure> {
         out.push_str(&format!("  {}\n", f.display()));
     }
     emit(&out)?;
-    warn(&valuation.warnings);
+    warn_valuation(&valuation);
     Ok(())
 }

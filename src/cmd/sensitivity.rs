@@ -24,10 +24,13 @@ pub fn analyse(
 }
 
 pub fn run(args: &SensitivityArgs) -> Result<(), Failure> {
-    let (valuation, toolkit) = value_project(&args.project, args.toolkit.as_deref())?;
+    let (valuation, toolkit) =
+        value_project(&args.project, args.toolkit.as_deref(), args.read.options())?;
     let s = analyse(&valuation, &toolkit, &args.simulation)?;
     emit(&match args.format {
         SensitivityFormat::Table => uncertainty::text(&s),
         SensitivityFormat::Json => uncertainty::json(&s),
-    })
+    })?;
+    super::warn_valuation(&valuation);
+    Ok(())
 }

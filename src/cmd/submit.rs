@@ -7,7 +7,12 @@ use social_value::diag::{Diagnostic, Problems};
 use social_value::submission;
 
 pub fn run(args: &SubmitArgs) -> Result<(), Failure> {
-    let (valuation, toolkit) = value_project(&args.project, args.toolkit.as_deref())?;
+    let (valuation, toolkit) = value_project(
+        &args.project,
+        args.toolkit.as_deref(),
+        // A submission is a final return: it is made from clean input only.
+        social_value::project::ReadOptions::default(),
+    )?;
     let s = submission::from_valuation(&valuation, &toolkit);
     let text = submission::to_toml(&s);
     // Never write over a file that is not itself a submission.

@@ -146,6 +146,19 @@ pub fn to_value(v: &Valuation) -> Value {
         "stories_withheld": v.stories_withheld,
         "stories": stories,
         "warnings": warnings,
+        "skipped_rows": {
+            "rows": v.skipped.rows,
+            "problems": v.skipped.problems.iter().map(|d| {
+                let loc = d.location.as_ref();
+                json!({
+                    "file": loc.and_then(|l| l.file.file_name()).map(|n| n.to_string_lossy()),
+                    "line": loc.and_then(|l| l.line),
+                    "column": loc.and_then(|l| l.column_name.clone()),
+                    "message": d.message,
+                })
+            }).collect::<Vec<_>>(),
+            "unlisted": v.skipped.unlisted,
+        },
     })
 }
 

@@ -578,6 +578,28 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         percent(v.toolkit.discount_rate),
         if v.toolkit.discount_first_year { " from the first year" } else { " after the first year" }
     );
+    // Rows left out under --skip-bad-rows: where each was and what was wrong (file names only,
+    // never the folders of the organisation's computer).
+    let skipped = (v.skipped.rows > 0).then(|| {
+        let mut t = Table::new(
+            "skipped_rows",
+            "Rows left out because they had problems",
+            &["File", "Line", "Column", "Problem"],
+        );
+        for d in &v.skipped.problems {
+            let loc = d.location.as_ref();
+            t.row(vec![
+                loc.and_then(|l| l.file.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                loc.and_then(|l| l.line).map(|n| n.to_string()).unwrap_or_default(),
+                loc.and_then(|l| l.column_name.clone()).unwrap_or_default(),
+                d.message.clone(),
+            ]);
+        }
+        tables.push(t);
+        json!({"rows": v.skipped.rows, "problems": v.skipped.problems.len(), "unlisted": v.skipped.unlisted})
+    });
     tables.extend([
         headline,
         vfm,
@@ -621,6 +643,7 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         "volunteering": volunteering,
         "stories_shared": v.stories.len(),
         "stories_withheld": v.stories_withheld,
+        "skipped": skipped,
         "tables": table_values,
     });
     Page {

@@ -50,6 +50,13 @@ pub fn render(v: &Valuation) -> String {
         }
     );
     let _ = writeln!(out, "Toolkit fingerprint {}", v.toolkit.fingerprint);
+    if v.skipped.rows > 0 {
+        let _ = writeln!(
+            out,
+            "DRAFT: {} rows with problems were left out (listed at the end)",
+            v.skipped.rows
+        );
+    }
     let _ = writeln!(out);
     row(&mut out, "Investment", &money_gbp(t.investment));
     if !t.in_kind.is_zero() {
@@ -167,7 +174,32 @@ pub fn render(v: &Valuation) -> String {
             String::new()
         }
     );
+    skipped_rows(&mut out, v);
     out
+}
+
+/// Rows left out under `--skip-bad-rows`, each with where it was and what was wrong.
+fn skipped_rows(out: &mut String, v: &Valuation) {
+    if v.skipped.rows == 0 {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nDRAFT: {} row{} with problems left out of these figures (--skip-bad-rows)",
+        v.skipped.rows,
+        if v.skipped.rows == 1 { "" } else { "s" }
+    );
+    for d in &v.skipped.problems {
+        let at = d
+            .location
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {at}: {}", d.message);
+    }
+    if v.skipped.unlisted > 0 {
+        let _ = writeln!(out, "  ... and {} more problems", v.skipped.unlisted);
+    }
 }
 
 /// How a line's gross value is reached, with numbers a calculator reproduces exactly:
