@@ -11,7 +11,7 @@ use std::path::PathBuf;
     long_about = "Turn a voluntary organisation's year (volunteer hours, costs saved to the public purse, \
 and people's own stories) into a social value and value-for-money case that a commissioner can check, \
 line by line, back to a published source.",
-    after_help = "Examples:\n  social-value calc examples/oakfield-cvs/project.toml\n  social-value calc project.toml --format json > result.json\n  social-value toolkit list --search lonel"
+    after_help = "Start here:\n  social-value init my-project       a ready-to-fill project\n  social-value check my-project      what to fix, before calculating\n  social-value report my-project     the report\n\nExamples:\n  social-value calc examples/oakfield-cvs/project.toml\n  social-value calc project.toml --format json > result.json\n  social-value toolkit list --search lonel\n\nThe user guide: docs/user-guide.md"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -20,6 +20,16 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
+    /// Start a new project: a commented project.toml and a template for each table
+    #[command(
+        after_help = "Makes the folder (if needed) with project.toml (every field explained), volunteer_hours.csv,\noutcomes.csv and stories.csv, each with one example row that values as it is. Never overwrites.\n\nExamples:\n  social-value init my-project\n  social-value init \"Oakfield 2024-25\" --toolkit uk-core\n  social-value init my-project && social-value report my-project"
+    )]
+    Init(InitArgs),
+    /// Check a project's files without calculating: every problem, each with how to fix it
+    #[command(
+        after_help = "Reads project.toml and every table it names (CSV, .xlsx or .ods) against the toolkit and lists\nevery problem at once, with file, line and column (and the cell, for spreadsheets).\n\nExamples:\n  social-value check my-project\n  social-value check examples/oakfield-cvs/project.toml\n  social-value check my-project --skip-bad-rows   (see what a draft would leave out)\n\nExit status: 0 when ready to value, 1 when there are problems to fix."
+    )]
+    Check(CheckArgs),
     /// Value a project: total social value, SROI ratio, and every line's audit trail
     #[command(
         after_help = "Examples:\n  social-value calc examples/oakfield-cvs/project.toml\n  social-value calc project.toml --format json\n  social-value calc project.toml --format csv > lines.csv\n  social-value calc project.toml --toolkit ../network/proxies/uk-core.toml\n\nExit status: 0 when valued, 1 when an input has problems (each named with file, line and column), 2 for a usage mistake."
@@ -52,7 +62,7 @@ pub enum Command {
     Network(NetworkArgs),
     /// Put two submissions (or two years of one member) side by side on one toolkit
     #[command(
-        after_help = "Examples:\n  social-value compare oakfield-2023.toml oakfield-2024.toml"
+        after_help = "Examples:\n  social-value compare oakfield-2023.toml oakfield-2024.toml\n  social-value compare ours.toml theirs.toml --toolkit proxies/uk-core.toml"
     )]
     Compare(CompareArgs),
     /// Make a synthetic network of submissions, some broken on purpose, to try `network` at scale
@@ -62,8 +72,40 @@ pub enum Command {
     )]
     DemoNetwork(DemoNetworkArgs),
     /// Keep a shared toolkit honest: check, list, show, diff and import proxies
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  social-value toolkit list --search lonel\n  social-value toolkit show health.ae-attendance\n  social-value toolkit check proxies/uk-core.toml"
+    )]
     Toolkit(ToolkitCommand),
+    /// Print a shell completion script, so the Tab key completes commands and options
+    #[command(
+        after_help = "Examples:\n  social-value completions bash > ~/.local/share/bash-completion/completions/social-value\n  social-value completions zsh > ~/.zfunc/_social-value\n  social-value completions fish > ~/.config/fish/completions/social-value.fish\n  social-value completions powershell >> $PROFILE"
+    )]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct InitArgs {
+    /// The folder to make the project in (made if it does not exist)
+    pub dir: PathBuf,
+    /// The toolkit the project uses: a bundled one, or a toolkit file in the folder or proxies/
+    #[arg(long, default_value = "uk-core")]
+    pub toolkit: String,
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// The project file (project.toml), or the folder holding it
+    pub project: PathBuf,
+    /// Use this toolkit file instead of the one the project names
+    #[arg(long, value_name = "PATH")]
+    pub toolkit: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 #[derive(Subcommand)]

@@ -180,7 +180,7 @@ pub fn from_excel_serial(serial: u32) -> Option<Date> {
 }
 
 /// The calendar date `days` after 1970-01-01 (proleptic Gregorian; H. Hinnant's method).
-fn civil_from_days(days: i64) -> Option<Date> {
+pub fn civil_from_days(days: i64) -> Option<Date> {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

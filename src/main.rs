@@ -10,6 +10,9 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match &cli.command {
+        cli::Command::Init(a) => cmd::init::run(a).map(|()| 0),
+        cli::Command::Check(a) => cmd::check::run(a).map(|()| 0),
+        cli::Command::Completions { shell } => cmd::completions(*shell).map(|()| 0),
         cli::Command::Calc(a) => cmd::calc::run(a).map(|()| 0),
         cli::Command::Report(a) => cmd::report::run(a).map(|()| 0),
         cli::Command::Sensitivity(a) => cmd::sensitivity::run(a).map(|()| 0),

@@ -1,6 +1,8 @@
 //! One file per subcommand: each reads its arguments, calls the library, and writes the output.
 
 pub mod calc;
+pub mod check;
+pub mod init;
 pub mod network;
 pub mod report;
 pub mod review;
@@ -59,10 +61,15 @@ pub fn warn(list: &[social_value::diag::Diagnostic]) {
 /// A valuation's warnings, and the rows `--skip-bad-rows` left out, on stderr.
 pub fn warn_valuation(v: &social_value::value::Valuation) {
     warn(&v.warnings);
-    if v.skipped.rows == 0 {
+    warn_skipped(&v.skipped);
+}
+
+/// The rows `--skip-bad-rows` left out, each as a warning, then how many.
+pub fn warn_skipped(skipped: &social_value::project::Skipped) {
+    if skipped.rows == 0 {
         return;
     }
-    for d in &v.skipped.problems {
+    for d in &skipped.problems {
         let mut w = d.clone();
         w.severity = social_value::diag::Severity::Warning;
         w.message = format!("row left out: {}", w.message);
@@ -70,7 +77,37 @@ pub fn warn_valuation(v: &social_value::value::Valuation) {
     }
     eprintln!(
         "warning: {} row{} with problems left out (--skip-bad-rows): the figures are a draft",
-        v.skipped.rows,
-        if v.skipped.rows == 1 { "" } else { "s" }
+        skipped.rows,
+        if skipped.rows == 1 { "" } else { "s" }
     );
+}
+
+/// `social-value completions SHELL`: the shell's completion script, from the command line's
+/// own definition.
+pub fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(
+        shell,
+        &mut crate::cli::Cli::command(),
+        "social-value",
+        &mut script,
+    );
+    emit(&String::from_utf8_lossy(&script))
+}
+
+/// A path as one shell word, for a command the user is told to run next: quoted when it has
+/// spaces or other special characters.
+pub fn shell_word(s: &str) -> String {
+    if s.chars().all(|c| c.is_alphanumeric() || "-_./".contains(c)) {
+        s.to_string()
+    } else {
+        format!("\"{}\"", s.replace('"', "\\\""))
+    }
+}
+
+/// `n thing` or `n things`.
+pub fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
 }

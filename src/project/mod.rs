@@ -5,6 +5,7 @@ pub(crate) mod lines;
 mod outcomes;
 mod stories;
 pub mod table;
+pub mod template;
 mod volunteers;
 
 pub use outcomes::{read_outcomes, OutcomeLine, OutcomeRows, Unvalued, MAX_QUANTITY};

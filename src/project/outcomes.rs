@@ -155,12 +155,18 @@ fn read_row(
                 None
             }
             Ok(q) if q > Decimal::from(MAX_QUANTITY) => {
-                out.push(table.cell_error(
-                    rec,
-                    QUANTITY,
-                    "quantity",
-                    format!("quantity {q} is more than the {MAX_QUANTITY} one row may claim"),
-                ));
+                out.push(
+                    table
+                        .cell_error(
+                            rec,
+                            QUANTITY,
+                            "quantity",
+                            format!(
+                                "quantity {q} is more than the {MAX_QUANTITY} one row may claim"
+                            ),
+                        )
+                        .with_help("check for a typing slip, or split the claim over rows"),
+                );
                 None
             }
             Ok(q) => Some(q),

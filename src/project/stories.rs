@@ -80,7 +80,7 @@ pub fn read_stories(
                     .with_help("give each story a short reference, e.g. S01"),
             );
         } else if !ids.insert(id.clone()) {
-            out.push(t.cell_error(rec, ID, "id", format!("story id {} is used twice", quoted(&id))));
+            out.push(t.cell_error(rec, ID, "id", format!("story id {} is used twice", quoted(&id))).with_help("give each story its own reference; if the row was pasted twice, delete one"));
         }
         let consent = match t.text(rec, CONSENT).to_lowercase().as_str() {
             "yes" | "y" => Some(true),
@@ -135,7 +135,7 @@ pub fn read_stories(
             Some(true) => {
                 let text = t.text(rec, TEXT).into_owned();
                 if text.is_empty() {
-                    out.push(t.cell_error(rec, TEXT, "text", "story text is empty".into()));
+                    out.push(t.cell_error(rec, TEXT, "text", "story text is empty".into()).with_help("write the story in the person's words, or delete the row"));
                 }
                 let title = t.text(rec, TITLE).into_owned();
                 stories.shared.push(Story {

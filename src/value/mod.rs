@@ -148,8 +148,10 @@ pub struct Inputs {
     pub hours: Option<HoursSummary>,
     pub outcomes: Option<project::OutcomeRows>,
     pub stories: Option<project::Stories>,
-    /// Warnings from project.toml and every file.
-    pub warnings: Problems,
+    /// Warnings from project.toml and every file, and about what they hold together.
+    pub warnings: Vec<Diagnostic>,
+    /// Rows set aside under `--skip-bad-rows`, from every file.
+    pub skipped: project::Skipped,
 }
 
 /// Reads and checks every file a project names, without valuing anything (`social-value check`);
@@ -178,33 +180,13 @@ pub fn read_inputs(
     if problems.has_errors() {
         return Err(problems);
     }
-    Ok(Inputs {
-        hours,
-        outcomes,
-        stories,
-        warnings: problems,
-    })
-}
-
-/// [`calculate`], with rows with errors set aside when `options` say so.
-pub fn calculate_with(
-    project: &Project,
-    toolkit: &Toolkit,
-    options: ReadOptions,
-) -> Result<Valuation, Problems> {
-    let Inputs {
-        hours,
-        outcomes,
-        stories,
-        warnings: problems,
-    } = read_inputs(project, toolkit, options)?;
     let mut warnings = problems.list;
-    let outcomes = outcomes.unwrap_or_default();
-    let stories = stories.unwrap_or_default();
+    let mut skipped = project::Skipped::default();
     if let Some(h) = &hours {
         warnings.extend(h.warnings.list.iter().cloned());
+        skipped.extend(&h.skipped);
         // A story that names a volunteer will be published: say so, without repeating the name.
-        for s in &stories.shared {
+        for s in stories.iter().flat_map(|s| &s.shared) {
             if h.names.mentions(&s.text) || h.names.mentions(&s.title) {
                 if let Some(path) = &project.stories {
                     warnings.push(
@@ -216,24 +198,48 @@ pub fn calculate_with(
             }
         }
     }
-    warnings.extend(outcomes.warnings.list.iter().cloned());
-    warnings.extend(stories.warnings.list.iter().cloned());
-    let mut skipped = project::Skipped::default();
-    if let Some(h) = &hours {
-        skipped.extend(&h.skipped);
+    if let Some(o) = &outcomes {
+        warnings.extend(o.warnings.list.iter().cloned());
+        skipped.extend(&o.skipped);
     }
-    skipped.extend(&outcomes.skipped);
-    skipped.extend(&stories.skipped);
+    if let Some(s) = &stories {
+        warnings.extend(s.warnings.list.iter().cloned());
+        skipped.extend(&s.skipped);
+    }
+    Ok(Inputs {
+        hours,
+        outcomes,
+        stories,
+        warnings,
+        skipped,
+    })
+}
 
-    let mut valuation =
-        assemble(project, toolkit, hours, outcomes, stories, warnings).map_err(|Overflow| {
-            Problems::one(
-                Diagnostic::error("the figures are too large to be computed exactly")
-                    .in_file(&project.path)
-                    .with_help("check for a quantity or amount with too many digits"),
-            )
-        })?;
-    valuation.skipped = skipped;
+/// [`calculate`], with rows with errors set aside when `options` say so.
+pub fn calculate_with(
+    project: &Project,
+    toolkit: &Toolkit,
+    options: ReadOptions,
+) -> Result<Valuation, Problems> {
+    let inputs = read_inputs(project, toolkit, options)?;
+    let outcomes = inputs.outcomes.unwrap_or_default();
+    let stories = inputs.stories.unwrap_or_default();
+    let mut valuation = assemble(
+        project,
+        toolkit,
+        inputs.hours,
+        outcomes,
+        stories,
+        inputs.warnings,
+    )
+    .map_err(|Overflow| {
+        Problems::one(
+            Diagnostic::error("the figures are too large to be computed exactly")
+                .in_file(&project.path)
+                .with_help("check for a quantity or amount with too many digits"),
+        )
+    })?;
+    valuation.skipped = inputs.skipped;
     Ok(valuation)
 }
 

@@ -1,0 +1,69 @@
+//! `social-value check`: read and check everything a project names, without valuing it.
+
+use super::calc::project_file;
+use super::{emit, plural, shell_word, warn, warn_skipped, Failure};
+use crate::cli::CheckArgs;
+use social_value::num::quantity;
+use social_value::{project, toolkit, value};
+use std::fmt::Write;
+
+pub fn run(args: &CheckArgs) -> Result<(), Failure> {
+    let fail = |p| Failure::input(p, "fix them (each says how) and run check again");
+    let path = project_file(&args.project);
+    let project = project::load(&path).map_err(fail)?;
+    let kit = toolkit::for_project(&project.toolkit, &project.path, args.toolkit.as_deref())
+        .map_err(fail)?;
+    let inputs = value::read_inputs(&project, &kit, args.read.options()).map_err(fail)?;
+
+    let mut out = format!("ok: {} is ready to value\n", path.display());
+    let _ = writeln!(
+        out,
+        "  toolkit      {} {} ({})",
+        kit.id, kit.version, kit.fingerprint
+    );
+    if let (Some(h), Some(v)) = (&inputs.hours, &project.volunteering) {
+        let _ = writeln!(
+            out,
+            "  volunteers   {}: {}, {} hours, {} in {}",
+            v.file.display(),
+            plural(h.rows, "row", "rows"),
+            quantity(h.hours),
+            plural(h.volunteers, "volunteer", "volunteers"),
+            plural(h.by_role.len() as u64, "role", "roles")
+        );
+    }
+    if let (Some(o), Some(p)) = (&inputs.outcomes, &project.outcomes) {
+        let _ = writeln!(
+            out,
+            "  outcomes     {}: {} to value, {} reported unvalued",
+            p.display(),
+            plural(o.lines.len() as u64, "line", "lines"),
+            plural(o.unvalued.len() as u64, "output", "outputs")
+        );
+    }
+    if let (Some(s), Some(p)) = (&inputs.stories, &project.stories) {
+        let _ = writeln!(
+            out,
+            "  stories      {}: {} to share, {} held back without consent",
+            p.display(),
+            s.shared.len(),
+            s.withheld
+        );
+    }
+    if inputs.skipped.rows > 0 {
+        let _ = writeln!(
+            out,
+            "  left out     {} with problems (--skip-bad-rows), listed below",
+            plural(inputs.skipped.rows, "row", "rows")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nnext: social-value report {}",
+        shell_word(&args.project.display().to_string())
+    );
+    emit(&out)?;
+    warn(&inputs.warnings);
+    warn_skipped(&inputs.skipped);
+    Ok(())
+}
