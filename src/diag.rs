@@ -147,7 +147,10 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 impl Location {
     /// Whether the file is a spreadsheet, whose rows and columns are shown as cells like `C5`.
     fn in_spreadsheet(&self) -> bool {
-        let ext = self.file.extension().and_then(|e| e.to_str()).unwrap_or("");
+        // `records.xlsx#Hours` names a sheet of records.xlsx.
+        let name = self.file.to_string_lossy();
+        let file = name.rsplit_once('#').map_or(name.as_ref(), |(f, _)| f);
+        let ext = file.rsplit_once('.').map_or("", |(_, e)| e);
         ["xlsx", "xlsm", "xlsb", "xls", "ods"]
             .iter()
             .any(|x| x.eq_ignore_ascii_case(ext))

@@ -173,6 +173,11 @@ pub(crate) fn read_workbook(
         Some(s) => names
             .iter()
             .find(|n| n.as_str() == s)
+            .or_else(|| {
+                names
+                    .iter()
+                    .find(|n| n.trim().eq_ignore_ascii_case(s.trim()))
+            })
             .cloned()
             .ok_or_else(|| {
                 Problems::from(

@@ -130,8 +130,8 @@ fn four_distinct_errors_are_all_reported_in_one_run_with_file_line_and_column() 
 }
 
 #[test]
-fn errors_in_a_spreadsheet_name_the_row_and_the_cell() {
-    let f = project("log.xlsx", "outcomes.csv");
+fn errors_in_a_spreadsheet_name_the_sheet_row_and_cell() {
+    let f = project("log.xlsx#Log", "outcomes.csv");
     xlsx(
         &f,
         "log.xlsx",
@@ -143,8 +143,8 @@ fn errors_in_a_spreadsheet_name_the_row_and_the_cell() {
         ],
     );
     f.calc(&[]).fails_with(&[
-        "log.xlsx:3:3 (column \"role\") (cell C3)",
-        "log.xlsx:4:4 (column \"hours\") (cell D4)",
+        "log.xlsx#Log:3:3 (column \"role\") (cell C3)",
+        "log.xlsx#Log:4:4 (column \"hours\") (cell D4)",
         "2 problems found",
     ]);
 }

@@ -120,7 +120,7 @@ impl Table {
     pub fn open(path: &Path, columns: &[Column]) -> Result<Table, Problems> {
         let (file, sheet_name) = crate::sheet::split_sheet(path);
         if crate::sheet::is_spreadsheet(&file) {
-            return Table::open_sheet(&file, sheet_name.as_deref(), columns);
+            return Table::open_sheet(path, &file, sheet_name.as_deref(), columns);
         }
         let expected = expected(columns);
         let meta = std::fs::metadata(path).map_err(|e| crate::input::open_error(path, &e))?;
@@ -186,8 +186,15 @@ impl Table {
     }
 
     /// Reads a spreadsheet's sheet whole; rows are numbered as the spreadsheet shows them.
-    fn open_sheet(path: &Path, sheet: Option<&str>, columns: &[Column]) -> Result<Table, Problems> {
-        let grid = crate::sheet::read_workbook(path, sheet)?;
+    /// Problems name the file as given (`records.xlsx#Hours`), so the sheet is named too.
+    fn open_sheet(
+        spec: &Path,
+        file: &Path,
+        sheet: Option<&str>,
+        columns: &[Column],
+    ) -> Result<Table, Problems> {
+        let grid = crate::sheet::read_workbook(file, sheet)?;
+        let path = spec;
         let mut rows = grid.into_iter();
         let Some((header_line, header)) = rows.next() else {
             return Err(Diagnostic::error(format!("{} is empty", path.display()))
