@@ -6,6 +6,8 @@
 
 pub mod date;
 pub mod diag;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod input;
 pub mod network;
 pub mod num;

@@ -1,0 +1,111 @@
+//! Entry points for fuzzing (`fuzz/`, `scripts/fuzz.sh`) and for the regression test over the
+//! kept corpus: each takes arbitrary bytes, reads them as a file, and must never panic.
+
+use crate::date::Date;
+use crate::project::{self, Period, ReadOptions, Role, TimeAs, Volunteering};
+use crate::toolkit::{self, Source, Toolkit};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// A scratch folder for this process (files are rewritten on every input).
+fn scratch() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("social-value-fuzz-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        dir
+    })
+}
+
+fn bundled() -> &'static Toolkit {
+    static KIT: OnceLock<Toolkit> = OnceLock::new();
+    KIT.get_or_init(|| {
+        toolkit::load_file(&Source::Bundled("uk-core")).unwrap_or_else(|p| {
+            // The bundled toolkit is checked by the test suite; a failure here is a build fault.
+            panic!("the bundled toolkit does not load: {p}")
+        })
+    })
+}
+
+fn file_with(name: &str, data: &[u8]) -> Option<PathBuf> {
+    let path = scratch().join(name);
+    std::fs::write(&path, data).ok().map(|()| path)
+}
+
+/// A toolkit file.
+pub fn toolkit(data: &[u8]) {
+    if let Some(path) = file_with("toolkit.toml", data) {
+        let _ = toolkit::load_file(&Source::File(path));
+    }
+}
+
+/// A project.toml, then (when it loads) everything it names, against the bundled toolkit.
+pub fn project(data: &[u8]) {
+    let Some(path) = file_with("project.toml", data) else {
+        return;
+    };
+    if let Ok(p) = project::load(&path) {
+        let _ = crate::value::calculate(&p, bundled());
+    }
+}
+
+/// The same bytes as a volunteer log, an outcomes file and a stories file, strict and with
+/// `--skip-bad-rows`.
+pub fn tables(data: &[u8]) {
+    let Some(path) = file_with("table.csv", data) else {
+        return;
+    };
+    tables_at(&path);
+}
+
+fn tables_at(path: &Path) {
+    let period = Period {
+        start: Date {
+            year: 2024,
+            month: 4,
+            day: 1,
+        },
+        end: Date {
+            year: 2025,
+            month: 3,
+            day: 31,
+        },
+    };
+    let v = Volunteering {
+        file: path.to_path_buf(),
+        counted_as: TimeAs::Value,
+        roles: vec![
+            Role::new("befriender", "volunteering.nlw-2024"),
+            Role::new("driver", "volunteering.median-hourly-pay"),
+        ],
+    };
+    for skip_bad_rows in [false, true] {
+        let options = ReadOptions { skip_bad_rows };
+        let _ = project::read_hours(&v, &period, options);
+        let _ = project::read_outcomes(path, bundled(), options);
+        let _ = project::read_stories(path, bundled(), options);
+    }
+}
+
+/// The bytes as an .xlsx and as an .ods file, read as project tables and as an import sheet.
+pub fn spreadsheet(data: &[u8]) {
+    for name in ["sheet.xlsx", "sheet.ods"] {
+        if let Some(path) = file_with(name, data) {
+            tables_at(&path);
+            let _ = crate::sheet::read(&path);
+        }
+    }
+}
+
+/// A submission file: read, then (when it reads) recomputed and rendered.
+pub fn submission(data: &[u8]) {
+    let Some(path) = file_with("submission.toml", data) else {
+        return;
+    };
+    if let Ok(read) = crate::submission::read(&path) {
+        if let Ok(v) = crate::submission::recompute(&read.submission, bundled(), &path) {
+            let _ = crate::report::text::render(&v);
+            let _ = crate::report::json::render(&v);
+        }
+    }
+}
