@@ -184,14 +184,56 @@ pub struct ReadArgs {
     /// report's audit section); for a draft only: the figures are incomplete
     #[arg(long)]
     pub skip_bad_rows: bool,
+    /// Refuse a table file larger than this (e.g. 500MB, 2GB; a spreadsheet also once unzipped)
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Refuse a table with more rows than this
+    #[arg(long, value_name = "N", default_value_t = social_value::project::Limits::default().max_rows, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_rows: u64,
 }
 
 impl ReadArgs {
     pub fn options(&self) -> social_value::project::ReadOptions {
         social_value::project::ReadOptions {
             skip_bad_rows: self.skip_bad_rows,
+            limits: social_value::project::Limits {
+                max_file_bytes: self.max_file_size,
+                max_rows: self.max_rows,
+            },
         }
     }
+}
+
+/// A size like `1GiB`, `500MB`, `2 GB`, `1.5GB` or a number of bytes.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim().to_ascii_lowercase().replace(' ', "");
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let scale: u64 = match unit {
+        "" | "b" => 1,
+        "kb" | "k" => 1_000,
+        "mb" | "m" => 1_000_000,
+        "gb" | "g" => 1_000_000_000,
+        "tb" | "t" => 1_000_000_000_000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        "tib" => 1 << 40,
+        _ => return Err(format!("\"{text}\" is not a size: write e.g. 500MB or 2GB")),
+    };
+    let n: rust_decimal::Decimal = number
+        .parse()
+        .map_err(|_| format!("\"{text}\" is not a size: write e.g. 500MB or 2GB"))?;
+    let bytes = n
+        .checked_mul(rust_decimal::Decimal::from(scale))
+        .and_then(|b| u64::try_from(b.trunc()).ok())
+        .ok_or_else(|| format!("\"{text}\" is too large a size"))?;
+    if bytes == 0 {
+        return Err("the size must be above 0".into());
+    }
+    Ok(bytes)
 }
 
 /// How the Monte Carlo simulation runs (sensitivity and report).

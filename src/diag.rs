@@ -293,6 +293,11 @@ pub fn quoted(text: &str) -> String {
 
 /// The known word closest to `word`, if it is close enough to be a likely typo.
 pub fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Ids and names are short; a long cell is no typo of one, and comparing it costs its
+    // length times each candidate's.
+    if word.len() > 64 {
+        return None;
+    }
     let w = word.to_lowercase();
     known
         .into_iter()

@@ -80,7 +80,10 @@ fn tables_at(path: &Path) {
         ],
     };
     for skip_bad_rows in [false, true] {
-        let options = ReadOptions { skip_bad_rows };
+        let options = ReadOptions {
+            skip_bad_rows,
+            ..ReadOptions::default()
+        };
         let _ = project::read_hours(&v, &period, options);
         let _ = project::read_outcomes(path, bundled(), options);
         let _ = project::read_stories(path, bundled(), options);

@@ -29,17 +29,10 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// Reads a whole text file, decoding it as UTF-8 (BOM removed) or, failing that, Windows-1252.
-pub fn read_text_file(path: &Path) -> Result<String, Problems> {
+/// The metadata of an ordinary file: a folder, pipe or device (`/dev/zero`, which never ends,
+/// or a FIFO, which can hang) is refused with a message.
+pub fn ordinary_file(path: &Path) -> Result<std::fs::Metadata, Problems> {
     let meta = std::fs::metadata(path).map_err(|e| open_error(path, &e))?;
-    // Pipes and devices (`/dev/zero`) could hang or never end: only ordinary files are read.
-    if !meta.is_dir() && !meta.is_file() {
-        return Err(
-            Diagnostic::error(format!("{} is not an ordinary file", path.display()))
-                .in_file(path)
-                .into(),
-        );
-    }
     if meta.is_dir() {
         return Err(
             Diagnostic::error(format!("{} is a folder, not a file", path.display()))
@@ -47,6 +40,19 @@ pub fn read_text_file(path: &Path) -> Result<String, Problems> {
                 .into(),
         );
     }
+    if !meta.is_file() {
+        return Err(
+            Diagnostic::error(format!("{} is not an ordinary file", path.display()))
+                .in_file(path)
+                .into(),
+        );
+    }
+    Ok(meta)
+}
+
+/// Reads a whole text file, decoding it as UTF-8 (BOM removed) or, failing that, Windows-1252.
+pub fn read_text_file(path: &Path) -> Result<String, Problems> {
+    let meta = ordinary_file(path)?;
     if meta.len() > MAX_TEXT_FILE {
         return Err(Diagnostic::error(format!(
             "{} is {} bytes, larger than the {} MiB a settings file may be",

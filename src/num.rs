@@ -227,7 +227,22 @@ pub fn fixed(d: Decimal, dp: u32) -> String {
 
 /// A fraction as a percentage for people: 0.255 -> `25.5%`.
 pub fn percent(d: Decimal) -> String {
-    format!("{}%", (d * Decimal::ONE_HUNDRED).normalize())
+    match d.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", p.normalize()),
+        None => format!("{} × 100%", d.normalize()),
+    }
+}
+
+/// `a ÷ b` when `b` is above zero and the quotient fits; `None` otherwise (never a panic).
+pub fn ratio(a: Decimal, b: Decimal) -> Option<Decimal> {
+    (b > Decimal::ZERO).then(|| a.checked_div(b)).flatten()
+}
+
+/// The exact sum, or `None` if it would overflow (about 7.9 × 10^28).
+pub fn checked_sum(items: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    items
+        .into_iter()
+        .try_fold(Decimal::ZERO, |acc, x| acc.checked_add(x))
 }
 
 fn group_thousands(int: &str) -> String {

@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 /// Most rows read into memory this way; big logs are streamed by `project::table` instead.
 pub const MAX_ROWS: usize = 200_000;
 
+/// Longest row read this way (a toolkit import row is a few hundred bytes).
+const MAX_ROW_BYTES: usize = 1 << 20;
+
 /// One data row with the line (CSV) or row number (spreadsheet) it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -68,9 +71,40 @@ pub(crate) fn is_spreadsheet(path: &Path) -> bool {
     matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
 }
 
+/// Refuses a spreadsheet larger than `limit` bytes on disk or, for the zip-based formats
+/// (`.xlsx`, `.xlsm`, `.xlsb`, `.ods`), once unzipped (as the archive declares its contents):
+/// a small file can unzip to gigabytes, which the spreadsheet reader would hold in memory.
+pub(crate) fn check_size(path: &Path, limit: u64) -> Result<(), Problems> {
+    use crate::project::table::too_big;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(()); // Not found: the reader says so.
+    };
+    if meta.len() > limit {
+        return Err(too_big(path, "is", meta.len(), limit).into());
+    }
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(());
+    };
+    // Not a zip (an old .xls): only its size on disk counts. A damaged zip is left to the reader.
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        if let Ok(entry) = archive.by_index_raw(i) {
+            total = total.saturating_add(entry.size());
+        }
+    }
+    if total > limit {
+        return Err(too_big(path, "unzips to", total, limit).into());
+    }
+    Ok(())
+}
+
 /// Reads a whole table from CSV or a spreadsheet.
 pub fn read(spec: &Path) -> Result<Sheet, Problems> {
     let (path, sheet) = split_sheet(spec);
+    check_size(&path, crate::project::Limits::default().max_file_bytes)?;
     let grid = if is_spreadsheet(&path) {
         read_workbook(&path, sheet.as_deref())?
     } else {
@@ -107,6 +141,17 @@ pub fn read(spec: &Path) -> Result<Sheet, Problems> {
 }
 
 fn read_csv(path: &Path) -> Result<Vec<(u64, Vec<String>)>, Problems> {
+    let meta = crate::input::ordinary_file(path)?;
+    // Read whole, so kept small: a table of proxies is kilobytes.
+    if meta.len() > crate::input::MAX_TEXT_FILE {
+        return Err(crate::project::table::too_big(
+            path,
+            "is",
+            meta.len(),
+            crate::input::MAX_TEXT_FILE,
+        )
+        .into());
+    }
     let bytes = std::fs::read(path).map_err(|e| crate::input::open_error(path, &e))?;
     if crate::input::is_utf16(&bytes) {
         return Err(crate::input::utf16_error(path).into());
@@ -133,6 +178,14 @@ fn read_csv(path: &Path) -> Result<Vec<(u64, Vec<String>)>, Problems> {
         }
         let at = rec.position().map_or(0, csv::Position::byte);
         let line = lines.line_at(at);
+        if rec.as_slice().len() > MAX_ROW_BYTES {
+            return Err(
+                Diagnostic::error("this row is over 1 MB: not a row of a table")
+                    .at_line(path, line)
+                    .with_help("check it is the right file, and that no quote is left open above")
+                    .into(),
+            );
+        }
         out.push((
             line,
             rec.iter().map(|f| cell_text(f).into_owned()).collect(),
@@ -191,6 +244,9 @@ pub(crate) fn read_workbook(
             .cloned()
             .ok_or_else(|| fail("it has no sheets".into()))?,
     };
+    if let calamine::Sheets::Xlsx(x) = &mut book {
+        check_extent(path, x, &name)?;
+    }
     let range = book
         .worksheet_range(&name)
         .map_err(|e| fail(e.to_string()))?;
@@ -205,6 +261,47 @@ pub(crate) fn read_workbook(
             (first_row + i as u64 + 1, row)
         })
         .collect())
+}
+
+/// Most cells (rows × columns, from the first cell to the last) a sheet may span: the reader
+/// holds the whole rectangle, so one stray cell at XFD1048576 would ask for 17 billion.
+pub const MAX_CELLS: u64 = 5_000_000;
+
+/// Refuses an .xlsx sheet whose cells span more than [`MAX_CELLS`], by a first pass that
+/// streams the cells without holding them.
+fn check_extent<R: std::io::Read + std::io::Seek>(
+    path: &Path,
+    book: &mut calamine::Xlsx<R>,
+    sheet: &str,
+) -> Result<(), Problems> {
+    let Ok(mut cells) = book.worksheet_cells_reader(sheet) else {
+        return Ok(()); // The full read reports the problem.
+    };
+    let (mut first, mut last) = ((u32::MAX, u32::MAX), (0u32, 0u32));
+    while let Ok(Some(cell)) = cells.next_cell() {
+        let (r, c) = cell.get_position();
+        first = (first.0.min(r), first.1.min(c));
+        last = (last.0.max(r), last.1.max(c));
+    }
+    if first.0 == u32::MAX {
+        return Ok(());
+    }
+    let rows = u64::from(last.0 - first.0) + 1;
+    let cols = u64::from(last.1 - first.1) + 1;
+    if rows.saturating_mul(cols) > MAX_CELLS {
+        return Err(Diagnostic::error(format!(
+            "sheet \"{sheet}\" of {} spans {rows} rows by {cols} columns, more than the {MAX_CELLS} cells this command reads",
+            path.display()
+        ))
+        .in_file(path)
+        .with_help(format!(
+            "a cell far from the table (the last is {}{}) makes the sheet this large: delete it, or copy the table to a new sheet",
+            crate::diag::column_letters(u64::from(last.1) + 1),
+            last.0 + 1
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 /// A cell as the text a person sees: whole numbers without `.0`, errors named, dates as ISO

@@ -363,7 +363,8 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     let (sa, va) = &cols[0];
     let (sb, vb) = &cols[1];
     let name = |s: &social_value::submission::Submission| {
-        format!("{} {}", s.organisation.id, &s.period.start[..4])
+        let year: String = s.period.start.trim().chars().take(4).collect();
+        format!("{} {year}", s.organisation.id)
     };
     row(&mut out, "", name(sa), name(sb));
     row(

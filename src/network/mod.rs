@@ -38,11 +38,11 @@ pub struct Member {
 
 impl Member {
     pub fn ratio(&self) -> Option<Decimal> {
-        (self.investment > Decimal::ZERO).then(|| self.present_value / self.investment)
+        crate::num::ratio(self.present_value, self.investment)
     }
 
     pub fn value_per_hour(&self) -> Option<Decimal> {
-        (self.hours > Decimal::ZERO).then(|| self.present_value / self.hours)
+        crate::num::ratio(self.present_value, self.hours)
     }
 }
 
@@ -233,7 +233,8 @@ pub fn summarise(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Summary {
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let chunk = files.len().div_ceil(jobs.max(1)).max(1);
+    // More threads than cores gain nothing; thousands could fail to start.
+    let chunk = files.len().div_ceil(jobs.clamp(1, 256)).max(1);
     let mut outcomes: Vec<Outcome> = std::thread::scope(|scope| {
         let handles: Vec<_> = files
             .chunks(chunk)
@@ -242,7 +243,14 @@ pub fn summarise(
                 scope.spawn(move || {
                     part.iter()
                         .map(|f| {
-                            let o = one(f, year, tk);
+                            // A fault on one stranger's file must not lose the others: it is
+                            // quarantined like any unreadable file.
+                            let o = std::panic::catch_unwind(|| one(f, year, tk)).unwrap_or_else(|_| {
+                                Outcome::Out(Quarantined {
+                                    file: f.clone(),
+                                    reason: "social-value failed on this file (an internal fault: please report it, with the file)".into(),
+                                })
+                            });
                             progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
                             o
                         })
@@ -309,7 +317,10 @@ fn add_maps<'a>(
     let mut out = BTreeMap::new();
     for m in maps {
         for (k, v) in m {
-            *out.entry(k.clone()).or_insert(Decimal::ZERO) += *v;
+            let e = out.entry(k.clone()).or_insert(Decimal::ZERO);
+            // Members' values are bounded when read, so this cannot overflow in practice;
+            // saturating keeps a hostile set from panicking.
+            *e = e.saturating_add(*v);
         }
     }
     out
@@ -321,10 +332,17 @@ fn dist_json(d: Option<Distribution>, f: fn(Decimal) -> String) -> Value {
 
 /// The summary as JSON; the same inputs always give the same bytes.
 pub fn to_json(s: &Summary, previous: Option<&Summary>) -> String {
-    let pv: Decimal = s.members.iter().map(|m| m.present_value).sum();
-    let inv: Decimal = s.members.iter().map(|m| m.investment).sum();
-    let hours: Decimal = s.members.iter().map(|m| m.hours).sum();
-    let ratio = (inv > Decimal::ZERO).then(|| fixed(pv / inv, 2));
+    let total = |f: fn(&Member) -> Decimal| {
+        s.members
+            .iter()
+            .fold(Decimal::ZERO, |a, m| a.saturating_add(f(m)))
+    };
+    let (pv, inv, hours) = (
+        total(|m| m.present_value),
+        total(|m| m.investment),
+        total(|m| m.hours),
+    );
+    let ratio = crate::num::ratio(pv, inv).map(|r| fixed(r, 2));
     let money_map = |m: BTreeMap<String, Decimal>| {
         m.into_iter()
             .map(|(k, v)| (k, Value::from(money(v))))
@@ -365,18 +383,18 @@ pub fn to_json(s: &Summary, previous: Option<&Summary>) -> String {
         "quotes": s.members.iter().filter_map(|m| m.quotes.first().map(|(id, q)| json!({"member": m.name, "story": id, "quote": q}))).take(5).collect::<Vec<_>>(),
         "top_tags": top.into_iter().map(|(t, n)| json!({"tag": t, "stories": n})).collect::<Vec<_>>(),
         "previous": previous.map(|p| {
-            let ppv: Decimal = p.members.iter().map(|m| m.present_value).sum();
-            let pinv: Decimal = p.members.iter().map(|m| m.investment).sum();
+            let ppv = p.members.iter().fold(Decimal::ZERO, |a, m| a.saturating_add(m.present_value));
+            let pinv = p.members.iter().fold(Decimal::ZERO, |a, m| a.saturating_add(m.investment));
             json!({
                 "year": format!("{}/{:02}", p.year, (p.year + 1).rem_euclid(100)),
                 "members": p.members.len(),
                 "present_value": money(ppv),
                 "investment": money(pinv),
-                "sroi_ratio": (pinv > Decimal::ZERO).then(|| fixed(ppv / pinv, 2)),
-                "change_in_present_value": money(pv - ppv),
+                "sroi_ratio": crate::num::ratio(ppv, pinv).map(|r| fixed(r, 2)),
+                "change_in_present_value": money(pv.saturating_sub(ppv)),
             })
         }),
-        "per_member": s.members.iter().map(|m| json!({"id": m.id, "name": m.name, "file": m.file.display().to_string(), "present_value": money(m.present_value), "investment": money(m.investment), "sroi_ratio": m.ratio().map(|r| fixed(r, 2)), "volunteer_hours": m.hours.normalize().to_string(), "rebased_from": m.rebased.then(|| m.toolkit_version.clone()), "change_in_present_value": previous.and_then(|p| p.members.binary_search_by(|o| o.id.cmp(&m.id)).ok().map(|k| &p.members[k])).map(|o| money(m.present_value - o.present_value))})).collect::<Vec<_>>(),
+        "per_member": s.members.iter().map(|m| json!({"id": m.id, "name": m.name, "file": m.file.display().to_string(), "present_value": money(m.present_value), "investment": money(m.investment), "sroi_ratio": m.ratio().map(|r| fixed(r, 2)), "volunteer_hours": m.hours.normalize().to_string(), "rebased_from": m.rebased.then(|| m.toolkit_version.clone()), "change_in_present_value": previous.and_then(|p| p.members.binary_search_by(|o| o.id.cmp(&m.id)).ok().map(|k| &p.members[k])).map(|o| money(m.present_value.saturating_sub(o.present_value)))})).collect::<Vec<_>>(),
     });
     let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
     t.push('\n');

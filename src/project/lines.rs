@@ -4,16 +4,26 @@
 
 use std::io::Read;
 
-/// Counts the double quotes passing through, so a quote never closed can be noticed at the end;
-/// nothing else, so it costs little on a large log.
+/// Counts the double quotes passing through, so a quote never closed can be noticed at the end,
+/// and refuses a line longer than [`MAX_LINE`] (a file that is not a table, which the CSV
+/// parser would otherwise hold whole in memory); cheap enough for a large log.
 pub struct QuoteCounter<R> {
     inner: R,
     quotes: u64,
+    /// Bytes since the last line break.
+    run: u64,
 }
+
+/// Longest line read: a row of a table is at most a few kilobytes, a long story a few dozen.
+pub const MAX_LINE: u64 = 16 * 1024 * 1024;
 
 impl<R: Read> QuoteCounter<R> {
     pub fn new(inner: R) -> Self {
-        QuoteCounter { inner, quotes: 0 }
+        QuoteCounter {
+            inner,
+            quotes: 0,
+            run: 0,
+        }
     }
 
     /// Whether an odd number of `"` has passed: some quoted cell was never closed.
@@ -25,7 +35,18 @@ impl<R: Read> QuoteCounter<R> {
 impl<R: Read> Read for QuoteCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.quotes += memchr::memchr_iter(b'"', &buf[..n]).count() as u64;
+        let chunk = &buf[..n];
+        self.quotes += memchr::memchr_iter(b'"', chunk).count() as u64;
+        self.run = match memchr::memrchr2(b'\n', b'\r', chunk) {
+            Some(i) => (n - i - 1) as u64,
+            None => self.run + n as u64,
+        };
+        if self.run > MAX_LINE {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "it has a line over 16 MB long, so it is not a table",
+            ));
+        }
         Ok(n)
     }
 }

@@ -10,7 +10,7 @@ mod volunteers;
 
 pub use outcomes::{read_outcomes, OutcomeLine, OutcomeRows, Unvalued, MAX_QUANTITY};
 pub use stories::{read_stories, Stories, Story};
-pub use table::{ReadOptions, Skipped};
+pub use table::{Limits, ReadOptions, Skipped};
 pub use volunteers::{read_hours, HoursSummary, RoleHours};
 
 use crate::date::Date;
@@ -23,6 +23,10 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
+
+/// Longest period a return may cover. Decision: a return is a year, or a programme of a few
+/// years; a period of centuries is a typing slip, and would make month-by-month tables huge.
+pub const MAX_PERIOD_YEARS: i32 = 10;
 
 /// Versions of the project format this build understands (see docs/project-format.md).
 const FORMAT_VERSIONS: &[i64] = &[1];
@@ -252,6 +256,13 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
             raw.period.end.span(),
             format!("the period ends ({end}) before it starts ({start})"),
             "",
+        );
+    } else if end.year - start.year > MAX_PERIOD_YEARS {
+        err(
+            &mut p,
+            raw.period.end.span(),
+            format!("the period runs from {start} to {end}, more than {MAX_PERIOD_YEARS} years"),
+            "a return covers a year (or a programme of a few years): check the dates",
         );
     }
 

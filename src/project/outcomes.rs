@@ -59,6 +59,10 @@ const DURATION: usize = 6;
 const REASON: usize = 7;
 const NOTE: usize = 8;
 
+/// Most decimal places a quantity may have (smaller fractions would make the sensitivity
+/// analysis's ratios overflow, and are never meant).
+pub const MAX_PLACES: u32 = 8;
+
 /// Largest quantity one row may claim.
 pub const MAX_QUANTITY: i64 = 1_000_000_000;
 
@@ -98,7 +102,7 @@ pub fn read_outcomes(
     toolkit: &Toolkit,
     options: ReadOptions,
 ) -> Result<OutcomeRows, Problems> {
-    let mut table = Table::open(path, COLUMNS)?;
+    let mut table = Table::open(path, COLUMNS, options.limits)?;
     let mut out = Collector::new(path, std::mem::take(&mut table.warnings), options);
     let mut rows = OutcomeRows::default();
     let layout = table.for_each_row(|t, row| {
@@ -152,6 +156,19 @@ fn read_row(
             Ok(q) if q < Decimal::ZERO => {
                 out.push(table.cell_error(rec, QUANTITY, "quantity", format!("quantity {q} is negative"))
                     .with_help("record a harm with a proxy whose value is negative, not with a negative quantity"));
+                None
+            }
+            Ok(q) if q.normalize().scale() > MAX_PLACES => {
+                out.push(
+                    table
+                        .cell_error(
+                            rec,
+                            QUANTITY,
+                            "quantity",
+                            format!("quantity {q} has more than {MAX_PLACES} decimal places"),
+                        )
+                        .with_help("round it: a quantity is a count or an amount, e.g. 60 or 12.5"),
+                );
                 None
             }
             Ok(q) if q > Decimal::from(MAX_QUANTITY) => {

@@ -62,7 +62,7 @@ pub fn read_stories(
     toolkit: &Toolkit,
     options: ReadOptions,
 ) -> Result<Stories, Problems> {
-    let mut table = Table::open(path, COLUMNS)?;
+    let mut table = Table::open(path, COLUMNS, options.limits)?;
     // Story text never appears in a message; ids and tags may, and are not personal.
     let mut out = Collector::new(path, std::mem::take(&mut table.warnings), options);
     let mut stories = Stories::default();

@@ -113,7 +113,7 @@ pub fn read_hours(
     period: &Period,
     options: ReadOptions,
 ) -> Result<HoursSummary, Problems> {
-    let mut table = Table::open(&v.file, COLUMNS)?;
+    let mut table = Table::open(&v.file, COLUMNS, options.limits)?;
     let mut out = Collector::new(&v.file, std::mem::take(&mut table.warnings), options).private();
     let mut order = OrderCheck::default();
     let roles: Vec<Vec<u8>> = v
@@ -230,6 +230,10 @@ pub fn read_hours(
             _ => match parse_decimal(&t.text(rec, HOURS)) {
                 Ok(h) if h < Decimal::ZERO => {
                     out.push(t.cell_error(rec, HOURS, "hours", format!("hours {h} is negative")).with_help("hours given are always zero or more; delete or correct the row"));
+                    None
+                }
+                Ok(h) if h.normalize().scale() > super::outcomes::MAX_PLACES => {
+                    out.push(t.cell_error(rec, HOURS, "hours", format!("hours {h} has more than {} decimal places", super::outcomes::MAX_PLACES)).with_help("round it, e.g. 1.5 or 0.25"));
                     None
                 }
                 Ok(h) if h > max_hours => {

@@ -17,7 +17,7 @@ pub fn switch_text(s: &Switching) -> String {
         Switch::Cannot => "cannot reach 1:1".into(),
         Switch::At(x) => match s.input {
             "deadweight" | "attribution" | "displacement" | "drop-off" => {
-                format!("{}%", fixed(x * Decimal::ONE_HUNDRED, 1))
+                format!("{}%", fixed(x.saturating_mul(Decimal::ONE_HUNDRED), 1))
             }
             "proxy value" => {
                 let change = if s.current.is_zero() {
@@ -26,7 +26,13 @@ pub fn switch_text(s: &Switching) -> String {
                     format!(
                         " ({}{}%)",
                         if x >= s.current { "+" } else { "" },
-                        fixed((x / s.current - Decimal::ONE) * Decimal::ONE_HUNDRED, 1)
+                        fixed(
+                            x.checked_div(s.current)
+                                .unwrap_or(Decimal::ZERO)
+                                .saturating_sub(Decimal::ONE)
+                                .saturating_mul(Decimal::ONE_HUNDRED),
+                            1
+                        )
                     )
                 };
                 format!("{}{change}", money_gbp(x))
@@ -75,7 +81,7 @@ pub fn to_value(s: &Sensitivity) -> Value {
         "scenarios": s.scenarios.iter().map(|c| json!({"name": c.name, "present_value": money(c.present_value), "sroi_ratio": ratio(c.ratio)})).collect::<Vec<_>>(),
         "one_way": s.one_way.iter().map(|o| json!({"line": o.line + 1, "name": o.name, "input": o.input, "low_setting": o.low_setting, "high_setting": o.high_setting, "at_low": fixed(o.at_low, 2), "at_high": fixed(o.at_high, 2)})).collect::<Vec<_>>(),
         "switching": s.switching.iter().map(|w| json!({"line": w.line + 1, "name": w.name, "input": w.input, "current": w.current.normalize().to_string(), "switch": match w.switch { Switch::At(x) => Value::from(fixed(x, 6)), Switch::Cannot => Value::Null }, "shown": switch_text(w)})).collect::<Vec<_>>(),
-        "all_values_switch": s.all_values_switch.map(|x| fixed(x * Decimal::ONE_HUNDRED, 1)),
+        "all_values_switch": s.all_values_switch.map(|x| fixed(x.saturating_mul(Decimal::ONE_HUNDRED), 1)),
         "monte_carlo": {
             "runs": sim.runs,
             "seed": sim.seed,
@@ -104,7 +110,7 @@ pub fn range_sentence(s: &Sensitivity) -> String {
             fixed(r.p5, 2),
             fixed(r.p95, 2),
             fixed(r.median, 2),
-            fixed(p * Decimal::ONE_HUNDRED, 1)
+            fixed(p.saturating_mul(Decimal::ONE_HUNDRED), 1)
         ),
         _ => format!(
             "In {} simulations the present value was between {} and {} nine times in ten.",
@@ -133,7 +139,7 @@ pub fn text(s: &Sensitivity) -> String {
         let _ = writeln!(
             out,
             "\nIf every proxy value changed by {}%, the ratio would be 1:1.",
-            fixed(x * Decimal::ONE_HUNDRED, 1)
+            fixed(x.saturating_mul(Decimal::ONE_HUNDRED), 1)
         );
     }
     let _ = writeln!(out, "\nSwitching values: where one input would have to be, all else equal, for the ratio to reach 1:1");

@@ -30,7 +30,7 @@ pub(super) fn network(path: &Path, s: &Submission, dir: &Path) -> Check {
         let hours = dec(&x.results.volunteer_hours);
         [
             x.results.sroi_ratio.as_deref().map(dec),
-            (hours > Decimal::ZERO).then(|| pv / hours),
+            crate::num::ratio(pv, hours),
             x.reach
                 .as_ref()
                 .filter(|r| r.people > 0)

@@ -17,18 +17,24 @@ pub(super) fn consistency(c: &mut Check, s: &Submission) {
         dec(&r.investment),
         dec(&r.net_present_value),
     );
-    let lines: Decimal = r.line.iter().map(|l| dec(&l.present_value)).sum();
+    let lines = crate::num::checked_sum(r.line.iter().map(|l| dec(&l.present_value)));
     // Lines are rounded one by one: half a penny each, at most.
     let slack = Decimal::new(5, 3) * Decimal::from(r.line.len() as u64 + 1);
     let mut bad = Vec::new();
-    if (lines - pv).abs() > slack {
-        bad.push(format!(
+    match lines {
+        Some(l) if l.checked_sub(pv).is_none_or(|d| d.abs() > slack) => bad.push(format!(
             "the lines add up to {}, not the claimed present value {}",
-            money_gbp(lines),
+            money_gbp(l),
             money_gbp(pv)
-        ));
+        )),
+        None => bad.push("the lines add up to more than can be computed".into()),
+        _ => {}
     }
-    if (pv - inv - npv).abs() > Decimal::new(1, 2) {
+    if pv
+        .checked_sub(inv)
+        .and_then(|x| x.checked_sub(npv))
+        .is_none_or(|d| d.abs() > Decimal::new(1, 2))
+    {
         bad.push(format!(
             "net present value {} is not present value {} minus investment {}",
             money_gbp(npv),
@@ -37,16 +43,23 @@ pub(super) fn consistency(c: &mut Check, s: &Submission) {
         ));
     }
     if let Some(ratio) = r.sroi_ratio.as_deref().map(dec) {
-        if inv > Decimal::ZERO && (pv / inv - ratio).abs() > Decimal::new(1, 2) {
-            bad.push(format!(
+        match crate::num::ratio(pv, inv) {
+            Some(q) if (q - ratio).abs() > Decimal::new(1, 2) => bad.push(format!(
                 "ratio {ratio} is not present value ÷ investment ({})",
-                fixed(pv / inv, 2)
-            ));
+                fixed(q, 2)
+            )),
+            None if inv > Decimal::ZERO => bad.push(format!(
+                "ratio {ratio} cannot be checked: present value ÷ investment is too large"
+            )),
+            _ => {}
         }
     }
     if let Some(v) = &s.volunteering {
         let most = v.role.iter().map(|r| r.volunteers).max().unwrap_or(0);
-        let all: u64 = v.role.iter().map(|r| r.volunteers).sum();
+        let all: u64 = v
+            .role
+            .iter()
+            .fold(0u64, |a, r| a.saturating_add(r.volunteers));
         if r.volunteers < most || r.volunteers > all {
             bad.push(format!(
                 "{} volunteers claimed, but the roles count between {most} and {all}",

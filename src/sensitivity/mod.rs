@@ -253,7 +253,8 @@ pub fn analyse(
     one_way.sort_by_key(|o| std::cmp::Reverse(o.swing()));
 
     let all_values_switch = (m.investment > Decimal::ZERO && total > Decimal::ZERO)
-        .then(|| m.investment / total - Decimal::ONE);
+        .then(|| m.investment.checked_div(total)?.checked_sub(Decimal::ONE))
+        .flatten();
     let simulation = montecarlo::simulate(&m, runs, seed)?;
     let flags = practice_flags(&m, m.ratio(total));
     Ok(Sensitivity {

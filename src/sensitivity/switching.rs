@@ -64,7 +64,7 @@ pub fn for_line(
     };
     let linear = |v: Decimal| {
         if factor >= Decimal::ZERO {
-            Switch::At(v * factor)
+            v.checked_mul(factor).map_or(Switch::Cannot, Switch::At)
         } else {
             Switch::Cannot
         }

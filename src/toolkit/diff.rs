@@ -31,7 +31,13 @@ impl Revalued {
             Some((o, n, _)) => (o, n),
             None => (self.old_value, self.new_value),
         };
-        (!old.is_zero()).then(|| (new - old) * Decimal::ONE_HUNDRED / old.abs())
+        (!old.is_zero())
+            .then(|| {
+                new.checked_sub(old)?
+                    .checked_mul(Decimal::ONE_HUNDRED)?
+                    .checked_div(old.abs())
+            })
+            .flatten()
     }
 }
 

@@ -1,0 +1,350 @@
+//! Every command over a corpus of broken and hostile files (issue 9): each must exit non-zero
+//! with a message, never panic, finish within a time bound, stay within a memory bound, and
+//! leave no half-written output.
+
+mod common;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Per command, in the debug build the tests use (the release build is several times faster).
+const TIME_BOUND: Duration = Duration::from_secs(30);
+/// Peak memory of any one command (the heaviest measured was 32 MiB: a 100 MB line is refused
+/// once it passes 16 MB, and a sheet spanning too many cells before it is held).
+const MEMORY_BOUND_KIB: i64 = 128 * 1024;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Named broken versions of a valid file `good`; `field` is a number in it to blow up to 40
+/// digits and `dates` replacement text with years 0 and 9999.
+fn broken(good: &str, field: (&str, &str), dates: &[(&str, &str)]) -> Vec<(&'static str, Vec<u8>)> {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let binary: Vec<u8> = (0..65_536)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    let mut out = vec![
+        ("empty", Vec::new()),
+        ("binary", binary),
+        ("truncated", good.as_bytes()[..good.len() * 3 / 5].to_vec()),
+        (
+            "deeply nested",
+            format!("a = {}{}\n", "[".repeat(100_000), "]".repeat(100_000)).into_bytes(),
+        ),
+        ("40 digits", good.replacen(field.0, field.1, 1).into_bytes()),
+    ];
+    for (from, to) in dates {
+        out.push((
+            "dates in year 0 and 9999",
+            good.replacen(from, to, 1).into_bytes(),
+        ));
+    }
+    out
+}
+
+/// Stands for the 100 MB single-line file in a list of cases.
+const HUGE: &[u8] = b"<the 100 MB line>";
+
+const FORTY: &str = "1234567890123456789012345678901234567890";
+
+struct Runner {
+    dir: tempfile::TempDir,
+    runs: usize,
+    /// The highest peak memory so far, and the command that reached it.
+    peak: i64,
+    heaviest: String,
+}
+
+impl Runner {
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes `bytes` as `name`, or the 100 MB line when `bytes` is [`HUGE`].
+    fn write(&self, name: &str, bytes: &[u8]) {
+        if bytes == HUGE {
+            std::fs::copy(self.path("huge.bin"), self.path(name)).unwrap();
+        } else {
+            std::fs::write(self.path(name), bytes).unwrap();
+        }
+    }
+
+    /// Runs `args` in the folder, asserting a clean refusal: non-zero exit, a message, no panic,
+    /// in time, and no output folder or file left at `out`.
+    fn refuses(&mut self, what: &str, args: &[&str], out: Option<&Path>) {
+        let started = Instant::now();
+        let o = Command::new(env!("CARGO_BIN_EXE_social-value"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap();
+        let took = started.elapsed();
+        self.runs += 1;
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        let context = format!("{what}: social-value {}", args.join(" "));
+        assert!(
+            !o.status.success(),
+            "{context} succeeded:\n{}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+        assert_ne!(o.status.code(), None, "{context} was killed (a crash?)");
+        assert!(
+            !stderr.contains("panicked"),
+            "{context} panicked:\n{stderr}"
+        );
+        // A review says what is wrong in its red rating (exit 3); everything else on stderr.
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        let rated_red = o.status.code() == Some(3) && stdout.contains("RED");
+        assert!(
+            stderr.contains("error") || rated_red,
+            "{context} gave no message:\n{stderr}{stdout}"
+        );
+        assert!(took < TIME_BOUND, "{context} took {took:?}");
+        if let Some(out) = out {
+            assert!(!out.exists(), "{context} left {}", out.display());
+        }
+        let peak = peak_child_memory_kib();
+        if peak > self.peak {
+            self.peak = peak;
+            self.heaviest = context;
+        }
+    }
+}
+
+fn peak_child_memory_kib() -> i64 {
+    // SAFETY: getrusage only writes into the struct we pass.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage.ru_maxrss
+    }
+}
+
+#[test]
+fn every_command_refuses_broken_and_hostile_files_cleanly() {
+    let mut r = Runner {
+        dir: tempfile::tempdir().unwrap(),
+        runs: 0,
+        peak: 0,
+        heaviest: String::new(),
+    };
+    let example = root().join("examples/oakfield-cvs");
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+    r.write("test-kit.toml", common::TOOLKIT.as_bytes());
+    std::fs::copy(
+        root().join("tests/fixtures/messy-export.xlsx"),
+        r.path("good.xlsx"),
+    )
+    .unwrap();
+    // One 100 MB line, on disk only (a copy held here would count in each child's memory,
+    // as a child starts as a copy of this process), copied wherever a case names it.
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(r.path("huge.bin")).unwrap());
+        let block = vec![b'a'; 1 << 20];
+        for _ in 0..100 {
+            f.write_all(&block).unwrap();
+        }
+    }
+    let huge: Vec<u8> = HUGE.to_vec();
+    let report_out = r.path("report-out");
+    let submit_out = r.path("submission-out.toml");
+    let project_of = |tables: &str| {
+        format!(
+            "{}{tables}",
+            common::PROJECT.replace("[outcomes]\nfile = \"outcomes.csv\"\n", "")
+        )
+    };
+
+    // project.toml itself.
+    let project_good = read(&example.join("project.toml"));
+    let mut cases = broken(
+        &project_good,
+        ("amount = 85000", &format!("amount = {FORTY}")),
+        &[
+            ("start = 2024-04-01", "start = 0000-01-01"),
+            (
+                "start = 2024-04-01\nend = 2025-03-31",
+                "start = 0001-01-01\nend = 9999-12-31",
+            ),
+        ],
+    );
+    cases.push(("100 MB line", huge.clone()));
+    for (what, bytes) in &cases {
+        r.write("project.toml", bytes);
+        for args in [
+            vec!["check", "project.toml"],
+            vec!["calc", "project.toml"],
+            vec!["sensitivity", "project.toml", "--runs", "100"],
+        ] {
+            r.refuses(&format!("project.toml {what}"), &args, None);
+        }
+        r.refuses(
+            &format!("project.toml {what}"),
+            &[
+                "report",
+                "project.toml",
+                "--runs",
+                "100",
+                "--out",
+                "report-out",
+            ],
+            Some(&report_out),
+        );
+        r.refuses(
+            &format!("project.toml {what}"),
+            &["submit", "project.toml", "--out", "submission-out.toml"],
+            Some(&submit_out),
+        );
+    }
+
+    // The three tables, as CSV, and the log as a spreadsheet.
+    let hours_good = "date,volunteer,role,hours\n2024-04-01,Ann Lee,befriender,2\n2024-05-01,Bob Ray,befriender,3\n";
+    let outcomes_good = "proxy,quantity\noutcome.big,60\nhealth.ae-attendance,12\n";
+    let stories_good =
+        "id,title,text,tags,consent\nS1,A day out,\"We went to the sea.\",less-lonely,yes\n";
+    let tables = [
+        ("hours.csv", "\n[volunteering]\nfile = \"hours.csv\"\nas = \"value\"\n[volunteering.roles]\nbefriender = \"volunteer.hour\"\n", hours_good, (",2\n", &format!(",{FORTY}\n")[..]), vec![("2024-04-01", "0000-01-01"), ("2024-05-01", "9999-12-31")]),
+        ("hours.xlsx", "\n[volunteering]\nfile = \"hours.xlsx\"\nas = \"value\"\n[volunteering.roles]\nbefriender = \"volunteer.hour\"\n", hours_good, (",2\n", &format!(",{FORTY}\n")[..]), vec![]),
+        ("outcomes.csv", "\n[outcomes]\nfile = \"outcomes.csv\"\n", outcomes_good, (",60", &format!(",{FORTY}")[..]), vec![]),
+        ("stories.csv", "\n[stories]\nfile = \"stories.csv\"\n", stories_good, (",yes", ",yes,1,2,3"), vec![]),
+    ];
+    for (file, section, good, field, dates) in &tables {
+        r.write("project.toml", project_of(section).as_bytes());
+        let mut cases = broken(good, *field, dates);
+        if *file == "hours.csv" {
+            cases.push(("100 MB line", huge.clone()));
+        }
+        if *file == "hours.xlsx" {
+            // A real workbook cut short, and one whose sheet is said to unzip to 4 GB.
+            let xlsx = std::fs::read(r.path("good.xlsx")).unwrap();
+            cases.push(("truncated workbook", xlsx[..xlsx.len() / 2].to_vec()));
+            // Two cells, A1 and XFD1048576: a reader holding the rectangle would need 17
+            // billion cells.
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let sheet = book.add_worksheet();
+            sheet.write_string(0, 0, "date").unwrap();
+            sheet.write_string(1_048_575, 16_383, "far away").unwrap();
+            cases.push(("sparse sheet", book.save_to_buffer().unwrap()));
+        }
+        for (what, bytes) in &cases {
+            r.write(file, bytes);
+            r.refuses(&format!("{file} {what}"), &["check", "project.toml"], None);
+            r.refuses(
+                &format!("{file} {what}"),
+                &["calc", "project.toml", "--format", "json"],
+                None,
+            );
+        }
+    }
+
+    // Not an ordinary file: a device that never ends.
+    if Path::new("/dev/zero").exists() {
+        r.write("project.toml", project_of("\n[volunteering]\nfile = \"/dev/zero\"\nas = \"value\"\n[volunteering.roles]\nbefriender = \"volunteer.hour\"\n").as_bytes());
+        r.refuses("/dev/zero as the log", &["calc", "project.toml"], None);
+        r.refuses(
+            "/dev/zero as a toolkit",
+            &["toolkit", "check", "/dev/zero"],
+            None,
+        );
+    }
+
+    // A toolkit file: checked, listed, used, and imported into.
+    let toolkit_good = common::TOOLKIT;
+    r.write("project.toml", common::PROJECT.as_bytes());
+    r.write("outcomes.csv", outcomes_good.as_bytes());
+    let mut cases = broken(
+        toolkit_good,
+        ("value = 8500", &format!("value = {FORTY}")),
+        &[
+            ("2014 = 80.0", "0 = 80.0"),
+            ("2024 = 100.0", "9999 = 100.0"),
+        ],
+    );
+    cases.push(("100 MB line", huge.clone()));
+    for (what, bytes) in &cases {
+        r.write("kit.toml", bytes);
+        for args in [
+            vec!["toolkit", "check", "kit.toml"],
+            vec!["toolkit", "list", "kit.toml"],
+            vec!["toolkit", "show", "outcome.big", "kit.toml"],
+            vec!["toolkit", "diff", "test-kit.toml", "kit.toml"],
+            vec!["calc", "project.toml", "--toolkit", "kit.toml"],
+        ] {
+            r.refuses(&format!("toolkit {what}"), &args, None);
+        }
+        // As a file of proxies to import: refused, and the toolkit imported into is unchanged.
+        r.write("import.csv", bytes);
+        r.refuses(
+            &format!("import {what}"),
+            &["toolkit", "import", "import.csv", "--into", "test-kit.toml"],
+            None,
+        );
+        assert_eq!(
+            read(&r.path("test-kit.toml")),
+            common::TOOLKIT,
+            "import changed the toolkit"
+        );
+    }
+
+    // A submission: reviewed and compared; in a network it is quarantined, not fatal.
+    let submission_good = read(&root().join("fuzz/seeds/submission/oakfield.toml"));
+    let mut cases = broken(
+        &submission_good,
+        ("investment = \"", &format!("investment = \"{FORTY}")),
+        &[
+            ("start = \"2024-04-01\"", "start = \"0000-01-01\""),
+            ("end = \"2025-03-31\"", "end = \"9999-12-31\""),
+        ],
+    );
+    cases.push(("100 MB line", huge.clone()));
+    std::fs::create_dir_all(r.path("inbox")).unwrap();
+    for (what, bytes) in &cases {
+        r.write("submission.toml", bytes);
+        r.refuses(
+            &format!("submission {what}"),
+            &["review", "submission.toml"],
+            None,
+        );
+        r.refuses(
+            &format!("submission {what}"),
+            &["compare", "submission.toml", "submission.toml"],
+            None,
+        );
+        r.write("inbox/member.toml", bytes);
+        let o = Command::new(env!("CARGO_BIN_EXE_social-value"))
+            .args(["network", "inbox", "--year", "2024", "--format", "json"])
+            .current_dir(r.dir.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            !stderr.contains("panicked"),
+            "network over {what} panicked: {stderr}"
+        );
+        assert!(
+            stdout.contains("member.toml") || stderr.contains("member.toml"),
+            "network did not account for {what}: {stdout}{stderr}"
+        );
+    }
+
+    let peak = peak_child_memory_kib();
+    assert!(
+        peak < MEMORY_BOUND_KIB,
+        "a command used {} MiB",
+        peak / 1024
+    );
+    eprintln!(
+        "{} refusals checked; the largest used {} MiB: {}",
+        r.runs,
+        r.peak / 1024,
+        r.heaviest
+    );
+}
