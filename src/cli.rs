@@ -190,6 +190,10 @@ pub struct ReadArgs {
     /// Refuse a table with more rows than this
     #[arg(long, value_name = "N", default_value_t = social_value::project::Limits::default().max_rows, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_rows: u64,
+    /// A file of personal names (one a line) to replace with initials in stories: "Mary Smith"
+    /// becomes "M. S." in everything written
+    #[arg(long, value_name = "FILE")]
+    pub redact: Option<PathBuf>,
 }
 
 impl ReadArgs {
@@ -307,6 +311,9 @@ pub struct ReportArgs {
 pub struct SubmitArgs {
     /// The project file (project.toml), or the folder holding it
     pub project: PathBuf,
+    /// A file of personal names (one a line) to replace with initials in stories
+    #[arg(long, value_name = "FILE")]
+    pub redact: Option<PathBuf>,
     /// Where to write the submission
     #[arg(long, value_name = "FILE", default_value = "submission.toml")]
     pub out: PathBuf,

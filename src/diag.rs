@@ -291,6 +291,14 @@ pub fn quoted(text: &str) -> String {
     }
 }
 
+/// Text for a terminal: control characters other than line breaks (escape sequences in a file
+/// from a stranger could rewrite the screen or the window title) shown as spaces.
+pub fn terminal_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect()
+}
+
 /// The known word closest to `word`, if it is close enough to be a likely typo.
 pub fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     // Ids and names are short; a long cell is no typo of one, and comparing it costs its

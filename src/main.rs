@@ -30,7 +30,10 @@ fn main() -> ExitCode {
             problems,
             consequence,
         }) => {
-            eprint!("{problems}");
+            eprint!(
+                "{}",
+                social_value::diag::terminal_safe(&problems.to_string())
+            );
             let n = problems.error_count();
             eprintln!(
                 "{n} problem{} found; {consequence}.",

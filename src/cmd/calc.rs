@@ -22,16 +22,27 @@ pub fn value_project(
     path: &Path,
     toolkit_path: Option<&Path>,
     options: ReadOptions,
+    redact: Option<&Path>,
 ) -> Result<(Valuation, Toolkit), Failure> {
+    let redactor = redact
+        .map(project::redact::Redactor::from_file)
+        .transpose()?;
     let project = project::load(&project_file(path))?;
     let toolkit = toolkit::for_project(&project.toolkit, &project.path, toolkit_path)?;
-    let valuation = value::calculate_with(&project, &toolkit, options)?;
+    let mut valuation = value::calculate_with(&project, &toolkit, options)?;
+    if let Some(r) = &redactor {
+        valuation.redact(r);
+    }
     Ok((valuation, toolkit))
 }
 
 pub fn run(args: &CalcArgs) -> Result<(), Failure> {
-    let (valuation, _) =
-        value_project(&args.project, args.toolkit.as_deref(), args.read.options())?;
+    let (valuation, _) = value_project(
+        &args.project,
+        args.toolkit.as_deref(),
+        args.read.options(),
+        args.read.redact.as_deref(),
+    )?;
     let text = match args.format {
         CalcFormat::Table => report::text::render(&valuation),
         CalcFormat::Json => report::json::render(&valuation),

@@ -9,6 +9,9 @@ use std::fmt::Write;
 
 pub fn run(args: &CheckArgs) -> Result<(), Failure> {
     let fail = |p| Failure::input(p, "fix them (each says how) and run check again");
+    if let Some(r) = &args.read.redact {
+        social_value::project::redact::Redactor::from_file(r).map_err(fail)?;
+    }
     let path = project_file(&args.project);
     let project = project::load(&path).map_err(fail)?;
     let kit = toolkit::for_project(&project.toolkit, &project.path, args.toolkit.as_deref())

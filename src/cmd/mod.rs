@@ -54,7 +54,7 @@ pub fn emit(text: &str) -> Result<(), Failure> {
 /// Warnings go to stderr, after the result, so they never mix with data on stdout.
 pub fn warn(list: &[social_value::diag::Diagnostic]) {
     for w in list {
-        eprint!("{w}");
+        eprint!("{}", social_value::diag::terminal_safe(&w.to_string()));
     }
 }
 
@@ -73,7 +73,7 @@ pub fn warn_skipped(skipped: &social_value::project::Skipped) {
         let mut w = d.clone();
         w.severity = social_value::diag::Severity::Warning;
         w.message = format!("row left out: {}", w.message);
-        eprint!("{w}");
+        eprint!("{}", social_value::diag::terminal_safe(&w.to_string()));
     }
     eprintln!(
         "warning: {} row{} with problems left out (--skip-bad-rows): the figures are a draft",

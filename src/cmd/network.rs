@@ -68,7 +68,7 @@ pub fn run(args: &NetworkArgs) -> Result<(), Failure> {
     }
     emit(&match args.format {
         ReviewFormat::Json => json,
-        ReviewFormat::Table => text(&json),
+        ReviewFormat::Table => social_value::diag::terminal_safe(&text(&json)),
     })
 }
 
@@ -405,5 +405,5 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
         String::new(),
         money_gbp(vb.totals.present_value - va.totals.present_value),
     );
-    emit(&out)
+    emit(&social_value::diag::terminal_safe(&out))
 }

@@ -13,8 +13,12 @@ pub fn run(args: &ReportArgs) -> Result<(), Failure> {
         }
         None => Templates::builtin(),
     };
-    let (valuation, toolkit) =
-        value_project(&args.project, args.toolkit.as_deref(), args.read.options())?;
+    let (valuation, toolkit) = value_project(
+        &args.project,
+        args.toolkit.as_deref(),
+        args.read.options(),
+        args.read.redact.as_deref(),
+    )?;
     let has = |f: ReportFormat| args.format.contains(&f);
     let formats = Formats {
         html: has(ReportFormat::Html),

@@ -12,6 +12,7 @@ pub fn run(args: &SubmitArgs) -> Result<(), Failure> {
         args.toolkit.as_deref(),
         // A submission is a final return: it is made from clean input only.
         social_value::project::ReadOptions::default(),
+        args.redact.as_deref(),
     )?;
     let s = submission::from_valuation(&valuation, &toolkit);
     let text = submission::to_toml(&s);

@@ -3,6 +3,7 @@
 
 pub(crate) mod lines;
 mod outcomes;
+pub mod redact;
 mod stories;
 pub mod table;
 pub mod template;
@@ -27,6 +28,9 @@ use toml::Spanned;
 /// Longest period a return may cover. Decision: a return is a year, or a programme of a few
 /// years; a period of centuries is a typing slip, and would make month-by-month tables huge.
 pub const MAX_PERIOD_YEARS: i32 = 10;
+
+/// Most volunteer roles a project may list (a real one has a handful).
+pub const MAX_ROLES: usize = 1_000;
 
 /// Versions of the project format this build understands (see docs/project-format.md).
 const FORMAT_VERSIONS: &[i64] = &[1];
@@ -309,11 +313,23 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
 
     let volunteering = raw.volunteering.map(|v| {
         let mut roles: Vec<Role> = Vec::new();
-        for (name, proxy) in v.roles.get_ref() {
+        let mut keys = std::collections::HashSet::new();
+        if v.roles.get_ref().len() > MAX_ROLES {
+            err(
+                &mut p,
+                v.roles.span(),
+                format!(
+                    "[volunteering.roles] lists {} roles, more than {MAX_ROLES}",
+                    v.roles.get_ref().len()
+                ),
+                "group the roles: each needs only its own hourly proxy",
+            );
+        }
+        for (name, proxy) in v.roles.get_ref().iter().take(MAX_ROLES) {
             let key = name.trim().to_lowercase();
             if key.is_empty() {
                 err(&mut p, proxy.span(), "a role name is empty".into(), "");
-            } else if roles.iter().any(|r| r.name.trim().to_lowercase() == key) {
+            } else if !keys.insert(key) {
                 err(
                     &mut p,
                     proxy.span(),

@@ -63,8 +63,9 @@ pub fn read_stories(
     options: ReadOptions,
 ) -> Result<Stories, Problems> {
     let mut table = Table::open(path, COLUMNS, options.limits)?;
-    // Story text never appears in a message; ids and tags may, and are not personal.
-    let mut out = Collector::new(path, std::mem::take(&mut table.warnings), options);
+    // Story text never appears in a message, but a misplaced cell (words in the consent or
+    // tags column) might: skipped-row entries, which reach reports, withhold quoted text.
+    let mut out = Collector::new(path, std::mem::take(&mut table.warnings), options).private();
     let mut stories = Stories::default();
     let mut ids = HashSet::new();
     let layout = table.for_each_row(|t, row| {

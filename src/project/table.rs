@@ -852,22 +852,14 @@ impl Collector {
     }
 }
 
-/// A message with any quoted text replaced by `"…"`.
+/// A message with everything from its first double quote to its last replaced by `"…"`: a
+/// quoted cell may itself hold quotes (`Robert "Bob" Smith`), so pairs cannot be trusted.
 fn withhold_quotes(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut parts = message.split('"');
-    if let Some(first) = parts.next() {
-        out.push_str(first);
+    match (message.find('"'), message.rfind('"')) {
+        (Some(a), Some(b)) if a < b => format!("{}\"…\"{}", &message[..a], &message[b + 1..]),
+        (Some(a), _) => format!("{}\"…", &message[..a]),
+        _ => message.to_string(),
     }
-    for (i, part) in parts.enumerate() {
-        if i % 2 == 0 {
-            out.push_str("\"…");
-        } else {
-            out.push('"');
-            out.push_str(part);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -881,5 +873,10 @@ mod tests {
             "role \"…\" is not listed (1 row)"
         );
         assert_eq!(withhold_quotes("hours is empty"), "hours is empty");
+        assert_eq!(
+            withhold_quotes("role \"Robert \"Bob\" Smith\" is not listed"),
+            "role \"…\" is not listed"
+        );
+        assert_eq!(withhold_quotes("tag \"a b is odd"), "tag \"…");
     }
 }

@@ -92,7 +92,9 @@ file = "stories.csv"                 # people's own words; consent must be "yes"
     let outcomes = match outcome {
         Some((id, name, unit)) => format!(
             "proxy,quantity,deadweight,attribution,displacement,drop_off,duration,reason,note\n\
-             {id},1,,,,,,,\"Example: 1 {unit} ({name}); replace with your own outcomes\"\n"
+             {id},1,,,,,,,\"Example: 1 {} ({}); replace with your own outcomes\"\n",
+            unit.replace('"', "\"\""),
+            name.replace('"', "\"\"")
         ),
         None => {
             "proxy,quantity,deadweight,attribution,displacement,drop_off,duration,reason,note\n\

@@ -9,6 +9,9 @@ use crate::num::parse_decimal;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
+/// Different unknown roles listed one by one.
+const MAX_UNKNOWN_ROLES: usize = 100;
+
 /// Most hours one row may record; more is almost certainly a typing slip.
 pub const MAX_ROW_HOURS: u32 = 10_000;
 
@@ -139,6 +142,7 @@ pub fn read_hours(
     let mut spellings: FxHashMap<Vec<u8>, u32> = FxHashMap::default();
     let mut role_sets: Vec<u64> = Vec::new();
     let mut unknown: Vec<UnknownRole> = Vec::new();
+    let mut unknown_more = 0u64;
     let mut first_date: Option<Date> = None;
     let mut last_date: Option<Date> = None;
     let mut rows = 0u64;
@@ -212,6 +216,11 @@ pub fn read_hours(
             let text = t.text(rec, ROLE);
             let msg = if text.is_empty() { "role is empty".to_string() } else { format!("role {} is not listed in [volunteering.roles]", quoted(&text)) };
             out.push(t.cell_error(rec, ROLE, "role", msg));
+        } else if role.is_none() && unknown.len() >= MAX_UNKNOWN_ROLES {
+            // Beyond this many different unknown roles the file is surely not this project's
+            // log: the rest are counted, not listed, and not compared one by one.
+            ok = false;
+            unknown_more += 1;
         } else if role.is_none() {
             ok = false;
             let text = t.text(rec, ROLE).into_owned();
@@ -294,6 +303,11 @@ pub fn read_hours(
     }
     if let Some(d) = order.finish(&v.file) {
         out.fatal(d);
+    }
+    if unknown_more > 0 {
+        out.push(Diagnostic::error(format!(
+            "{unknown_more} more rows have roles not listed in [volunteering.roles] (only the first {MAX_UNKNOWN_ROLES} different ones are listed)"
+        )).in_file(&v.file));
     }
     let known = v.roles.iter().map(|r| r.name.as_str());
     for u in unknown {

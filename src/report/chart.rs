@@ -298,10 +298,27 @@ fn register_font() {
 }
 
 /// Draws the chart as a PNG file at `path`.
+/// Writes the chart as a PNG, atomically: drawn beside `path` under a temporary name, then
+/// renamed, so a failure never leaves half an image.
 pub fn png(c: &Chart, path: &Path) -> Result<(), String> {
     register_font();
-    let root = BitMapBackend::new(path, SIZE).into_drawing_area();
-    draw(&root, c).map_err(|e| format!("chart {}: {e}", c.name))
+    let name = path
+        .file_name()
+        .map_or_else(|| "chart".into(), |n| n.to_string_lossy().into_owned());
+    // The encoder goes by the extension, so the temporary name ends in .png too.
+    let tmp =
+        crate::write::parent_dir(path).join(format!(".{name}.{}.tmp.png", std::process::id()));
+    let drawn = {
+        let root = BitMapBackend::new(&tmp, SIZE).into_drawing_area();
+        draw(&root, c).and_then(|()| root.present())
+    };
+    let result = drawn
+        .map_err(|e| format!("chart {}: {e}", c.name))
+        .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| format!("chart {}: {e}", c.name)));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 #[cfg(test)]

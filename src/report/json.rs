@@ -104,9 +104,20 @@ pub fn to_value(v: &Valuation) -> Value {
         .warnings
         .iter()
         .map(|w| {
+            // The file's name and the line, never the folders of the organisation's computer.
+            let location = w.location.as_ref().map(|l| {
+                let name = l
+                    .file
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                match l.line {
+                    Some(line) => format!("{name}:{line}"),
+                    None => name,
+                }
+            });
             json!({
                 "message": w.message,
-                "location": w.location.as_ref().map(ToString::to_string),
+                "location": location,
             })
         })
         .collect();

@@ -386,10 +386,12 @@ pub fn import(
         let _ = writeln!(
             b,
             "\n[[proxy]]   # imported from {}, row {}",
+            // A comment ends at a line break: one in a file name must not start a TOML line.
             sheet
                 .path
                 .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                .replace(|c: char| c.is_control(), " "),
             row.line
         );
         let _ = writeln!(b, "id = {}", toml_string(&id));

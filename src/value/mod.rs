@@ -138,6 +138,16 @@ pub struct Valuation {
     pub skipped: project::Skipped,
 }
 
+impl Valuation {
+    /// Replaces the names `r` lists with initials in every story's title and text.
+    pub fn redact(&mut self, r: &crate::project::redact::Redactor) {
+        for s in &mut self.stories {
+            s.title = r.apply(&s.title);
+            s.text = r.apply(&s.text);
+        }
+    }
+}
+
 /// Reads the project's data files and values everything; all input problems come back together.
 pub fn calculate(project: &Project, toolkit: &Toolkit) -> Result<Valuation, Problems> {
     calculate_with(project, toolkit, ReadOptions::default())
@@ -415,6 +425,12 @@ fn assemble(
     // Stories: evidence for a claimed proxy, or one instance each of an unclaimed one.
     let mut story_uses = Vec::new();
     let mut story_lines: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Outcome lines by proxy, so each story tag finds its lines at once (not by a scan).
+    let mut claimed_by: std::collections::HashMap<String, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, l) in lines.iter().enumerate().skip(first_outcome) {
+        claimed_by.entry(l.proxy.clone()).or_default().push(i);
+    }
     for s in &stories.shared {
         let mut use_ = StoryUse {
             id: s.id.clone(),
@@ -424,27 +440,27 @@ fn assemble(
             valued_as: Vec::new(),
             evidence_for: Vec::new(),
         };
+        // Story ids are unique in a file; two tags may carry one proxy: each proxy once.
+        let mut done: std::collections::HashSet<String> = std::collections::HashSet::new();
         for tag in &s.tags {
             let Some(proxy) = toolkit.tag(tag).and_then(|t| t.proxy.clone()) else {
                 continue;
             };
-            let claimed: Vec<&mut Line> = lines[first_outcome..]
-                .iter_mut()
-                .filter(|l| l.proxy == proxy)
-                .collect();
-            if claimed.is_empty() {
-                let ids = story_lines.entry(proxy.clone()).or_default();
-                if !ids.contains(&s.id) {
-                    ids.push(s.id.clone());
+            if !done.insert(proxy.clone()) {
+                continue;
+            }
+            match claimed_by.get(&proxy) {
+                None => {
+                    story_lines
+                        .entry(proxy.clone())
+                        .or_default()
+                        .push(s.id.clone());
                     use_.valued_as.push(proxy);
                 }
-            } else {
-                for l in claimed {
-                    if !l.evidence.contains(&s.id) {
-                        l.evidence.push(s.id.clone());
+                Some(indices) => {
+                    for &i in indices {
+                        lines[i].evidence.push(s.id.clone());
                     }
-                }
-                if !use_.evidence_for.contains(&proxy) {
                     use_.evidence_for.push(proxy);
                 }
             }
