@@ -351,7 +351,7 @@ pub struct NetworkArgs {
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
     /// The financial year to summarise, by its starting year (2024 means 2024/25)
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=2200))]
     pub year: i32,
     /// The network's toolkit, to which every submission is rebased (default: the bundled uk-core)
     #[arg(long, value_name = "PATH")]
@@ -387,7 +387,7 @@ pub struct DemoNetworkArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// The financial year of the submissions
-    #[arg(long, default_value_t = 2024)]
+    #[arg(long, default_value_t = 2024, value_parser = clap::value_parser!(i32).range(1900..=2200))]
     pub year: i32,
     /// Folder to write into (must not exist yet, or be empty)
     #[arg(long, value_name = "DIR")]

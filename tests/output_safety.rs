@@ -18,16 +18,7 @@ fn a_misplaced_cell_in_a_skipped_story_row_never_reaches_the_report() {
     );
     f.add_to_project("\n[volunteering]\nfile = \"hours.csv\"\nas = \"value\"\n[volunteering.roles]\nbefriender = \"volunteer.hour\"\n");
     f.write("hours.csv", "date,volunteer,role,hours\n2024-04-01,Ann Lee,befriender,2\n2024-04-02,Ann Lee,\"Robert \"\"Bob\"\" Smith\",1\n");
-    let out = f.path("out");
-    let r = f.run_cmd(&[
-        "report",
-        "project.toml",
-        "--skip-bad-rows",
-        "--out",
-        out.to_str().unwrap(),
-        "--runs",
-        "200",
-    ]);
+    let (r, out) = f.report(&["--skip-bad-rows"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     for file in [
         "report.html",
@@ -70,17 +61,7 @@ fn redact_replaces_listed_names_with_initials_in_every_output() {
     assert!(r.stdout.contains("M. S.'s year"));
     assert!(!r.stdout.to_lowercase().contains("mary"));
 
-    let out = f.path("out");
-    let rep = f.run_cmd(&[
-        "report",
-        "project.toml",
-        "--redact",
-        "names.txt",
-        "--out",
-        out.to_str().unwrap(),
-        "--runs",
-        "200",
-    ]);
+    let (rep, out) = f.report(&["--redact", "names.txt"]);
     assert_eq!(rep.code, 0, "{}", rep.stderr);
     let sub = f.run_cmd(&[
         "submit",

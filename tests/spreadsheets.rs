@@ -175,14 +175,7 @@ fn a_log_whose_dates_never_settle_the_order_is_read_day_first_with_a_warning() {
         "date,volunteer,role,hours\n04/05/2024,Ann Lee,befriender,2\n",
     );
     let r = f.calc(&["--format", "json"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains(
-            "warning: every slashed date could be read day first or month first (lines 2)"
-        ),
-        "{}",
-        r.stderr
-    );
+    r.warns(&["warning: every slashed date could be read day first or month first (lines 2)"]);
     // Read as 4 May 2024: the hours fall in May.
     let by_month = &r.json()["volunteering"]["by_role"][0]["by_month"];
     assert_eq!(by_month[0], "0", "{by_month}");
@@ -206,14 +199,7 @@ fn an_identical_row_is_a_warning_naming_both_lines_not_an_error() {
         "proxy,quantity\noutcome.big,60\noutcome.big,60\n",
     );
     let r = f.calc(&["--format", "json"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains(
-            "warning: line 4 repeats line 2 exactly (the same date, volunteer, role and hours)"
-        ),
-        "{}",
-        r.stderr
-    );
+    r.warns(&["warning: line 4 repeats line 2 exactly (the same date, volunteer, role and hours)"]);
     assert!(
         r.stderr
             .contains("warning: line 3 repeats line 2 exactly (the same cells)"),
@@ -271,16 +257,7 @@ fn skip_bad_rows_values_the_rest_and_lists_every_row_left_out() {
         table.stdout
     );
 
-    let out = f.path("out");
-    let r = f.run_cmd(&[
-        "report",
-        f.path("project.toml").to_str().unwrap(),
-        "--skip-bad-rows",
-        "--out",
-        out.to_str().unwrap(),
-        "--runs",
-        "200",
-    ]);
+    let (r, out) = f.report(&["--skip-bad-rows"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     for page in ["report.html", "report.md"] {
         let text = std::fs::read_to_string(out.join(page)).unwrap();
@@ -301,16 +278,7 @@ fn skip_bad_rows_values_the_rest_and_lists_every_row_left_out() {
 #[test]
 fn a_clean_report_has_no_draft_notice() {
     let f = project("hours.csv", "outcomes.csv");
-    let out = f.path("out");
-    let r = f.run_cmd(&[
-        "report",
-        f.path("project.toml").to_str().unwrap(),
-        "--skip-bad-rows",
-        "--out",
-        out.to_str().unwrap(),
-        "--runs",
-        "200",
-    ]);
+    let (r, out) = f.report(&["--skip-bad-rows"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(!html.contains("Draft:"));

@@ -152,49 +152,33 @@ fn read_row(
     let quantity = if quantity_text.is_empty() {
         None
     } else {
-        match parse_decimal(&quantity_text) {
-            Ok(q) if q < Decimal::ZERO => {
-                out.push(table.cell_error(rec, QUANTITY, "quantity", format!("quantity {q} is negative"))
-                    .with_help("record a harm with a proxy whose value is negative, not with a negative quantity"));
-                None
-            }
-            Ok(q) if q.normalize().scale() > MAX_PLACES => {
+        let parsed = parse_decimal(&quantity_text);
+        let problem = match &parsed {
+            Ok(q) if *q < Decimal::ZERO => Some((
+                format!("quantity {q} is negative"),
+                "record a harm with a proxy whose value is negative, not with a negative quantity",
+            )),
+            Ok(q) if q.normalize().scale() > MAX_PLACES => Some((
+                format!("quantity {q} has more than {MAX_PLACES} decimal places"),
+                "round it: a quantity is a count or an amount, e.g. 60 or 12.5",
+            )),
+            Ok(q) if *q > Decimal::from(MAX_QUANTITY) => Some((
+                format!("quantity {q} is more than the {MAX_QUANTITY} one row may claim"),
+                "check for a typing slip, or split the claim over rows",
+            )),
+            Ok(_) => None,
+            Err(e) => Some((e.to_string(), "write a plain number, e.g. 60 or 1200")),
+        };
+        match problem {
+            Some((message, help)) => {
                 out.push(
                     table
-                        .cell_error(
-                            rec,
-                            QUANTITY,
-                            "quantity",
-                            format!("quantity {q} has more than {MAX_PLACES} decimal places"),
-                        )
-                        .with_help("round it: a quantity is a count or an amount, e.g. 60 or 12.5"),
+                        .cell_error(rec, QUANTITY, "quantity", message)
+                        .with_help(help),
                 );
                 None
             }
-            Ok(q) if q > Decimal::from(MAX_QUANTITY) => {
-                out.push(
-                    table
-                        .cell_error(
-                            rec,
-                            QUANTITY,
-                            "quantity",
-                            format!(
-                                "quantity {q} is more than the {MAX_QUANTITY} one row may claim"
-                            ),
-                        )
-                        .with_help("check for a typing slip, or split the claim over rows"),
-                );
-                None
-            }
-            Ok(q) => Some(q),
-            Err(e) => {
-                out.push(
-                    table
-                        .cell_error(rec, QUANTITY, "quantity", e.to_string())
-                        .with_help("write a plain number, e.g. 60 or 1200"),
-                );
-                None
-            }
+            None => parsed.ok(),
         }
     };
 

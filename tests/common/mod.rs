@@ -164,6 +164,23 @@ impl Fixture {
         run_in(self.dir.path(), args)
     }
 
+    /// Writes the report into `out/` (200 simulation runs, for speed) with `args` added;
+    /// returns the run and the folder.
+    pub fn report(&self, args: &[&str]) -> (Run, PathBuf) {
+        let out = self.path("out");
+        let project = self.path("project.toml");
+        let mut all = vec![
+            "report",
+            project.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--runs",
+            "200",
+        ];
+        all.extend_from_slice(args);
+        (run_in(self.dir.path(), &all), out)
+    }
+
     pub fn calc(&self, args: &[&str]) -> Run {
         let project = self.path("project.toml");
         let mut all = vec!["calc", project.to_str().unwrap()];
@@ -204,6 +221,18 @@ impl Run {
 }
 
 impl Run {
+    /// Asserts success (exit 0) and every `needle` in stderr (the warnings).
+    pub fn warns(&self, needles: &[&str]) {
+        assert_eq!(self.code, 0, "expected success; stderr:\n{}", self.stderr);
+        for n in needles {
+            assert!(
+                self.stderr.contains(n),
+                "stderr lacks {n:?}:\n{}",
+                self.stderr
+            );
+        }
+    }
+
     /// Asserts a command-line mistake: exit 2, nothing on stdout.
     pub fn fails_usage(&self) {
         assert_eq!(self.code, 2, "expected exit 2; stderr:\n{}", self.stderr);
