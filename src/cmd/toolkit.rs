@@ -54,12 +54,13 @@ fn summary(tk: &Toolkit) -> String {
         _ => "none".into(),
     };
     format!(
-        "toolkit {} {} ({}): {} proxies, {} story tags, price index {years}, values in {} prices\nfingerprint {}\n",
+        "toolkit {} {} ({}): {} proxies, {} story tags, {} indicators, price index {years}, values in {} prices\nfingerprint {}\n",
         tk.id,
         tk.version,
         tk.title,
         tk.proxies.len(),
         tk.tags.len(),
+        tk.indicators.len(),
         tk.price_year,
         tk.fingerprint
     )

@@ -1,6 +1,7 @@
 //! An organisation's return: `project.toml` (who, when, money in, where the data is) and the CSV
 //! files beside it (volunteer hours, outcomes, stories), read and checked against a toolkit.
 
+pub mod indicators;
 pub(crate) mod lines;
 mod outcomes;
 pub mod redact;
@@ -118,6 +119,10 @@ pub struct Project {
     pub stories: Option<PathBuf>,
     /// How many different people the organisation supported in the period, if it says.
     pub reach: Option<Reach>,
+    /// People's before-and-after answers (`[indicators] file`).
+    pub indicators: Option<PathBuf>,
+    /// The organisation's own indicators (`[[indicator]]`), marked local, never valued.
+    pub local_indicators: Vec<crate::toolkit::indicator::Indicator>,
     text: String,
     toolkit_span: Range<usize>,
 }
@@ -135,6 +140,10 @@ struct RawProject {
     outcomes: Option<RawFileRef>,
     stories: Option<RawFileRef>,
     reach: Option<RawReach>,
+    indicators: Option<RawFileRef>,
+    /// Read separately, with spans, by `toolkit::indicator::local`.
+    #[serde(default)]
+    indicator: Vec<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -391,6 +400,18 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
         outcomes: raw.outcomes.map(|o| dir.join(o.file.get_ref().trim())),
         stories: raw.stories.map(|s| dir.join(s.file.get_ref().trim())),
         reach,
+        indicators: raw.indicators.map(|s| dir.join(s.file.get_ref().trim())),
+        local_indicators: if raw.indicator.is_empty() {
+            Vec::new()
+        } else {
+            match crate::toolkit::indicator::local(&text, path) {
+                Ok(l) => l,
+                Err(e) => {
+                    p.extend(e);
+                    Vec::new()
+                }
+            }
+        },
         text: String::new(),
         toolkit_span: raw.toolkit.span(),
     };
@@ -419,6 +440,8 @@ impl Project {
             outcomes: None,
             stories: None,
             reach,
+            indicators: None,
+            local_indicators: Vec::new(),
             text: String::new(),
             toolkit_span: 0..0,
         }

@@ -27,6 +27,7 @@ fn line(number: usize, l: &Line) -> Value {
         Origin::Volunteering { role } => json!({"type": "volunteering", "role": role}),
         Origin::Outcome { line } => json!({"type": "outcome", "line": line}),
         Origin::Stories { ids } => json!({"type": "stories", "ids": ids}),
+        Origin::Indicator { id } => json!({"type": "indicator", "indicator": id}),
     };
     let a = &l.adjustments;
     let years: Vec<Value> = l
@@ -156,6 +157,7 @@ pub fn to_value(v: &Valuation) -> Value {
         "stories_shared": v.stories.len(),
         "stories_withheld": v.stories_withheld,
         "stories": stories,
+        "indicators": super::people::json(v),
         "warnings": warnings,
         "skipped_rows": {
             "rows": v.skipped.rows,

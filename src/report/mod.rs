@@ -5,6 +5,7 @@ pub mod chart;
 pub mod json;
 pub mod output;
 pub mod page;
+pub mod people;
 pub mod render;
 mod sure;
 pub mod table;

@@ -131,6 +131,7 @@ fn origin_text(l: &Line) -> String {
         Origin::Volunteering { role } => format!("volunteer log: {role}"),
         Origin::Outcome { line } => format!("outcomes.csv line {line}"),
         Origin::Stories { ids } => format!("stories {}", ids.join(", ")),
+        Origin::Indicator { id } => format!("people's own answers ({id})"),
     }
 }
 
@@ -578,6 +579,20 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         percent(v.toolkit.discount_rate),
         if v.toolkit.discount_first_year { " from the first year" } else { " after the first year" }
     );
+    // What people told us: the indicators' statistics.
+    let people: Vec<String> = v.indicators.iter().map(super::people::sentence).collect();
+    if !v.indicators.is_empty() {
+        let mut t = Table::new(
+            "indicators",
+            "Before and after, indicator by indicator",
+            &super::people::HEADER,
+        );
+        for row in super::people::rows(v) {
+            t.row(row);
+        }
+        tables.push(t);
+    }
+
     // Rows left out under --skip-bad-rows: where each was and what was wrong (file names only,
     // never the folders of the organisation's computer).
     let skipped = (v.skipped.rows > 0).then(|| {
@@ -644,6 +659,8 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         "stories_shared": v.stories.len(),
         "stories_withheld": v.stories_withheld,
         "skipped": skipped,
+        "people": people,
+        "people_valued": v.indicators.iter().any(|r| r.wellbys.is_some()),
         "tables": table_values,
     });
     Page {

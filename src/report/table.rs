@@ -43,6 +43,7 @@ pub fn render(v: &Valuation) -> String {
             Origin::Volunteering { role } => format!("volunteering: {role}"),
             Origin::Outcome { line } => format!("outcomes line {line}"),
             Origin::Stories { ids } => format!("stories: {}", ids.join(";")),
+            Origin::Indicator { id } => format!("indicator: {id}"),
         };
         let a = &l.adjustments;
         let n = |d: rust_decimal::Decimal| d.normalize().to_string();

@@ -141,6 +141,7 @@ pub fn render(v: &Valuation) -> String {
             Origin::Volunteering { role } => format!("volunteers: {role}"),
             Origin::Outcome { line } => format!("outcomes line {line}"),
             Origin::Stories { ids } => format!("stories {}", ids.join(", ")),
+            Origin::Indicator { id } => format!("people's own answers: {id}"),
         };
         let _ = writeln!(
             out,
@@ -174,6 +175,15 @@ pub fn render(v: &Valuation) -> String {
             String::new()
         }
     );
+    if !v.indicators.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nWhat people told us (their own before-and-after answers)"
+        );
+        for r in &v.indicators {
+            let _ = writeln!(out, "  {}", super::people::sentence(r));
+        }
+    }
     skipped_rows(&mut out, v);
     out
 }

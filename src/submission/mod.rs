@@ -165,7 +165,68 @@ pub struct Submission {
     pub unvalued: Vec<UnvaluedRef>,
     #[serde(default)]
     pub story: Vec<StoryRef>,
+    /// People's before-and-after answers, as statistics only: never a person's row.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicator: Vec<IndicatorRef>,
     pub results: Results,
+}
+
+/// One indicator's statistics, as a submission carries them (aggregates only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorRef {
+    pub id: String,
+    pub name: String,
+    pub local: bool,
+    pub scale_min: String,
+    pub scale_max: String,
+    pub higher_is_better: bool,
+    pub people: u64,
+    pub pairs: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_before: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_after: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_change: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_low: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_high: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effect_size: Option<String>,
+    pub improved: u64,
+    pub same: u64,
+    pub worse: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wellbys: Option<String>,
+}
+
+impl From<&crate::value::indicators::IndicatorResult> for IndicatorRef {
+    fn from(r: &crate::value::indicators::IndicatorResult) -> Self {
+        // Means to 4 places: enough to pool, not a disguised list of answers.
+        let d4 = |d: Decimal| exact(d.round_dp(4));
+        IndicatorRef {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            local: r.local,
+            scale_min: exact(r.scale_min),
+            scale_max: exact(r.scale_max),
+            higher_is_better: r.higher_is_better,
+            people: r.people,
+            pairs: r.pairs,
+            mean_before: r.mean_before.map(d4),
+            mean_after: r.mean_after.map(d4),
+            mean_change: r.mean_change.map(d4),
+            ci_low: r.ci.map(|c| exact(c.0)),
+            ci_high: r.ci.map(|c| exact(c.1)),
+            effect_size: r.effect_size.map(exact),
+            improved: r.improved,
+            same: r.same,
+            worse: r.worse,
+            wellbys: r.wellbys.map(exact),
+        }
+    }
 }
 
 fn exact(d: Decimal) -> String {
@@ -195,6 +256,7 @@ pub fn results_of(v: &Valuation) -> Results {
                     Origin::Volunteering { role } => format!("volunteering: {role}"),
                     Origin::Outcome { line } => format!("outcome line {line}"),
                     Origin::Stories { ids } => format!("stories: {}", ids.join(", ")),
+                    Origin::Indicator { id } => format!("indicator: {id}"),
                 },
                 present_value: money(l.value.present_value),
             })
@@ -260,7 +322,9 @@ pub fn from_valuation(v: &Valuation, toolkit: &Toolkit) -> Submission {
         outcome: v
             .lines
             .iter()
-            .filter(|l| matches!(l.origin, Origin::Outcome { .. }))
+            .filter(|l| {
+                matches!(l.origin, Origin::Outcome { .. } | Origin::Indicator { .. })
+            })
             .map(|l| OutcomeRef {
                 proxy: l.proxy.clone(),
                 quantity: exact(l.quantity),
@@ -271,9 +335,15 @@ pub fn from_valuation(v: &Valuation, toolkit: &Toolkit) -> Submission {
                 duration: l.adjustments.duration,
                 overridden: l.overridden.iter().map(|s| s.to_string()).collect(),
                 reason: l.reason.clone(),
-                note: l.note.clone(),
+                note: match &l.origin {
+                    Origin::Indicator { id } => Some(format!(
+                        "WELLBYs from people's own before-and-after answers ({id}); see [[indicator]]"
+                    )),
+                    _ => l.note.clone(),
+                },
             })
             .collect(),
+        indicator: v.indicators.iter().map(IndicatorRef::from).collect(),
         unvalued: v
             .unvalued
             .iter()

@@ -85,6 +85,27 @@ pub fn canonical_text(tk: &Toolkit) -> String {
         out.push(format!("{}={}", k("theme"), s(&t.theme)));
         out.push(format!("{}={}", k("proxy"), o(&t.proxy)));
     }
+    // Indicators (a toolkit without them hashes exactly as before they existed).
+    let mut indicators: Vec<_> = tk.indicators.iter().collect();
+    indicators.sort_by(|a, b| a.id.cmp(&b.id));
+    for i in indicators {
+        let k = |field: &str| format!("indicator.{}.{field}", s(&i.id));
+        out.push(format!("{}={}", k("name"), s(&i.name)));
+        out.push(format!("{}={}", k("scale_min"), d(i.scale_min)));
+        out.push(format!("{}={}", k("scale_max"), d(i.scale_max)));
+        out.push(format!("{}={}", k("higher_is_better"), i.higher_is_better));
+        out.push(format!("{}={}", k("source"), s(&i.source)));
+        out.push(format!("{}={}", k("url"), o(&i.url)));
+        let valuation = i.valuation.map(|_| "wellby".to_string());
+        out.push(format!("{}={}", k("valuation"), o(&valuation)));
+        let a = &i.defaults;
+        out.push(format!("{}={}", k("deadweight"), d(a.deadweight)));
+        out.push(format!("{}={}", k("attribution"), d(a.attribution)));
+        out.push(format!("{}={}", k("displacement"), d(a.displacement)));
+        out.push(format!("{}={}", k("drop_off"), d(a.drop_off)));
+        out.push(format!("{}={}", k("duration"), a.duration));
+        out.push(format!("{}={}", k("themes"), s(&i.themes.join(";"))));
+    }
     let mut text = out.join("\n");
     text.push('\n');
     text

@@ -31,6 +31,8 @@ struct RawFile {
     proxy: Vec<Spanned<RawProxy>>,
     #[serde(default)]
     tag: Vec<Spanned<RawTag>>,
+    #[serde(default)]
+    indicator: Vec<Spanned<super::indicator::RawIndicator>>,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +50,13 @@ struct RawHeader {
     price_index_url: Option<String>,
     price_index_licence: Option<String>,
     fingerprint: Option<Spanned<String>>,
+    wellby_value: Option<Spanned<Dec>>,
+    wellby_low: Option<Spanned<Dec>>,
+    wellby_high: Option<Spanned<Dec>>,
+    wellby_price_year: Option<Spanned<i32>>,
+    wellby_source: Option<String>,
+    wellby_url: Option<String>,
+    wellby_licence: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -143,20 +152,20 @@ pub fn parse(text: &str, path: &Path) -> Result<Toolkit, Problems> {
     .check(raw)
 }
 
-struct Checker<'a> {
-    text: &'a str,
-    path: &'a Path,
-    problems: Problems,
+pub(super) struct Checker<'a> {
+    pub(super) text: &'a str,
+    pub(super) path: &'a Path,
+    pub(super) problems: Problems,
 }
 
 impl Checker<'_> {
-    fn err(&mut self, span: Range<usize>, message: String, help: Option<String>) {
+    pub(super) fn err(&mut self, span: Range<usize>, message: String, help: Option<String>) {
         let mut d = Diagnostic::error(message).at_span(self.path, self.text, span);
         d.help = help;
         self.problems.push(d);
     }
 
-    fn nonempty(&mut self, field: &Spanned<String>, what: &str) -> String {
+    pub(super) fn nonempty(&mut self, field: &Spanned<String>, what: &str) -> String {
         let v = field.get_ref().trim().to_string();
         if v.is_empty() {
             self.err(field.span(), format!("{what} is empty"), None);
@@ -165,14 +174,14 @@ impl Checker<'_> {
     }
 
     /// Reports a broken rule at `span`, if there is one.
-    fn rule(&mut self, span: Range<usize>, broken: Option<Broken>) {
+    pub(super) fn rule(&mut self, span: Range<usize>, broken: Option<Broken>) {
         if let Some(b) = broken {
             self.err(span, b.message, b.help);
         }
     }
 
     /// A number exactly as written in the file (see [`exact_toml`]).
-    fn num(&mut self, field: &Spanned<Dec>) -> Decimal {
+    pub(super) fn num(&mut self, field: &Spanned<Dec>) -> Decimal {
         let raw = self.text.get(field.span()).unwrap_or("");
         match exact_toml(raw, field.get_ref().0) {
             Ok(d) => d,
@@ -183,7 +192,7 @@ impl Checker<'_> {
         }
     }
 
-    fn fraction(&mut self, field: &Spanned<Dec>, what: &str) -> Decimal {
+    pub(super) fn fraction(&mut self, field: &Spanned<Dec>, what: &str) -> Decimal {
         let v = self.num(field);
         self.rule(field.span(), rules::fraction(v, what));
         v
@@ -275,7 +284,7 @@ impl Checker<'_> {
             );
         } else if raw.price_index.is_empty() {
             self.err(
-                header_span,
+                header_span.clone(),
                 "the toolkit has no [price_index] table".into(),
                 Some(format!(
                     "add [price_index] with at least `{price_year} = 100.0`"
@@ -298,6 +307,34 @@ impl Checker<'_> {
             }
             proxies.push(self.proxy(p, pid, &index));
         }
+
+        let raw_wellby = super::indicator::RawWellby {
+            wellby_value: h.wellby_value,
+            wellby_low: h.wellby_low,
+            wellby_high: h.wellby_high,
+            wellby_price_year: h.wellby_price_year,
+            wellby_source: h.wellby_source,
+            wellby_url: h.wellby_url,
+            wellby_licence: h.wellby_licence,
+        };
+        let wellby = self.wellby(&raw_wellby, &index, header_span.clone());
+        if let Some(w) = wellby {
+            if proxies.iter().any(|p: &Proxy| p.id == w.id) {
+                self.err(
+                    header_span.clone(),
+                    format!(
+                        "proxy id \"{}\" is reserved for the WELLBY value of wellby_value",
+                        w.id
+                    ),
+                    Some("rename that proxy".into()),
+                );
+            }
+            proxies.push(w);
+        }
+        let has_wellby = proxies
+            .iter()
+            .any(|p| p.id == super::indicator::WELLBY_PROXY);
+        let indicators = self.indicators(raw.indicator, has_wellby, false);
 
         let mut tags = Vec::with_capacity(raw.tag.len());
         let mut seen_tags = HashSet::new();
@@ -348,6 +385,7 @@ impl Checker<'_> {
             price_index_licence: h.price_index_licence,
             proxies,
             tags,
+            indicators,
             origin: self.path.display().to_string(),
             fingerprint: String::new(),
         };

@@ -4,6 +4,7 @@
 mod canonical;
 pub mod diff;
 pub mod import;
+pub mod indicator;
 mod load;
 pub mod rules;
 pub mod stamp;
@@ -121,6 +122,8 @@ pub struct Toolkit {
     pub price_index_licence: Option<String>,
     pub proxies: Vec<Proxy>,
     pub tags: Vec<Tag>,
+    /// Survey questions the toolkit knows (`[[indicator]]`).
+    pub indicators: Vec<indicator::Indicator>,
     /// Where it was read from, for messages and the audit trail.
     pub origin: String,
     /// SHA-256 of the canonical content (see [`fingerprint`]), computed when loaded.
@@ -134,6 +137,10 @@ impl Toolkit {
 
     pub fn tag(&self, id: &str) -> Option<&Tag> {
         self.tags.iter().find(|t| t.id == id)
+    }
+
+    pub fn indicator(&self, id: &str) -> Option<&indicator::Indicator> {
+        self.indicators.iter().find(|i| i.id == id)
     }
 
     /// Proxies matching every word (case-insensitive, any part of a word: `lonel` finds

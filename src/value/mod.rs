@@ -2,6 +2,7 @@
 //! Every line keeps its audit trail (proxy, source, each deduction, each year) so any pound can be traced.
 
 pub mod formula;
+pub mod indicators;
 
 pub use formula::{LineValue, YearValue};
 
@@ -23,6 +24,8 @@ pub enum Origin {
     Outcome { line: u64 },
     /// Consented stories tagged with a tag carrying this proxy, where no outcome row claims it.
     Stories { ids: Vec<String> },
+    /// People's own before-and-after answers to a valued indicator (WELLBYs).
+    Indicator { id: String },
 }
 
 /// One valued line with its whole audit trail.
@@ -136,6 +139,8 @@ pub struct Valuation {
     pub warnings: Vec<Diagnostic>,
     /// Rows set aside under `--skip-bad-rows`: not valued, listed in the report's audit part.
     pub skipped: project::Skipped,
+    /// What people's own before-and-after answers show, indicator by indicator.
+    pub indicators: Vec<indicators::IndicatorResult>,
 }
 
 impl Valuation {
@@ -158,6 +163,7 @@ pub struct Inputs {
     pub hours: Option<HoursSummary>,
     pub outcomes: Option<project::OutcomeRows>,
     pub stories: Option<project::Stories>,
+    pub answers: Option<project::indicators::Answers>,
     /// Warnings from project.toml and every file, and about what they hold together.
     pub warnings: Vec<Diagnostic>,
     /// Rows set aside under `--skip-bad-rows`, from every file.
@@ -187,6 +193,26 @@ pub fn read_inputs(
         .stories
         .as_ref()
         .and_then(|p| keep(project::read_stories(p, toolkit, options), &mut problems));
+    let known: Vec<&crate::toolkit::indicator::Indicator> = toolkit
+        .indicators
+        .iter()
+        .chain(&project.local_indicators)
+        .collect();
+    for l in &project.local_indicators {
+        if toolkit.indicator(&l.id).is_some() {
+            problems.push(
+                Diagnostic::error(format!("the project's indicator \"{}\" has the id of one of toolkit {}'s", l.id, toolkit.id))
+                    .in_file(&project.path)
+                    .with_help("use the toolkit's indicator (remove yours), or give yours its own id, e.g. local.<name>"),
+            );
+        }
+    }
+    let answers = project.indicators.as_ref().and_then(|p| {
+        keep(
+            project::indicators::read_answers(p, &known, options),
+            &mut problems,
+        )
+    });
     if problems.has_errors() {
         return Err(problems);
     }
@@ -216,10 +242,15 @@ pub fn read_inputs(
         warnings.extend(s.warnings.list.iter().cloned());
         skipped.extend(&s.skipped);
     }
+    if let Some(a) = &answers {
+        warnings.extend(a.warnings.list.iter().cloned());
+        skipped.extend(&a.skipped);
+    }
     Ok(Inputs {
         hours,
         outcomes,
         stories,
+        answers,
         warnings,
         skipped,
     })
@@ -234,6 +265,17 @@ pub fn calculate_with(
     let inputs = read_inputs(project, toolkit, options)?;
     let outcomes = inputs.outcomes.unwrap_or_default();
     let stories = inputs.stories.unwrap_or_default();
+    let results: Vec<indicators::IndicatorResult> = inputs
+        .answers
+        .iter()
+        .flat_map(|a| &a.by_indicator)
+        .filter_map(|(id, answers)| {
+            let ind = toolkit
+                .indicator(id)
+                .or_else(|| project.local_indicators.iter().find(|i| &i.id == id))?;
+            Some(indicators::analyse(ind, answers))
+        })
+        .collect();
     let mut valuation = assemble(
         project,
         toolkit,
@@ -241,6 +283,7 @@ pub fn calculate_with(
         outcomes,
         stories,
         inputs.warnings,
+        &results,
     )
     .map_err(|Overflow| {
         Problems::one(
@@ -250,6 +293,7 @@ pub fn calculate_with(
         )
     })?;
     valuation.skipped = inputs.skipped;
+    valuation.indicators = results;
     Ok(valuation)
 }
 
@@ -284,7 +328,7 @@ pub fn from_inputs(
         .in_file(&project.path)
         .into());
     }
-    assemble(project, toolkit, hours, outcomes, stories, Vec::new()).map_err(|Overflow| {
+    assemble(project, toolkit, hours, outcomes, stories, Vec::new(), &[]).map_err(|Overflow| {
         Problems::one(
             Diagnostic::error("the figures are too large to be computed exactly")
                 .in_file(&project.path),
@@ -354,7 +398,8 @@ fn assemble(
     hours: Option<HoursSummary>,
     outcomes: project::OutcomeRows,
     stories: project::Stories,
-    warnings: Vec<Diagnostic>,
+    mut warnings: Vec<Diagnostic>,
+    measured: &[indicators::IndicatorResult],
 ) -> Result<Valuation, Overflow> {
     let mut investment: Vec<InvestmentLine> = project
         .investments
@@ -422,6 +467,21 @@ fn assemble(
         lines.push(line);
     }
 
+    // Wellbeing valued from people's own life-satisfaction answers (HM Treasury WELLBYs),
+    // after the outcome rows and before stories, the order a submission recomputes them in.
+    for r in measured {
+        let (Some(wellbys), Some(ind)) = (r.wellbys, toolkit.indicator(&r.id)) else {
+            continue;
+        };
+        lines.push(line_for(
+            toolkit,
+            crate::toolkit::indicator::WELLBY_PROXY,
+            wellbys,
+            ind.defaults,
+            Origin::Indicator { id: r.id.clone() },
+        )?);
+    }
+
     // Stories: evidence for a claimed proxy, or one instance each of an unclaimed one.
     let mut story_uses = Vec::new();
     let mut story_lines: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -479,6 +539,23 @@ fn assemble(
         )?);
     }
 
+    // Claimed twice? People's own answers valued as WELLBYs beside wellbeing proxies.
+    let from_answers = lines
+        .iter()
+        .any(|l| matches!(l.origin, Origin::Indicator { .. }));
+    let from_proxies = lines
+        .iter()
+        .any(|l| l.kind == Kind::Wellbeing && !matches!(l.origin, Origin::Indicator { .. }));
+    if from_answers && from_proxies {
+        warnings.push(
+            Diagnostic::warning(
+                "wellbeing is claimed twice: from people's own life-satisfaction answers (WELLBYs) and from wellbeing proxies",
+            )
+            .in_file(&project.path)
+            .with_help("if the same people are counted both ways, the value is double counted: keep one"),
+        );
+    }
+
     let totals = totals(&investment, &lines)?;
     Ok(Valuation {
         organisation: project.organisation.clone(),
@@ -502,6 +579,7 @@ fn assemble(
         totals,
         warnings,
         skipped: project::Skipped::default(),
+        indicators: Vec::new(),
     })
 }
 

@@ -1,0 +1,157 @@
+//! People's before-and-after answers (`person,indicator,before,after`): checked against the
+//! indicators the toolkit and project declare, paired by person. References stay here.
+
+use super::table::{row_key, Collector, Column, ReadOptions, Skipped, Table};
+use crate::date::Date;
+use crate::diag::{nearest, quoted, Diagnostic, Problems};
+use crate::num::parse_decimal;
+use crate::toolkit::indicator::Indicator;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::path::Path;
+
+const COLUMNS: &[Column] = &[
+    Column {
+        name: "person",
+        required: true,
+    },
+    Column {
+        name: "indicator",
+        required: true,
+    },
+    Column {
+        name: "before",
+        required: true,
+    },
+    Column {
+        name: "after",
+        required: true,
+    },
+    Column {
+        name: "date_before",
+        required: false,
+    },
+    Column {
+        name: "date_after",
+        required: false,
+    },
+];
+const PERSON: usize = 0;
+const INDICATOR: usize = 1;
+const BEFORE: usize = 2;
+const AFTER: usize = 3;
+const DATES: [(usize, &str); 2] = [(4, "date_before"), (5, "date_after")];
+
+/// One person's answers to one indicator (either may be missing). No reference is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answer {
+    pub before: Option<Decimal>,
+    pub after: Option<Decimal>,
+}
+
+/// Every indicator's answers, in the order the indicators are declared.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answers {
+    /// (indicator id, answers), only indicators someone answered.
+    pub by_indicator: Vec<(String, Vec<Answer>)>,
+    pub warnings: Problems,
+    pub skipped: Skipped,
+}
+
+/// Reads the indicators file; `known` are the toolkit's indicators then the project's own.
+pub fn read_answers(
+    path: &Path,
+    known: &[&Indicator],
+    options: ReadOptions,
+) -> Result<Answers, Problems> {
+    let mut table = Table::open(path, COLUMNS, options.limits)?;
+    // Person references are pseudonymous, but quoted cells are withheld from what is written.
+    let mut out = Collector::new(path, std::mem::take(&mut table.warnings), options).private();
+    let mut seen: HashMap<(usize, String), ()> = HashMap::new();
+    let mut answers: Vec<Vec<Answer>> = vec![Vec::new(); known.len()];
+    let mut name_like = 0u64;
+    let layout = table.for_each_row(|t, row| {
+        let Some(rec) = out.take(row) else {
+            return;
+        };
+        let person = t.text(rec, PERSON).into_owned();
+        if person.is_empty() {
+            out.push(t.cell_error(rec, PERSON, "person", "person is empty".into()).with_help("give each person a reference, e.g. P017, the same on every row for them"));
+        } else if looks_like_a_name(&person) {
+            name_like += 1;
+        }
+        let id = t.text(rec, INDICATOR).into_owned();
+        let which = known.iter().position(|i| i.id == id);
+        if which.is_none() {
+            let help = match nearest(&id, known.iter().map(|i| i.id.as_str())) {
+                Some(n) => format!("did you mean \"{n}\"?"),
+                None => format!("the indicators are: {}; add your own as [[indicator]] in project.toml", known.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")),
+            };
+            let msg = if id.is_empty() { "indicator is empty".to_string() } else { format!("indicator {} is not declared", quoted(&id)) };
+            out.push(t.cell_error(rec, INDICATOR, "indicator", msg).with_help(help));
+        }
+        let mut score = |k: usize, name: &str| -> Option<Decimal> {
+            let text = t.text(rec, k);
+            if text.is_empty() {
+                return None;
+            }
+            match (parse_decimal(&text), which) {
+                (Ok(x), Some(w)) if x < known[w].scale_min || x > known[w].scale_max => {
+                    out.push(t.cell_error(rec, k, name, format!("{name} {x} is outside the scale {} to {}", known[w].scale_min, known[w].scale_max)).with_help("check the answer was entered on the indicator's own scale"));
+                    None
+                }
+                (Ok(x), _) => Some(x),
+                (Err(e), _) => {
+                    out.push(t.cell_error(rec, k, name, e.to_string()).with_help("write the score as a number; leave the cell empty if the person did not answer"));
+                    None
+                }
+            }
+        };
+        let before = score(BEFORE, "before");
+        let after = score(AFTER, "after");
+        for (k, name) in DATES {
+            let text = t.text(rec, k);
+            if !text.is_empty() && Date::read(text.as_bytes()).is_none() {
+                out.push(t.cell_error(rec, k, name, format!("{} is not a date", quoted(&text))).with_help("write dates as 2024-04-01"));
+            }
+        }
+        if let Some(w) = which {
+            if !person.is_empty() && seen.insert((w, person), ()).is_some() {
+                out.push(t.cell_error(rec, PERSON, "person", format!("this person has another row for {}", known[w].id)).with_help("one row per person and indicator, with both answers"));
+            }
+        }
+        if out.end_row() {
+            out.seen(row_key(rec), t.position(rec));
+            if let Some(w) = which {
+                answers[w].push(Answer { before, after });
+            }
+        }
+    });
+    if name_like > 0 {
+        out.fatal(Diagnostic::warning(format!("{name_like} person references look like names (two or more words of letters)")).in_file(path).with_help("use a reference such as P017: names are not needed, and this file is personal data"));
+    }
+    let (problems, skipped) = out.finish(&layout, "the same cells");
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(Answers {
+        by_indicator: known
+            .iter()
+            .zip(answers)
+            .filter(|(_, a)| !a.is_empty())
+            .map(|(i, a)| (i.id.clone(), a))
+            .collect(),
+        warnings: problems,
+        skipped,
+    })
+}
+
+/// `Mary Smith`, not `P017` or `p-17`.
+fn looks_like_a_name(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    words.len() >= 2
+        && words.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+        })
+}

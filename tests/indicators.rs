@@ -1,0 +1,216 @@
+//! Distance travelled (issue 10): people's own before-and-after answers, their statistics,
+//! WELLBYs from life satisfaction, and what a submission carries (aggregates, never people).
+
+mod common;
+use common::Fixture;
+
+/// A toolkit in 2019 prices, undiscounted, with the WELLBY and three indicators.
+fn wellby_kit() -> String {
+    common::TOOLKIT
+        .replace("price_year = 2024\ndiscount_rate = 0.035", "price_year = 2019\ndiscount_rate = 0")
+        .replace("2024 = 100.0", "2024 = 100.0\n2019 = 90.0")
+        .replace(
+            "discount_first_year = false",
+            "discount_first_year = false\nwellby_value = 13000\nwellby_low = 10000\nwellby_high = 16000\nwellby_price_year = 2019\n\
+             wellby_source = \"HM Treasury Green Book wellbeing guidance (2021)\"\nwellby_url = \"https://www.gov.uk/government/publications/green-book-supplementary-guidance-wellbeing\"\nwellby_licence = \"OGL-UK-3.0\"",
+        )
+        + r#"
+[[indicator]]
+id = "ons.life-satisfaction"
+name = "Overall, how satisfied are you with your life nowadays?"
+scale_min = 0
+scale_max = 10
+higher_is_better = true
+source = "ONS personal wellbeing (ONS4)"
+valuation = "wellby"
+
+[[indicator]]
+id = "ucla.loneliness-3"
+name = "UCLA three-item loneliness scale"
+scale_min = 3
+scale_max = 9
+higher_is_better = false
+source = "Hughes et al. (2004)"
+"#
+}
+
+/// A project of the worked example plus an indicators file of `rows`.
+fn project(rows: &str) -> Fixture {
+    let f = Fixture::new();
+    f.write("test-kit.toml", &wellby_kit());
+    f.add_to_project("\n[indicators]\nfile = \"answers.csv\"\n");
+    f.write(
+        "answers.csv",
+        &format!("person,indicator,before,after\n{rows}"),
+    );
+    f
+}
+
+/// 100 people each gaining exactly half a point of life satisfaction.
+fn half_a_point_for_100() -> String {
+    (0..100)
+        .map(|i| {
+            format!(
+                "P{i:03},ons.life-satisfaction,{}.0,{}.5\n",
+                5 + i % 3,
+                5 + i % 3
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn half_a_point_for_a_hundred_people_is_fifty_wellbys_and_650000_at_2019_prices() {
+    let f = project(&half_a_point_for_100());
+    // Only the indicator: no other outcome.
+    f.write("outcomes.csv", "proxy,quantity,note\n,1,an output\n");
+    let r = f.calc(&["--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    let ind = &v["indicators"][0];
+    assert_eq!(ind["indicator"], "ons.life-satisfaction");
+    assert_eq!(ind["pairs"], 100);
+    assert_eq!(ind["mean_change"], "0.5");
+    assert_eq!(ind["wellbys"], "50");
+    assert_eq!(ind["present_value"], "650000.00");
+    assert_eq!(v["present_value"], "650000.00");
+    let line = &v["lines"][0];
+    assert_eq!(line["proxy"], "wellby");
+    assert_eq!(line["origin"]["type"], "indicator");
+}
+
+#[test]
+fn statistics_are_reported_for_unvalued_indicators_in_plain_words() {
+    // Loneliness (lower is better) for 6 people, one of whom answered only once.
+    let f = project(
+        "A1,ucla.loneliness-3,8,6\nA2,ucla.loneliness-3,7,7\nA3,ucla.loneliness-3,5,6\nA4,ucla.loneliness-3,9,4\nA5,ucla.loneliness-3,6,5\nA6,ucla.loneliness-3,7,\n",
+    );
+    let r = f.calc(&["--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    let ind = &v["indicators"][0];
+    assert_eq!(
+        (
+            ind["people"].as_u64(),
+            ind["pairs"].as_u64(),
+            ind["unpaired"].as_u64()
+        ),
+        (Some(6), Some(5), Some(1))
+    );
+    assert_eq!(ind["mean_change"], "-1.4");
+    assert_eq!(
+        (
+            ind["improved"].as_u64(),
+            ind["same"].as_u64(),
+            ind["worse"].as_u64()
+        ),
+        (Some(3), Some(1), Some(1))
+    );
+    assert_eq!(
+        ind["wellbys"],
+        serde_json::Value::Null,
+        "loneliness is evidence, not money"
+    );
+    let s = ind["sentence"].as_str().unwrap();
+    assert!(
+        s.contains("3 of 5 people answering before and after improved"),
+        "{s}"
+    );
+    assert!(
+        s.contains("fell by 1.4 points on its 3 to 9 scale (lower is better"),
+        "{s}"
+    );
+    assert!(s.contains("1 more answered only once"), "{s}");
+    let table = f.calc(&[]);
+    assert!(
+        table.stdout.contains("What people told us"),
+        "{}",
+        table.stdout
+    );
+    // The present value is the worked example's alone, in this kit's 2019 prices and
+    // undiscounted: 60 × £8,500 × 90/100 × 0.6 × 0.7 = £192,780, then × 0.7 in year 2 =
+    // £134,946; £327,726 in all.
+    assert_eq!(v["present_value"], "327726.00");
+
+    let (rep, out) = f.report(&[]);
+    assert_eq!(rep.code, 0, "{}", rep.stderr);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("What people told us"));
+    assert!(html.contains("fell by 1.4 points"));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("## What people told us"));
+    let csv = std::fs::read_to_string(out.join("tables/indicators.csv")).unwrap();
+    assert!(
+        csv.contains("UCLA three-item loneliness scale,5 of 6,7,5.6,-1.4"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn answers_are_checked_like_any_table() {
+    let f = project("P1,ons.life-satisfaction,11,5\nP2,ons.life-satisfacton,5,6\nP1,ons.life-satisfaction,4,5\n,ucla.loneliness-3,5,5\n");
+    f.calc(&[]).fails_with(&[
+        "answers.csv:2:3 (column \"before\")",
+        "before 11 is outside the scale 0 to 10",
+        "did you mean \"ons.life-satisfaction\"",
+        "this person has another row for ons.life-satisfaction",
+        "person is empty",
+    ]);
+}
+
+#[test]
+fn names_as_references_are_warned_and_references_never_leave_in_a_submission() {
+    let mut rows = half_a_point_for_100();
+    rows.push_str("Mary Smith,ucla.loneliness-3,7,5\n");
+    let f = project(&rows);
+    let r = f.calc(&["--format", "json"]);
+    assert!(
+        r.stderr.contains("1 person references look like names"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stdout.contains("Mary"), "a reference reached the result");
+    let s = f.run_cmd(&["submit", "project.toml", "--out", "s.toml"]);
+    assert_eq!(s.code, 0, "{}", s.stderr);
+    let text = std::fs::read_to_string(f.path("s.toml")).unwrap();
+    assert!(
+        text.contains("[[indicator]]") && text.contains("pairs = 100"),
+        "{text}"
+    );
+    for reference in ["P000", "P042", "P099", "Mary"] {
+        assert!(
+            !text.contains(reference),
+            "the submission holds {reference}"
+        );
+    }
+    // The submission recomputes to the same figures, WELLBY line included.
+    let review = f.run_cmd(&["review", "s.toml", "--toolkit", "test-kit.toml"]);
+    assert!(review.stdout.contains("reproduc"), "{}", review.stdout);
+    assert!(!review.stdout.contains("do not match"), "{}", review.stdout);
+}
+
+#[test]
+fn claiming_wellbeing_from_answers_and_from_a_proxy_is_warned() {
+    // The worked example's outcome.big is a wellbeing proxy.
+    let f = project(&half_a_point_for_100());
+    let r = f.calc(&["--format", "json"]);
+    assert!(
+        r.stderr.contains("wellbeing is claimed twice"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_projects_own_indicator_is_reported_but_never_valued() {
+    let f = project("P1,local.confidence,2,4\nP2,local.confidence,3,3\n");
+    f.add_to_project("\n[[indicator]]\nid = \"local.confidence\"\nname = \"How confident do you feel going out?\"\nscale_min = 1\nscale_max = 5\nhigher_is_better = true\nsource = \"our own question\"\n");
+    let r = f.calc(&["--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ind = &r.json()["indicators"][0];
+    assert_eq!(ind["local"], true);
+    assert_eq!(ind["pairs"], 2);
+    f.add_to_project("valuation = \"wellby\"\n");
+    f.calc(&[])
+        .fails_with(&["an indicator of the project's own cannot be valued"]);
+}
