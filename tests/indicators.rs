@@ -214,3 +214,59 @@ fn a_projects_own_indicator_is_reported_but_never_valued() {
     f.calc(&[])
         .fails_with(&["an indicator of the project's own cannot be valued"]);
 }
+
+#[test]
+fn a_network_pools_each_indicator_with_the_organisations_and_people_behind_it() {
+    let f = project(&half_a_point_for_100());
+    std::fs::create_dir(f.path("inbox")).unwrap();
+    let s = f.run_cmd(&["submit", "project.toml", "--out", "inbox/a.toml"]);
+    assert_eq!(s.code, 0, "{}", s.stderr);
+    // A second member: 50 people gaining 0.2 each, and 3 answering only before.
+    let mut rows: String = (0..50)
+        .map(|i| format!("Q{i:02},ons.life-satisfaction,6.0,6.2\n"))
+        .collect();
+    rows.push_str("Q90,ons.life-satisfaction,5,\nQ91,ons.life-satisfaction,5,\nQ92,ons.life-satisfaction,5,\n");
+    f.write(
+        "answers.csv",
+        &format!("person,indicator,before,after\n{rows}"),
+    );
+    let p = std::fs::read_to_string(f.path("project.toml")).unwrap();
+    f.write("project.toml", &p.replace("GB-TEST-1", "GB-TEST-2"));
+    let s = f.run_cmd(&["submit", "project.toml", "--out", "inbox/b.toml"]);
+    assert_eq!(s.code, 0, "{}", s.stderr);
+
+    let n = f.run_cmd(&[
+        "network",
+        "inbox",
+        "--year",
+        "2024",
+        "--toolkit",
+        "test-kit.toml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(n.code, 0, "{}", n.stderr);
+    let j = n.json();
+    let pooled = &j["indicators"][0];
+    assert_eq!(pooled["indicator"], "ons.life-satisfaction");
+    assert_eq!(pooled["organisations"], 2);
+    assert_eq!(pooled["pairs"], 150);
+    assert_eq!(pooled["people"], 153);
+    // (100 × 0.5 + 50 × 0.2) ÷ 150 = 0.4
+    assert_eq!(pooled["mean_change"], "0.4");
+    assert_eq!(pooled["wellbys"], "60");
+    let text = f.run_cmd(&[
+        "network",
+        "inbox",
+        "--year",
+        "2024",
+        "--toolkit",
+        "test-kit.toml",
+    ]);
+    assert!(
+        text.stdout
+            .contains("2 organisations, 150 people measured before and after of 153"),
+        "{}",
+        text.stdout
+    );
+}

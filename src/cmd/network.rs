@@ -268,6 +268,15 @@ fn text(json: &str) -> String {
                 .join(", ")
         );
     }
+    if let Some(ind) = j["indicators"].as_array().filter(|i| !i.is_empty()) {
+        let _ = writeln!(
+            out,
+            "\nWhat people told us (members' before-and-after measures, pooled)"
+        );
+        for x in ind {
+            let _ = writeln!(out, "  {}", social_value::network::pooled_sentence(x));
+        }
+    }
     for x in j["quotes"].as_array().into_iter().flatten() {
         let _ = writeln!(
             out,

@@ -34,6 +34,8 @@ pub struct Member {
     pub tags: BTreeMap<String, u64>,
     /// Up to two consented story quotes, with their story ids.
     pub quotes: Vec<(String, String)>,
+    /// The member's indicator statistics, as its submission carries them.
+    pub indicators: Vec<crate::submission::IndicatorRef>,
 }
 
 impl Member {
@@ -203,6 +205,7 @@ fn one(path: &Path, year: i32, tk: &Toolkit) -> Outcome {
             .take(2)
             .map(|st| (st.id.clone(), crate::report::page::quote(&st.text, 160)))
             .collect(),
+        indicators: s.indicator.clone(),
         tags,
     }))
 }
@@ -311,6 +314,117 @@ pub fn summarise(
     }
 }
 
+/// A pooled indicator in a sentence (network text and pages alike).
+pub fn pooled_sentence(x: &Value) -> String {
+    let s = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    let change = match x["mean_change"].as_str() {
+        Some(m) => format!(
+            "mean change {m} on its {} to {} scale ({} is better)",
+            s(&x["scale_min"]),
+            s(&x["scale_max"]),
+            if x["higher_is_better"] == true {
+                "higher"
+            } else {
+                "lower"
+            }
+        ),
+        None => "no one measured before and after".into(),
+    };
+    format!(
+        "{}: {} organisations, {} people measured before and after of {} who answered; {change}; {} improved, {} the same, {} worse",
+        s(&x["name"]),
+        x["organisations"],
+        x["pairs"],
+        x["people"],
+        x["improved"],
+        x["same"],
+        x["worse"]
+    )
+}
+
+/// Each indicator across the network: how many organisations and people stand behind it, and
+/// the mean change pooled over everyone measured before and after (each member's mean weighted
+/// by its pairs). Local indicators (an organisation's own questions) are not pooled, as two
+/// organisations' "own" questions are not the same question.
+fn pooled_indicators(members: &[Member]) -> Value {
+    struct Pool {
+        name: String,
+        scale: (String, String),
+        higher_is_better: bool,
+        organisations: u64,
+        people: u64,
+        pairs: u64,
+        weighted: Decimal,
+        improved: u64,
+        same: u64,
+        worse: u64,
+        wellbys: Decimal,
+    }
+    let mut pools: BTreeMap<String, Pool> = BTreeMap::new();
+    for m in members {
+        for i in m.indicators.iter().filter(|i| !i.local) {
+            let p = pools.entry(i.id.clone()).or_insert_with(|| Pool {
+                name: i.name.clone(),
+                scale: (i.scale_min.clone(), i.scale_max.clone()),
+                higher_is_better: i.higher_is_better,
+                organisations: 0,
+                people: 0,
+                pairs: 0,
+                weighted: Decimal::ZERO,
+                improved: 0,
+                same: 0,
+                worse: 0,
+                wellbys: Decimal::ZERO,
+            });
+            let change = i
+                .mean_change
+                .as_deref()
+                .and_then(|c| crate::num::parse_decimal(c).ok());
+            p.organisations += 1;
+            p.people = p.people.saturating_add(i.people);
+            if let Some(c) = change {
+                p.pairs = p.pairs.saturating_add(i.pairs);
+                p.weighted = p
+                    .weighted
+                    .saturating_add(c.saturating_mul(Decimal::from(i.pairs)));
+            }
+            p.improved = p.improved.saturating_add(i.improved);
+            p.same = p.same.saturating_add(i.same);
+            p.worse = p.worse.saturating_add(i.worse);
+            if let Some(w) = i
+                .wellbys
+                .as_deref()
+                .and_then(|w| crate::num::parse_decimal(w).ok())
+            {
+                p.wellbys = p.wellbys.saturating_add(w);
+            }
+        }
+    }
+    Value::Array(
+        pools
+            .into_iter()
+            .map(|(id, p)| {
+                let mean = crate::num::ratio(p.weighted, Decimal::from(p.pairs));
+                json!({
+                    "indicator": id,
+                    "name": p.name,
+                    "scale_min": p.scale.0,
+                    "scale_max": p.scale.1,
+                    "higher_is_better": p.higher_is_better,
+                    "organisations": p.organisations,
+                    "people": p.people,
+                    "pairs": p.pairs,
+                    "mean_change": mean.map(|m| m.round_dp(4).normalize().to_string()),
+                    "improved": p.improved,
+                    "same": p.same,
+                    "worse": p.worse,
+                    "wellbys": (!p.wellbys.is_zero()).then(|| p.wellbys.normalize().to_string()),
+                })
+            })
+            .collect(),
+    )
+}
+
 fn add_maps<'a>(
     maps: impl Iterator<Item = &'a BTreeMap<String, Decimal>>,
 ) -> BTreeMap<String, Decimal> {
@@ -380,6 +494,7 @@ pub fn to_json(s: &Summary, previous: Option<&Summary>) -> String {
         "value_per_hour_distribution": dist_json(distribution(s.members.iter().filter_map(Member::value_per_hour).collect()), money),
         "outliers": outliers(s),
         // One quote a member, from the first five members with any.
+        "indicators": pooled_indicators(&s.members),
         "quotes": s.members.iter().filter_map(|m| m.quotes.first().map(|(id, q)| json!({"member": m.name, "story": id, "quote": q}))).take(5).collect::<Vec<_>>(),
         "top_tags": top.into_iter().map(|(t, n)| json!({"tag": t, "stories": n})).collect::<Vec<_>>(),
         "previous": previous.map(|p| {

@@ -141,6 +141,13 @@ pub fn sections(j: &Value) -> Vec<Section> {
         ));
     }
     out.push(words);
+    if let Some(ind) = j["indicators"].as_array().filter(|i| !i.is_empty()) {
+        let mut told = section("What people told us");
+        told.sentences.push("Members' own before-and-after measures, pooled: each mean change is weighted by the people each member measured twice. Organisations' own (local) questions are not pooled.".into());
+        told.sentences
+            .extend(ind.iter().map(super::pooled_sentence));
+        out.push(told);
+    }
     let mut members = section("Members");
     let change = j["previous"].is_object();
     members.header = [
