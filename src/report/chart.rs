@@ -33,6 +33,8 @@ pub enum Unit {
     Ratio,
     /// A count of simulation runs.
     Runs,
+    /// A score on a survey scale (`6.45`).
+    Score,
 }
 
 /// One bar: its label, exact value, and role in a waterfall.
@@ -41,6 +43,8 @@ pub struct Bar {
     pub label: String,
     pub value: Decimal,
     pub step: Step,
+    /// An interval drawn as a line through the bar (vertical charts), e.g. a 95% interval.
+    pub whisker: Option<(Decimal, Decimal)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +63,14 @@ impl Bar {
             label: label.into(),
             value,
             step: Step::Total,
+            whisker: None,
         }
+    }
+
+    /// The bar with an interval drawn through it.
+    pub fn with_whisker(mut self, low: Decimal, high: Decimal) -> Bar {
+        self.whisker = Some((low, high));
+        self
     }
 
     pub fn change(label: impl Into<String>, value: Decimal) -> Bar {
@@ -67,6 +78,7 @@ impl Bar {
             label: label.into(),
             value,
             step: Step::Change,
+            whisker: None,
         }
     }
 }
@@ -88,6 +100,7 @@ fn label_of(d: Decimal, unit: Unit) -> String {
         Unit::Hours => format!("{} h", fixed(d, 0)),
         Unit::Ratio => fixed(d, 2),
         Unit::Runs => fixed(d, 0),
+        Unit::Score => fixed(d, 2),
     }
 }
 
@@ -104,6 +117,7 @@ fn axis_label(v: f64, unit: Unit) -> String {
         Unit::Hours => format!("{sign}{a:.0} h"),
         Unit::Ratio => format!("{sign}{a:.1}"),
         Unit::Runs => format!("{sign}{a:.0}"),
+        Unit::Score => format!("{sign}{a:.1}"),
     }
 }
 
@@ -131,6 +145,10 @@ fn spans(bars: &[Bar]) -> Vec<(f64, f64)> {
 }
 
 fn colour(b: &Bar) -> RGBColor {
+    // A bar carrying an interval is light, so the dark interval line shows across it.
+    if b.whisker.is_some() {
+        return LIGHT;
+    }
     match b.step {
         Step::Total => DARK,
         Step::Change if b.value < Decimal::ZERO => LIGHT,
@@ -154,6 +172,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
     let hi = sp
         .iter()
         .flat_map(|(a, b)| [*a, *b])
+        .chain(c.bars.iter().filter_map(|b| b.whisker.map(|w| px(w.1))))
         .fold(0.0_f64, f64::max);
     let pad = ((hi - lo).abs() * 0.18).max(1.0);
     // Money, hours and runs start from zero; ranges (a tornado) zoom to where they lie.
@@ -260,8 +279,16 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawRes
             );
             r.set_margin(0, 0, 6, 6);
             chart.draw_series(std::iter::once(r))?;
+            if let Some((w_lo, w_hi)) = b.whisker {
+                let at = SegmentValue::CenterOf(i);
+                let ink = ShapeStyle::from(&INK).stroke_width(3);
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(at.clone(), px(w_lo)), (at, px(w_hi))],
+                    ink,
+                )))?;
+            }
             if n <= 8 {
-                let top = from.max(*to);
+                let top = from.max(*to).max(b.whisker.map_or(f64::MIN, |w| px(w.1)));
                 chart.draw_series(std::iter::once(Text::new(
                     label_of(b.value, c.unit),
                     (SegmentValue::CenterOf(i), top),

@@ -579,8 +579,28 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         percent(v.toolkit.discount_rate),
         if v.toolkit.discount_first_year { " from the first year" } else { " after the first year" }
     );
-    // What people told us: the indicators' statistics.
-    let people: Vec<String> = v.indicators.iter().map(super::people::sentence).collect();
+    // What people told us: the indicators' statistics, and for each measured before and after
+    // a chart of the two means, the after bar carrying the 95% interval of the change.
+    let mut people = Vec::new();
+    for r in &v.indicators {
+        let mut chart_name = None;
+        if let (Some(before), Some(after)) = (r.mean_before, r.mean_after) {
+            let name = format!("indicator-{}", r.id);
+            let mut after_bar = Bar::new("After (mean)", after);
+            if let Some((lo, hi)) = r.ci {
+                after_bar = after_bar.with_whisker(before + lo, before + hi);
+            }
+            charts.push(Chart {
+                name: name.clone(),
+                title: format!("{} (before and after)", super::truncate(&r.name, 60)),
+                unit: Unit::Score,
+                horizontal: false,
+                bars: vec![Bar::new("Before (mean)", before), after_bar],
+            });
+            chart_name = Some(name);
+        }
+        people.push(json!({"sentence": super::people::sentence(r), "chart": chart_name}));
+    }
     if !v.indicators.is_empty() {
         let mut t = Table::new(
             "indicators",

@@ -91,6 +91,7 @@ pub(super) fn section(sn: &Sensitivity, tables: &mut Vec<Table>, charts: &mut Ve
                 label: format!("{}: {}", o.input, o.name),
                 value: o.at_high,
                 step: super::chart::Step::Span(o.at_low),
+                whisker: None,
             })
             .collect(),
     });
