@@ -223,6 +223,7 @@ fn a_toolkit_sent_beside_the_submission_is_not_trusted() {
         "volunteer_hours.csv",
         "outcomes.csv",
         "stories.csv",
+        "indicators.csv",
     ] {
         std::fs::copy(project.join(f), dir.path().join(f)).unwrap();
     }
