@@ -364,7 +364,9 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
             let value: Decimal = lines.iter().map(|l| l.value.present_value).sum();
             by_theme.row(vec![theme_title(id), money_gbp(value), share(value, t.present_value), stories.len().to_string()]);
             let rows: Vec<Value> = lines.iter().map(|l| json!({"name": line_name(l), "quantity": quantity(l.quantity), "unit": l.unit, "present_value": money_gbp(l.value.present_value), "from": origin_text(l)})).collect();
-            (value, json!({"id": id, "title": theme_title(id), "value": money_gbp(value), "share": share(value, t.present_value), "lines": rows, "stories": stories, "qualitative_only": lines.is_empty()}))
+            // Indicators people answered that are evidence for this theme.
+            let measures: Vec<String> = v.indicators.iter().filter(|r| r.themes.contains(id) && r.pairs > 0).map(|r| super::truncate(&r.name, 80)).collect();
+            (value, json!({"id": id, "title": theme_title(id), "value": money_gbp(value), "share": share(value, t.present_value), "lines": rows, "stories": stories, "measures": measures, "qualitative_only": lines.is_empty()}))
         })
         .collect();
     theme_list.sort_by_key(|t| std::cmp::Reverse(t.0));
