@@ -270,3 +270,56 @@ fn a_network_pools_each_indicator_with_the_organisations_and_people_behind_it() 
         text.stdout
     );
 }
+
+#[test]
+fn the_bundled_bank_declares_the_four_indicators_and_values_only_life_satisfaction() {
+    let tk = social_value::toolkit::load_file(&social_value::toolkit::Source::Bundled("uk-core"))
+        .unwrap();
+    let ids: Vec<&str> = tk.indicators.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "ons.life-satisfaction",
+            "ucla.loneliness-3",
+            "swemwbs",
+            "community.trust-neighbours"
+        ]
+    );
+    let valued: Vec<&str> = tk
+        .indicators
+        .iter()
+        .filter(|i| i.valuation.is_some())
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(valued, ["ons.life-satisfaction"]);
+    // The WELLBY proxy carries the same published figures as wellbeing.wellby.
+    let (w, p) = (
+        tk.proxy("wellby").unwrap(),
+        tk.proxy("wellbeing.wellby").unwrap(),
+    );
+    assert_eq!(
+        (w.value, w.low, w.high, w.price_year),
+        (p.value, p.low, p.high, p.price_year)
+    );
+    assert!(w.url.starts_with("https://www.gov.uk/") && w.licence == "OGL-UK-3.0");
+    let list = common::run(&["toolkit", "list"]);
+    assert!(
+        list.stdout
+            .contains("ucla.loneliness-3          3 to 9, lower is better"),
+        "{}",
+        list.stdout
+    );
+}
+
+#[test]
+fn a_toolkit_that_values_the_wrong_scale_or_lacks_a_source_is_refused() {
+    let f = Fixture::new();
+    let bad = wellby_kit()
+        .replace("wellby_source = \"HM Treasury Green Book wellbeing guidance (2021)\"\n", "")
+        + "\n[[indicator]]\nid = \"trust\"\nname = \"Trust\"\nscale_min = 1\nscale_max = 5\nhigher_is_better = true\nsource = \"s\"\nvaluation = \"wellby\"\n";
+    f.write("bad.toml", &bad);
+    f.run_cmd(&["toolkit", "check", "bad.toml"]).fails_with(&[
+        "wellby_value needs wellby_source",
+        "the WELLBY method values life satisfaction on a 0-10 scale",
+    ]);
+}

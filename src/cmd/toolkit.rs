@@ -151,6 +151,32 @@ fn list(
             let _ = writeln!(out, "  {:<26} {:<40} [{}]{carries}", t.id, t.label, t.theme);
         }
     }
+    if words.is_empty() && kind.is_none() && theme.is_none() && !tk.indicators.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nIndicators (answered before and after; see docs/project-format.md)"
+        );
+        for i in &tk.indicators {
+            let valued = if i.valuation.is_some() {
+                ", valued in WELLBYs"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "  {:<26} {} to {}, {} is better{valued}: {}",
+                i.id,
+                i.scale_min,
+                i.scale_max,
+                if i.higher_is_better {
+                    "higher"
+                } else {
+                    "lower"
+                },
+                social_value::report::truncate(&i.name, 70)
+            );
+        }
+    }
     emit(&out)
 }
 
