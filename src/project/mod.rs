@@ -1,6 +1,7 @@
 //! An organisation's return: `project.toml` (who, when, money in, where the data is) and the CSV
 //! files beside it (volunteer hours, outcomes, stories), read and checked against a toolkit.
 
+mod collector;
 pub mod indicators;
 pub(crate) mod lines;
 mod outcomes;
