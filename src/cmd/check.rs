@@ -53,6 +53,16 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
             s.withheld
         );
     }
+    if let (Some(a), Some(p)) = (&inputs.answers, &project.indicators) {
+        let answered: u64 = a.by_indicator.iter().map(|(_, x)| x.len() as u64).sum();
+        let _ = writeln!(
+            out,
+            "  indicators   {}: {} on {}",
+            p.display(),
+            plural(answered, "row of answers", "rows of answers"),
+            plural(a.by_indicator.len() as u64, "indicator", "indicators")
+        );
+    }
     if inputs.skipped.rows > 0 {
         let _ = writeln!(
             out,
