@@ -49,8 +49,8 @@ pub fn project(data: &[u8]) {
     }
 }
 
-/// The same bytes as a volunteer log, an outcomes file and a stories file, strict and with
-/// `--skip-bad-rows`.
+/// The same bytes as a volunteer log, an outcomes file, a stories file and an indicators file
+/// (then analysed), strict and with `--skip-bad-rows`.
 pub fn tables(data: &[u8]) {
     let Some(path) = file_with("table.csv", data) else {
         return;
@@ -87,6 +87,14 @@ fn tables_at(path: &Path) {
         let _ = project::read_hours(&v, &period, options);
         let _ = project::read_outcomes(path, bundled(), options);
         let _ = project::read_stories(path, bundled(), options);
+        let known: Vec<_> = bundled().indicators.iter().collect();
+        if let Ok(a) = project::indicators::read_answers(path, &known, options) {
+            for (id, answers) in &a.by_indicator {
+                if let Some(ind) = bundled().indicator(id) {
+                    let _ = crate::value::indicators::analyse(ind, answers);
+                }
+            }
+        }
     }
 }
 

@@ -209,11 +209,13 @@ fn every_command_refuses_broken_and_hostile_files_cleanly() {
     let outcomes_good = "proxy,quantity\noutcome.big,60\nhealth.ae-attendance,12\n";
     let stories_good =
         "id,title,text,tags,consent\nS1,A day out,\"We went to the sea.\",less-lonely,yes\n";
+    let answers_good = "person,indicator,before,after,date_before\nP1,local.lonely,8,6,2024-04-01\nP2,local.lonely,7,5,\n";
     let tables = [
         ("hours.csv", "\n[volunteering]\nfile = \"hours.csv\"\nas = \"value\"\n[volunteering.roles]\nbefriender = \"volunteer.hour\"\n", hours_good, (",2\n", &format!(",{FORTY}\n")[..]), vec![("2024-04-01", "0000-01-01"), ("2024-05-01", "9999-12-31")]),
         ("hours.xlsx", "\n[volunteering]\nfile = \"hours.xlsx\"\nas = \"value\"\n[volunteering.roles]\nbefriender = \"volunteer.hour\"\n", hours_good, (",2\n", &format!(",{FORTY}\n")[..]), vec![]),
         ("outcomes.csv", "\n[outcomes]\nfile = \"outcomes.csv\"\n", outcomes_good, (",60", &format!(",{FORTY}")[..]), vec![]),
         ("stories.csv", "\n[stories]\nfile = \"stories.csv\"\n", stories_good, (",yes", ",yes,1,2,3"), vec![]),
+        ("answers.csv", "\n[indicators]\nfile = \"answers.csv\"\n[[indicator]]\nid = \"local.lonely\"\nname = \"Lonely\"\nscale_min = 3\nscale_max = 9\nhigher_is_better = false\nsource = \"ours\"\n", answers_good, (",8,6", &format!(",{FORTY},6")[..]), vec![("2024-04-01", "0000-01-01")]),
     ];
     for (file, section, good, field, dates) in &tables {
         r.write("project.toml", project_of(section).as_bytes());
