@@ -11,6 +11,7 @@ pub struct Date {
 }
 
 impl Date {
+    #[inline]
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
         if !(1..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 {
             return None;
@@ -28,6 +29,7 @@ impl Date {
 
     /// [`Date::parse`] on trimmed bytes. Strict: for dates in project and submission files;
     /// cells of a log are read with [`Date::read`].
+    #[inline]
     pub fn parse_bytes(b: &[u8]) -> Option<Date> {
         if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
             let (y, m, d) = (num(&b[0..4])?, num(&b[5..7])?, num(&b[8..10])?);
@@ -50,6 +52,7 @@ impl Date {
     /// A slashed date whose first part is over 12 can only be day first; one whose second
     /// part is over 12 can only be month first (US style, returned as such for the file
     /// check to refuse); otherwise it is read day first.
+    #[inline]
     pub fn read(b: &[u8]) -> Option<Read> {
         if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
             return Date::parse_bytes(b).map(|date| Read {
@@ -120,6 +123,7 @@ pub enum Written {
 }
 
 /// A 1-4 digit number from ASCII digits.
+#[inline]
 fn num(s: &[u8]) -> Option<u32> {
     if s.is_empty() || s.len() > 4 || !s.iter().all(u8::is_ascii_digit) {
         return None;
@@ -212,6 +216,7 @@ const LINES_NAMED: usize = 10;
 
 impl OrderCheck {
     /// Notes how the date on `line` was written; `line` is asked for only when it will be named.
+    #[inline]
     pub fn note(&mut self, written: Written, line: impl FnOnce() -> u64) {
         let slot = match written {
             Written::Unambiguous => return,
@@ -272,6 +277,7 @@ impl OrderCheck {
     }
 }
 
+#[inline]
 fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
         4 | 6 | 9 | 11 => 30,

@@ -100,27 +100,64 @@ impl Skipped {
 /// Most skipped-row problems kept for the report; the rest are counted.
 pub const MAX_SKIPPED_LISTED: usize = 1_000;
 
-/// Rows repeated exactly: first position of each row seen, by a 64-bit key of its content.
-/// Decision: keys are hashes, so two different rows could in principle share one; at 2^64
-/// keys that is about one chance in a million for a 5-million-row log, and the result is
-/// only a warning, so rows are not compared again.
+/// Rows repeated exactly, as (first position, repeat position): the first
+/// [`DUPLICATES_LISTED`], and how many more.
 #[derive(Default)]
 struct Duplicates {
-    first: rustc_hash::FxHashMap<u64, u64>,
-    /// (first position, repeat position), the first [`DUPLICATES_LISTED`].
     pairs: Vec<(u64, u64)>,
     more: u64,
+}
+
+/// Rows looked at for repeats. Decision: looking costs 16 bytes a row; no organisation's year
+/// comes near a million rows, so beyond that the check stops (and a warning says so),
+/// keeping memory small for a huge log.
+pub const REPEAT_ROWS: u64 = 1_000_000;
+
+/// Buckets (a power of two) that rows' keys are spread over to find repeats.
+const REPEAT_BUCKETS: usize = 1024;
+
+/// Rows with the same content key, as (first position, repeat position) in file order, from
+/// each row's (key, position).
+///
+/// Decision: keys are hashes of the cells (`row_key`), so two different rows could in
+/// principle share one: about one chance in a million for a million rows, and the result is
+/// only a warning, so rows are not compared again. Rather than a hash set of every row, the
+/// keys are spread over [`REPEAT_BUCKETS`] lists, each small enough to sort in cache.
+pub fn find_repeats(rows: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
+    let shift = 64 - REPEAT_BUCKETS.trailing_zeros();
+    let mut buckets: Vec<Vec<(u64, u64)>> = vec![Vec::new(); REPEAT_BUCKETS];
+    for row in rows {
+        buckets[(row.0 >> shift) as usize].push(row);
+    }
+    let mut found = Vec::new();
+    for m in &mut buckets {
+        m.sort_unstable();
+        for run in m.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+            found.extend(run[1..].iter().map(|&(_, at)| (run[0].1, at)));
+        }
+    }
+    found.sort_unstable_by_key(|&(_, at)| at);
+    found
 }
 
 /// Repeated rows named one by one; beyond this they are counted.
 const DUPLICATES_LISTED: usize = 20;
 
-/// A key for a row's whole content: every cell, trimmed, in order.
+/// A key for a row's whole content: every cell, trimmed, in order (empty cells at the end
+/// of a spreadsheet row do not count).
 pub fn row_key(rec: &ByteRecord) -> u64 {
-    use std::hash::{Hash, Hasher};
+    use std::hash::Hasher;
+    let used = rec
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.trim_ascii().is_empty())
+        .last()
+        .map_or(0, |(i, _)| i + 1);
     let mut h = rustc_hash::FxHasher::default();
-    for f in rec {
-        f.trim_ascii().hash(&mut h);
+    for f in rec.iter().take(used) {
+        let f = f.trim_ascii();
+        h.write(f);
+        h.write_usize(f.len());
     }
     h.finish()
 }
@@ -197,6 +234,7 @@ impl Collector {
 
     /// The record of a row handed over, or `None` when the row could not be read (its problem
     /// is taken in: a bad row as the row's problem, a broken file as fatal).
+    #[inline]
     pub fn take<'a>(&mut self, row: Row<'a>) -> Option<&'a ByteRecord> {
         match row {
             Row::Ok(rec) => Some(rec),
@@ -214,6 +252,7 @@ impl Collector {
 
     /// Ends the current row: `true` when it had no errors and may be counted. Under
     /// `--skip-bad-rows` a row with errors is set aside here, with its problems.
+    #[inline]
     pub fn end_row(&mut self) -> bool {
         let ok = !self.row_bad;
         self.row_bad = false;
@@ -233,21 +272,8 @@ impl Collector {
         ok
     }
 
-    /// Notes a counted row by the key of its content and its position, to warn of repeats.
-    pub fn seen(&mut self, key: u64, position: u64) {
-        match self.duplicates.first.entry(key) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(position);
-            }
-            std::collections::hash_map::Entry::Occupied(o) => {
-                let first = *o.get();
-                self.repeated(first, position);
-            }
-        }
-    }
-
     /// Notes that the row at `again` repeats the one at `first` exactly.
-    pub fn repeated(&mut self, first: u64, again: u64) {
+    fn repeated(&mut self, first: u64, again: u64) {
         let d = &mut self.duplicates;
         if d.pairs.len() < DUPLICATES_LISTED {
             d.pairs.push((first, again));
@@ -257,14 +283,26 @@ impl Collector {
     }
 
     /// All problems found (repeated rows as warnings, with both lines), and the rows set aside.
-    pub fn finish(mut self, layout: &Layout, what: &str) -> (Problems, Skipped) {
+    pub fn finish(mut self, layout: &mut Layout) -> (Problems, Skipped) {
+        for (first, again) in find_repeats(std::mem::take(&mut layout.repeat_keys)) {
+            self.repeated(first, again);
+        }
+        if layout.rows_read > REPEAT_ROWS {
+            self.list(
+                Diagnostic::warning(format!(
+                    "the file has {} rows; repeated rows were looked for in the first {REPEAT_ROWS} only",
+                    layout.rows_read
+                ))
+                .in_file(&self.path),
+            );
+        }
         let pairs = std::mem::take(&mut self.duplicates.pairs);
         let positions: Vec<u64> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
         let lines = layout.lines_of(&positions);
         for (first, again) in lines.chunks(2).map(|p| (p[0], p[1])) {
             self.list(
                 Diagnostic::warning(format!(
-                    "line {again} repeats line {first} exactly ({what}): a likely duplicate"
+                    "line {again} repeats line {first} exactly: a likely duplicate"
                 ))
                 .at_line(&self.path, again)
                 .with_help("if the same entry was typed twice, delete one; two identical entries can be real, in which case leave both"),

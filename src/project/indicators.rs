@@ -1,7 +1,7 @@
 //! People's before-and-after answers (`person,indicator,before,after`): checked against the
 //! indicators the toolkit and project declare, paired by person. References stay here.
 
-use super::table::{row_key, Collector, Column, ReadOptions, Skipped, Table};
+use super::table::{Collector, Column, ReadOptions, Skipped, Table};
 use crate::date::Date;
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
 use crate::num::parse_decimal;
@@ -70,7 +70,7 @@ pub fn read_answers(
     let mut seen: HashMap<(usize, String), ()> = HashMap::new();
     let mut answers: Vec<Vec<Answer>> = vec![Vec::new(); known.len()];
     let mut name_like = 0u64;
-    let layout = table.for_each_row(|t, row| {
+    let mut layout = table.for_each_row(|t, row| {
         let Some(rec) = out.take(row) else {
             return;
         };
@@ -121,7 +121,6 @@ pub fn read_answers(
             }
         }
         if out.end_row() {
-            out.seen(row_key(rec), t.position(rec));
             if let Some(w) = which {
                 answers[w].push(Answer { before, after });
             }
@@ -130,7 +129,7 @@ pub fn read_answers(
     if name_like > 0 {
         out.fatal(Diagnostic::warning(format!("{name_like} person references look like names (two or more words of letters)")).in_file(path).with_help("use a reference such as P017: names are not needed, and this file is personal data"));
     }
-    let (problems, skipped) = out.finish(&layout, "the same cells");
+    let (problems, skipped) = out.finish(&mut layout);
     if problems.has_errors() {
         return Err(problems);
     }

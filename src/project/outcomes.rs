@@ -1,7 +1,7 @@
 //! The outcomes file (`proxy,quantity,...`): each row a valued outcome line or an unvalued output.
 //! Overriding a toolkit default adjustment needs a written reason; nothing is dropped.
 
-use super::table::{row_key, Collector, Column, Layout, ReadOptions, Skipped, Table};
+use super::table::{Collector, Column, Layout, ReadOptions, Skipped, Table};
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
 use crate::num::{parse_decimal, parse_fraction};
 use crate::toolkit::{Adjustments, Kind, Toolkit, MAX_DURATION};
@@ -105,15 +105,13 @@ pub fn read_outcomes(
     let mut table = Table::open(path, COLUMNS, options.limits)?;
     let mut out = Collector::new(path, std::mem::take(&mut table.warnings), options);
     let mut rows = OutcomeRows::default();
-    let layout = table.for_each_row(|t, row| {
+    let mut layout = table.for_each_row(|t, row| {
         let Some(rec) = out.take(row) else {
             return;
         };
         let kept = (rows.lines.len(), rows.unvalued.len());
         read_row(t, rec, toolkit, &mut rows, &mut out);
-        if out.end_row() {
-            out.seen(row_key(rec), t.position(rec));
-        } else {
+        if !out.end_row() {
             rows.lines.truncate(kept.0);
             rows.unvalued.truncate(kept.1);
         }
@@ -121,7 +119,7 @@ pub fn read_outcomes(
     if rows.lines.is_empty() && rows.unvalued.is_empty() && !out.problems.has_errors() {
         out.push(Diagnostic::warning("the outcomes file has no rows").in_file(path));
     }
-    let (problems, skipped) = out.finish(&layout, "the same cells");
+    let (problems, skipped) = out.finish(&mut layout);
     if problems.has_errors() {
         return Err(problems);
     }

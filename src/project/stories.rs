@@ -1,7 +1,7 @@
 //! People's own stories (`id,title,text,tags,consent`), tagged with the toolkit's shared vocabulary.
 //! Stories without consent are counted and nothing more: their words are dropped as they are read.
 
-use super::table::{row_key, Collector, Column, ReadOptions, Skipped, Table};
+use super::table::{Collector, Column, ReadOptions, Skipped, Table};
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
 use crate::toolkit::Toolkit;
 use std::collections::HashSet;
@@ -68,7 +68,7 @@ pub fn read_stories(
     let mut out = Collector::new(path, std::mem::take(&mut table.warnings), options).private();
     let mut stories = Stories::default();
     let mut ids = HashSet::new();
-    let layout = table.for_each_row(|t, row| {
+    let mut layout = table.for_each_row(|t, row| {
         let Some(rec) = out.take(row) else {
             return;
         };
@@ -150,9 +150,7 @@ pub fn read_stories(
             Some(false) => stories.withheld += 1,
             None => {}
         }
-        if out.end_row() {
-            out.seen(row_key(rec), t.position(rec));
-        } else {
+        if !out.end_row() {
             stories.shared.truncate(kept.0);
             stories.withheld = kept.1;
         }
@@ -160,7 +158,7 @@ pub fn read_stories(
     if stories.shared.is_empty() && stories.withheld == 0 && !out.problems.has_errors() {
         out.push(Diagnostic::warning("the stories file has no rows").in_file(path));
     }
-    let (problems, skipped) = out.finish(&layout, "the same cells");
+    let (problems, skipped) = out.finish(&mut layout);
     if problems.has_errors() {
         return Err(problems);
     }

@@ -3,6 +3,7 @@
 
 pub use super::collector::{
     row_key, size_label, too_big, Collector, Limits, ReadOptions, Skipped, MAX_SKIPPED_LISTED,
+    REPEAT_ROWS,
 };
 use super::lines::{LineFinder, QuoteCounter};
 use crate::diag::{Diagnostic, Problems};
@@ -63,6 +64,11 @@ pub struct Layout {
     lines: RefCell<Option<LineFinder<File>>>,
     /// Read from a spreadsheet: positions are row numbers.
     sheet: bool,
+    /// (key, position) of the first [`REPEAT_ROWS`] non-blank rows, filled while reading (on
+    /// the reading thread, which has time to spare), for the repeated-row check.
+    pub(crate) repeat_keys: Vec<(u64, u64)>,
+    /// Non-blank rows read.
+    pub(crate) rows_read: u64,
     /// How many columns the header has, and whether every one has a heading (the usual case,
     /// in which a row no wider than the header needs no further check).
     named: usize,
@@ -244,7 +250,7 @@ impl Table {
     /// Returns the layout, for [`Collector::finish`].
     pub fn for_each_row(self, mut each: impl FnMut(&Layout, Row<'_>)) -> Layout {
         let Table {
-            layout,
+            mut layout,
             source,
             max_rows,
             ..
@@ -263,12 +269,16 @@ impl Table {
         let mut reader = match source {
             Source::Csv(reader) => reader,
             Source::Sheet(records) => {
+                let (mut keys, mut read) = (Vec::new(), 0);
                 for rec in records
                     .iter()
                     .take(usize::try_from(max_rows).unwrap_or(usize::MAX))
                 {
+                    key_row(rec, &mut keys, &mut read);
                     layout.hand_over(rec, &mut each);
                 }
+                layout.repeat_keys = keys;
+                layout.rows_read = read;
                 if records.len() as u64 > max_rows {
                     each(&layout, Row::Broken(too_many(&layout)));
                 }
@@ -277,10 +287,12 @@ impl Table {
         };
         let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
         let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<ByteRecord>>();
-        std::thread::scope(|scope| {
-            scope.spawn(move || {
+        let (keys, nonblank) = std::thread::scope(|scope| {
+            let reading = scope.spawn(move || {
                 let mut last_start = 0;
                 let mut read = 0u64;
+                let mut keys = Vec::new();
+                let mut nonblank = 0u64;
                 loop {
                     let mut rows = empty_rx.try_recv().unwrap_or_default();
                     let mut len = 0;
@@ -296,6 +308,7 @@ impl Table {
                             }
                             Ok(true) => {
                                 last_start = rows[len].position().map_or(0, csv::Position::byte);
+                                key_row(&rows[len], &mut keys, &mut nonblank);
                                 len += 1;
                                 read += 1;
                             }
@@ -319,6 +332,7 @@ impl Table {
                         break;
                     }
                 }
+                (keys, nonblank)
             });
             for batch in full_rx {
                 for rec in &batch.rows[..batch.len] {
@@ -337,7 +351,10 @@ impl Table {
                 }
                 let _ = empty_tx.send(batch.rows);
             }
+            reading.join().unwrap_or_default()
         });
+        layout.repeat_keys = keys;
+        layout.rows_read = nonblank;
         layout
     }
 }
@@ -354,6 +371,18 @@ fn not_a_header(path: &Path, line: u64, columns: &[Column]) -> Problems {
             expected(columns)
         ))
         .into()
+}
+
+/// Counts a non-blank row and keeps its (key, position) while under [`REPEAT_ROWS`].
+#[inline]
+fn key_row(rec: &ByteRecord, keys: &mut Vec<(u64, u64)>, nonblank: &mut u64) {
+    if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+        return;
+    }
+    *nonblank += 1;
+    if (keys.len() as u64) < REPEAT_ROWS {
+        keys.push((row_key(rec), rec.position().map_or(0, csv::Position::byte)));
+    }
 }
 
 /// The expected columns as a header row would list them.
@@ -450,6 +479,8 @@ impl Layout {
             headers,
             lines: RefCell::new(None),
             sheet,
+            repeat_keys: Vec::new(),
+            rows_read: 0,
         };
         Ok((layout, problems))
     }

@@ -130,9 +130,6 @@ pub fn read_hours(
     let first_month = month_number(period.start);
     let n_months = (month_number(period.end) - first_month + 1).max(1) as usize;
     let mut fixed_hours = vec![0u64; n_roles * n_months];
-    // Every counted row's content key and position, in buckets by key, for exact repeats.
-    let mut repeats: Vec<(u64, u64)> = Vec::new();
-    let mut counted_rows = 0u64;
     let mut extra_hours = vec![Decimal::ZERO; n_roles * n_months];
     let mut month = 0usize;
     let mut rows_by_role = vec![0u64; n_roles];
@@ -151,7 +148,7 @@ pub fn read_hours(
     let mut last_date_raw: Vec<u8> = Vec::new();
     let mut last_date_parsed: Option<crate::date::Read> = None;
     let max_hours = Decimal::from(MAX_ROW_HOURS);
-    let layout = table.for_each_row(|t, row| {
+    let mut layout = table.for_each_row(|t, row| {
         let Some(rec) = out.take(row) else {
             return;
         };
@@ -259,7 +256,7 @@ pub fn read_hours(
         };
 
         let counted = out.end_row();
-        if let (true, true, Some(h), Some(r), Some(d)) = (counted, ok, hours, role, date) {
+        if let (true, true, Some(h), Some(r), Some(_)) = (counted, ok, hours, role, date) {
             match h {
                 Ok(units) => fixed_hours[r * n_months + month] += units,
                 Err(exact) => extra_hours[r * n_months + month] += exact,
@@ -285,22 +282,8 @@ pub fn read_hours(
                 }
             };
             role_sets[id * stride + r / 64] |= 1 << (r % 64);
-            // Repeats: the same day, person, role and hours as an earlier row.
-            let key = row_key(d, id, r, h);
-            if counted_rows < REPEAT_ROWS {
-                repeats.push((key, t.position(rec)));
-            }
-            counted_rows += 1;
         }
     });
-    for (first, again) in find_repeats(repeats) {
-        out.repeated(first, again);
-    }
-    if counted_rows > REPEAT_ROWS {
-        out.push(Diagnostic::warning(format!(
-            "the log has {counted_rows} rows; repeated rows were looked for in the first {REPEAT_ROWS} only"
-        )).in_file(&v.file));
-    }
     if let Some(d) = order.finish(&v.file) {
         out.fatal(d);
     }
@@ -338,7 +321,7 @@ pub fn read_hours(
     if rows == 0 && !out.problems.has_errors() {
         out.push(Diagnostic::warning("the volunteer log has no rows").in_file(&v.file));
     }
-    let (problems, skipped) = out.finish(&layout, "the same date, volunteer, role and hours");
+    let (problems, skipped) = out.finish(&mut layout);
     if problems.has_errors() {
         return Err(problems);
     }
@@ -396,68 +379,6 @@ pub fn read_hours(
             NameCheck { full, first }
         },
     })
-}
-
-/// Buckets (a power of two) that rows' content keys are spread over to find repeats.
-const REPEAT_BUCKETS: usize = 1024;
-
-/// Rows looked at for repeats. Decision: finding repeats costs 16 bytes a row and, over a
-/// 5-million-row log, more time than reading it; no organisation's year comes near a million
-/// rows, so beyond that the check stops and a warning says so, keeping large logs fast.
-const REPEAT_ROWS: u64 = 1_000_000;
-
-/// Rows with the same content key, as (first position, repeat position) in file order.
-///
-/// Decision: rather than a hash set of every row (which, for a large log, cost more than
-/// reading it), each row's key and position are appended to one list as rows are read (16
-/// bytes a row), then spread here over [`REPEAT_BUCKETS`] lists by key, each small enough to
-/// sort in cache, sorted on two threads.
-fn find_repeats(rows: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
-    let shift = 64 - REPEAT_BUCKETS.trailing_zeros();
-    let mut buckets: Vec<Vec<(u64, u64)>> = vec![Vec::new(); REPEAT_BUCKETS];
-    for row in rows {
-        buckets[(row.0 >> shift) as usize].push(row);
-    }
-    let search = |buckets: &mut [Vec<(u64, u64)>]| -> Vec<(u64, u64)> {
-        let mut found = Vec::new();
-        for m in buckets {
-            m.sort_unstable();
-            for run in m.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
-                found.extend(run[1..].iter().map(|&(_, at)| (run[0].1, at)));
-            }
-        }
-        found
-    };
-    let half = buckets.len() / 2;
-    let (a, b) = buckets.split_at_mut(half);
-    let mut found = std::thread::scope(|s| {
-        let other = s.spawn(|| search(b));
-        let mut found = search(a);
-        found.extend(other.join().unwrap_or_default());
-        found
-    });
-    found.sort_unstable_by_key(|&(_, at)| at);
-    found
-}
-
-/// A row's content as a 64-bit key: day, volunteer, role and hours packed into two words and
-/// mixed (two multiplications, much cheaper than a general hasher on a hot path).
-#[inline]
-fn row_key(d: Date, volunteer: usize, role: usize, hours: Result<u64, Decimal>) -> u64 {
-    let day = (d.year as u64) << 9 | u64::from(d.month) << 5 | u64::from(d.day);
-    let a = day << 32 | volunteer as u64;
-    let b = match hours {
-        Ok(units) => units ^ (role as u64) << 48,
-        Err(exact) => {
-            let raw = exact.normalize().serialize();
-            let (lo, hi) = raw.split_at(8);
-            let word = |w: &[u8]| w.iter().fold(0u64, |k, &x| k << 8 | u64::from(x));
-            word(lo).rotate_left(17) ^ word(hi) ^ (role as u64) << 48 ^ 1 << 63
-        }
-    };
-    let k = (a ^ 0x9E37_79B9_7F4A_7C15).wrapping_mul(0xBF58_476D_1CE4_E5B9)
-        ^ b.wrapping_mul(0x94D0_49BB_1331_11EB);
-    k ^ k >> 31
 }
 
 /// A first name worth looking for: letters only (not a reference number like `v0042`).
