@@ -149,10 +149,8 @@ pub fn row_key(rec: &ByteRecord) -> u64 {
     use std::hash::Hasher;
     let used = rec
         .iter()
-        .enumerate()
-        .filter(|(_, f)| !f.trim_ascii().is_empty())
-        .last()
-        .map_or(0, |(i, _)| i + 1);
+        .rposition(|f| !f.trim_ascii().is_empty())
+        .map_or(0, |i| i + 1);
     let mut h = rustc_hash::FxHasher::default();
     for f in rec.iter().take(used) {
         let f = f.trim_ascii();
