@@ -323,3 +323,29 @@ fn a_toolkit_that_values_the_wrong_scale_or_lacks_a_source_is_refused() {
         "the WELLBY method values life satisfaction on a 0-10 scale",
     ]);
 }
+
+#[test]
+fn toolkit_diff_shows_indicators_added_and_changed() {
+    let f = Fixture::new();
+    f.write("old.toml", &wellby_kit());
+    f.write(
+        "new.toml",
+        &(wellby_kit().replace("higher_is_better = false", "higher_is_better = false\nduration = 2")
+            + "\n[[indicator]]\nid = \"trust\"\nname = \"Trust in neighbours\"\nscale_min = 1\nscale_max = 5\nhigher_is_better = true\nsource = \"s\"\n"),
+    );
+    let r = f.run_cmd(&["toolkit", "diff", "old.toml", "new.toml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("Added indicators (1)\n  trust  Trust in neighbours"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("Changed indicators (1)\n  ucla.loneliness-3"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("duration: 1 -> 2"), "{}", r.stdout);
+}

@@ -291,6 +291,7 @@ fn diff_cmd(old: &Path, new: &Path) -> Result<(), Failure> {
                     .proxy(id)
                     .map(|p| p.name.as_str())
                     .or_else(|| tk.tag(id).map(|t| t.label.as_str()))
+                    .or_else(|| tk.indicator(id).map(|i| i.name.as_str()))
                     .unwrap_or("");
                 let _ = writeln!(out, "  {id}  {name}");
             }
@@ -340,6 +341,15 @@ fn diff_cmd(old: &Path, new: &Path) -> Result<(), Failure> {
     if !d.tags_changed.is_empty() {
         let _ = writeln!(out, "\nChanged tags ({})", d.tags_changed.len());
         for (id, c) in &d.tags_changed {
+            let _ = writeln!(out, "  {id}");
+            changes(&mut out, c);
+        }
+    }
+    ids(&mut out, "Added indicators", &d.indicators_added, &b);
+    ids(&mut out, "Removed indicators", &d.indicators_removed, &a);
+    if !d.indicators_changed.is_empty() {
+        let _ = writeln!(out, "\nChanged indicators ({})", d.indicators_changed.len());
+        for (id, c) in &d.indicators_changed {
             let _ = writeln!(out, "  {id}");
             changes(&mut out, c);
         }

@@ -1,6 +1,7 @@
 //! What changed between two versions of a toolkit: proxies added, removed and re-valued,
 //! changed defaults and sources, tags, and the price index. Networks update banks yearly.
 
+use super::indicator::Indicator;
 use super::{Proxy, Tag, Toolkit};
 use rust_decimal::Decimal;
 
@@ -53,6 +54,9 @@ pub struct Diff {
     pub tags_added: Vec<String>,
     pub tags_removed: Vec<String>,
     pub tags_changed: Vec<(String, Vec<Change>)>,
+    pub indicators_added: Vec<String>,
+    pub indicators_removed: Vec<String>,
+    pub indicators_changed: Vec<(String, Vec<Change>)>,
 }
 
 impl Diff {
@@ -143,6 +147,46 @@ fn tag_changes(a: &Tag, b: &Tag) -> Vec<Change> {
     push(&mut c, "label", a.label.clone(), b.label.clone());
     push(&mut c, "theme", a.theme.clone(), b.theme.clone());
     push(&mut c, "proxy", opt(&a.proxy), opt(&b.proxy));
+    c
+}
+
+fn indicator_changes(a: &Indicator, b: &Indicator) -> Vec<Change> {
+    let mut c = Vec::new();
+    push(&mut c, "name", a.name.clone(), b.name.clone());
+    push(&mut c, "scale_min", dec(a.scale_min), dec(b.scale_min));
+    push(&mut c, "scale_max", dec(a.scale_max), dec(b.scale_max));
+    push(
+        &mut c,
+        "higher_is_better",
+        a.higher_is_better.to_string(),
+        b.higher_is_better.to_string(),
+    );
+    push(&mut c, "source", a.source.clone(), b.source.clone());
+    push(&mut c, "url", opt(&a.url), opt(&b.url));
+    let valued = |i: &Indicator| i.valuation.map_or("none", |_| "wellby").to_string();
+    push(&mut c, "valuation", valued(a), valued(b));
+    let (x, y) = (&a.defaults, &b.defaults);
+    push(&mut c, "deadweight", dec(x.deadweight), dec(y.deadweight));
+    push(
+        &mut c,
+        "attribution",
+        dec(x.attribution),
+        dec(y.attribution),
+    );
+    push(
+        &mut c,
+        "displacement",
+        dec(x.displacement),
+        dec(y.displacement),
+    );
+    push(&mut c, "drop_off", dec(x.drop_off), dec(y.drop_off));
+    push(
+        &mut c,
+        "duration",
+        x.duration.to_string(),
+        y.duration.to_string(),
+    );
+    push(&mut c, "themes", a.themes.join(", "), b.themes.join(", "));
     c
 }
 
@@ -247,6 +291,28 @@ pub fn diff(old: &Toolkit, new: &Toolkit) -> Diff {
                 let c = tag_changes(a, b);
                 if !c.is_empty() {
                     d.tags_changed.push((id.to_string(), c));
+                }
+            }
+            (None, None) => {}
+        }
+    }
+
+    let mut indicator_ids: Vec<&str> = old
+        .indicators
+        .iter()
+        .chain(&new.indicators)
+        .map(|i| i.id.as_str())
+        .collect();
+    indicator_ids.sort_unstable();
+    indicator_ids.dedup();
+    for id in indicator_ids {
+        match (old.indicator(id), new.indicator(id)) {
+            (Some(_), None) => d.indicators_removed.push(id.to_string()),
+            (None, Some(_)) => d.indicators_added.push(id.to_string()),
+            (Some(a), Some(b)) => {
+                let c = indicator_changes(a, b);
+                if !c.is_empty() {
+                    d.indicators_changed.push((id.to_string(), c));
                 }
             }
             (None, None) => {}
