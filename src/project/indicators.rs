@@ -7,7 +7,7 @@ use crate::diag::{nearest, quoted, Diagnostic, Problems};
 use crate::num::parse_decimal;
 use crate::toolkit::indicator::Indicator;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::Path;
 
 const COLUMNS: &[Column] = &[
@@ -67,7 +67,7 @@ pub fn read_answers(
     let mut table = Table::open(path, COLUMNS, options.limits)?;
     // Person references are pseudonymous, but quoted cells are withheld from what is written.
     let mut out = Collector::new(path, std::mem::take(&mut table.warnings), options).private();
-    let mut seen: HashMap<(usize, String), ()> = HashMap::new();
+    let mut seen: HashSet<(usize, String)> = HashSet::new();
     let mut answers: Vec<Vec<Answer>> = vec![Vec::new(); known.len()];
     let mut name_like = 0u64;
     let mut layout = table.for_each_row(|t, row| {
@@ -116,7 +116,7 @@ pub fn read_answers(
             }
         }
         if let Some(w) = which {
-            if !person.is_empty() && seen.insert((w, person), ()).is_some() {
+            if !person.is_empty() && !seen.insert((w, person)) {
                 out.push(t.cell_error(rec, PERSON, "person", format!("this person has another row for {}", known[w].id)).with_help("one row per person and indicator, with both answers"));
             }
         }
