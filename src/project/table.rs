@@ -67,8 +67,8 @@ pub struct Layout {
     /// (key, position) of the first [`REPEAT_ROWS`] non-blank rows, filled while reading (on
     /// the reading thread, which has time to spare), for the repeated-row check.
     pub(crate) repeat_keys: Vec<(u64, u64)>,
-    /// Non-blank rows read.
-    pub(crate) rows_read: u64,
+    /// Rows read after [`REPEAT_ROWS`] were keyed (so not looked at for repeats).
+    pub(crate) rows_unkeyed: u64,
     /// How many columns the header has, and whether every one has a heading (the usual case,
     /// in which a row no wider than the header needs no further check).
     named: usize,
@@ -278,7 +278,7 @@ impl Table {
                     layout.hand_over(rec, &mut each);
                 }
                 layout.repeat_keys = keys;
-                layout.rows_read = read;
+                layout.rows_unkeyed = read;
                 if records.len() as u64 > max_rows {
                     each(&layout, Row::Broken(too_many(&layout)));
                 }
@@ -354,7 +354,7 @@ impl Table {
             reading.join().unwrap_or_default()
         });
         layout.repeat_keys = keys;
-        layout.rows_read = nonblank;
+        layout.rows_unkeyed = nonblank;
         layout
     }
 }
@@ -373,15 +373,18 @@ fn not_a_header(path: &Path, line: u64, columns: &[Column]) -> Problems {
         .into()
 }
 
-/// Counts a non-blank row and keeps its (key, position) while under [`REPEAT_ROWS`].
+/// Keeps a non-blank row's (key, position) while under [`REPEAT_ROWS`], and counts the rows
+/// read past that.
 #[inline]
-fn key_row(rec: &ByteRecord, keys: &mut Vec<(u64, u64)>, nonblank: &mut u64) {
-    if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-        return;
-    }
-    *nonblank += 1;
+fn key_row(rec: &ByteRecord, keys: &mut Vec<(u64, u64)>, unkeyed: &mut u64) {
     if (keys.len() as u64) < REPEAT_ROWS {
-        keys.push((row_key(rec), rec.position().map_or(0, csv::Position::byte)));
+        if let Some(key) = super::collector::nonblank_key(rec) {
+            keys.push((key, rec.position().map_or(0, csv::Position::byte)));
+        }
+    } else {
+        // Past the cap nothing is looked at, not even whether the row is blank: this runs on
+        // the reading thread, which sets the pace for a large log.
+        *unkeyed += 1;
     }
 }
 
@@ -480,7 +483,7 @@ impl Layout {
             lines: RefCell::new(None),
             sheet,
             repeat_keys: Vec::new(),
-            rows_read: 0,
+            rows_unkeyed: 0,
         };
         Ok((layout, problems))
     }
