@@ -39,7 +39,7 @@ impl Default for Limits {
 }
 
 /// A size in bytes as a person reads it: `1.4 GB`, `640 KB`.
-pub fn size_label(bytes: u64) -> String {
+fn size_label(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
     if bytes < 1000 {
         return format!("{bytes} bytes");
@@ -144,16 +144,11 @@ pub fn find_repeats(rows: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
 /// Repeated rows named one by one; beyond this they are counted.
 const DUPLICATES_LISTED: usize = 20;
 
-/// A key for a row's whole content: every cell, trimmed, in order (empty cells at the end
-/// of a spreadsheet row do not count).
-pub fn row_key(rec: &ByteRecord) -> u64 {
-    nonblank_key(rec).unwrap_or(0)
-}
-
-/// [`row_key`] in one pass over the cells, or `None` for a blank row. Empty cells are hashed
-/// only when a filled one follows, so trailing empty cells do not count.
+/// A key for a row's whole content: every cell, trimmed, in order; `None` for a blank row.
+/// One pass over the cells: empty cells are hashed only when a filled one follows, so empty
+/// cells at the end of a spreadsheet row do not count.
 #[inline]
-pub(crate) fn nonblank_key(rec: &ByteRecord) -> Option<u64> {
+pub(crate) fn row_key(rec: &ByteRecord) -> Option<u64> {
     use std::hash::Hasher;
     let mut h = rustc_hash::FxHasher::default();
     let mut pending_empty = 0usize;

@@ -1,10 +1,7 @@
 //! Reading the tables a project points to (CSV, or a spreadsheet's sheet): forgiving headers,
 //! encodings and blank rows, strict cells; each problem names file, line or row, column, header.
 
-pub use super::collector::{
-    row_key, size_label, too_big, Collector, Limits, ReadOptions, Skipped, MAX_SKIPPED_LISTED,
-    REPEAT_ROWS,
-};
+pub use super::collector::{too_big, Collector, Limits, ReadOptions, Skipped, REPEAT_ROWS};
 use super::lines::{LineFinder, QuoteCounter};
 use crate::diag::{Diagnostic, Problems};
 use csv::ByteRecord;
@@ -269,16 +266,16 @@ impl Table {
         let mut reader = match source {
             Source::Csv(reader) => reader,
             Source::Sheet(records) => {
-                let (mut keys, mut read) = (Vec::new(), 0);
+                let (mut keys, mut unkeyed) = (Vec::new(), 0);
                 for rec in records
                     .iter()
                     .take(usize::try_from(max_rows).unwrap_or(usize::MAX))
                 {
-                    key_row(rec, &mut keys, &mut read);
+                    key_row(rec, &mut keys, &mut unkeyed);
                     layout.hand_over(rec, &mut each);
                 }
                 layout.repeat_keys = keys;
-                layout.rows_unkeyed = read;
+                layout.rows_unkeyed = unkeyed;
                 if records.len() as u64 > max_rows {
                     each(&layout, Row::Broken(too_many(&layout)));
                 }
@@ -287,12 +284,12 @@ impl Table {
         };
         let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
         let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<ByteRecord>>();
-        let (keys, nonblank) = std::thread::scope(|scope| {
+        let (keys, unkeyed) = std::thread::scope(|scope| {
             let reading = scope.spawn(move || {
                 let mut last_start = 0;
                 let mut read = 0u64;
                 let mut keys = Vec::new();
-                let mut nonblank = 0u64;
+                let mut unkeyed = 0u64;
                 loop {
                     let mut rows = empty_rx.try_recv().unwrap_or_default();
                     let mut len = 0;
@@ -308,7 +305,7 @@ impl Table {
                             }
                             Ok(true) => {
                                 last_start = rows[len].position().map_or(0, csv::Position::byte);
-                                key_row(&rows[len], &mut keys, &mut nonblank);
+                                key_row(&rows[len], &mut keys, &mut unkeyed);
                                 len += 1;
                                 read += 1;
                             }
@@ -332,7 +329,7 @@ impl Table {
                         break;
                     }
                 }
-                (keys, nonblank)
+                (keys, unkeyed)
             });
             for batch in full_rx {
                 for rec in &batch.rows[..batch.len] {
@@ -354,7 +351,7 @@ impl Table {
             reading.join().unwrap_or_default()
         });
         layout.repeat_keys = keys;
-        layout.rows_unkeyed = nonblank;
+        layout.rows_unkeyed = unkeyed;
         layout
     }
 }
@@ -378,7 +375,7 @@ fn not_a_header(path: &Path, line: u64, columns: &[Column]) -> Problems {
 #[inline]
 fn key_row(rec: &ByteRecord, keys: &mut Vec<(u64, u64)>, unkeyed: &mut u64) {
     if (keys.len() as u64) < REPEAT_ROWS {
-        if let Some(key) = super::collector::nonblank_key(rec) {
+        if let Some(key) = super::collector::row_key(rec) {
             keys.push((key, rec.position().map_or(0, csv::Position::byte)));
         }
     } else {
@@ -526,11 +523,6 @@ impl Layout {
             return RowCheck::Bad(d.at_cell(&self.path, line, i + 1, ""));
         }
         RowCheck::Row
-    }
-
-    /// Where a row is, for [`Layout::lines_of`]: its byte offset (CSV) or row number.
-    pub fn position(&self, rec: &ByteRecord) -> u64 {
-        rec.position().map_or(0, csv::Position::byte)
     }
 
     /// The lines of rows at `positions` (in any order), by a fresh pass over the file.
