@@ -256,6 +256,18 @@ fn every_command_refuses_broken_and_hostile_files_cleanly() {
             None,
         );
     }
+    // A pipe named like a spreadsheet: opening it would wait for a writer for ever.
+    let fifo = std::ffi::CString::new(r.path("pipe.xlsx").to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo only reads the path and creates the pipe.
+    if unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) } == 0 {
+        r.write("project.toml", project_of("\n[volunteering]\nfile = \"pipe.xlsx\"\nas = \"value\"\n[volunteering.roles]\nbefriender = \"volunteer.hour\"\n").as_bytes());
+        r.refuses("a pipe as the log", &["calc", "project.toml"], None);
+        r.refuses(
+            "a pipe to import",
+            &["toolkit", "import", "pipe.xlsx", "--into", "test-kit.toml"],
+            None,
+        );
+    }
 
     // A toolkit file: checked, listed, used, and imported into.
     let toolkit_good = common::TOOLKIT;
