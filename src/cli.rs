@@ -57,7 +57,7 @@ pub enum Command {
     Review(ReviewArgs),
     /// The network's annual summary over every member's submission
     #[command(
-        after_help = "Examples:\n  social-value network inbox/ --year 2024\n  social-value network region-a/ region-b/ --year 2024 --format json > network.json\n\nEvery file found is either included or quarantined with its reason; the counts reconcile."
+        after_help = "Examples:\n  social-value network inbox/ --year 2024\n  social-value network region-a/ region-b/ --year 2024 --format json > network.json\n  social-value network inbox/ --year 2024 --rank\n\nEvery file found is either included or quarantined with its reason; the counts reconcile."
     )]
     Network(NetworkArgs),
     /// Put two submissions (or two years of one member) side by side on one toolkit
@@ -365,6 +365,11 @@ pub struct NetworkArgs {
     /// Also write network.json, network.md, network.html, tables/*.csv and charts into this folder
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Also show members ranked by SROI ratio (by default each member is shown by its quarter
+    /// of the network's ratios, with its size and themes, as ratios from different kinds of
+    /// work are not a race)
+    #[arg(long)]
+    pub rank: bool,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReviewFormat,
 }

@@ -85,7 +85,7 @@ fn tables_at(path: &Path) {
             ..ReadOptions::default()
         };
         let _ = project::read_hours(&v, &period, options);
-        let _ = project::read_outcomes(path, bundled(), options);
+        let _ = project::read_outcomes(path, bundled(), Default::default(), options);
         let _ = project::read_stories(path, bundled(), options);
         let known: Vec<_> = bundled().indicators.iter().collect();
         if let Ok(a) = project::indicators::read_answers(path, &known, options) {

@@ -92,11 +92,18 @@ fn test_kit() -> Toolkit {
 /// Its valued proxies: a benefit, a rebased fiscal saving and a harm (negative value).
 const PROXIES: [&str; 3] = ["outcome.big", "health.ae-attendance", "harm.complaint"];
 
+/// Where a row's outcome arose: the organisation's own place (none given), or another.
+const PLACES: [Option<&str>; 3] = [None, Some("E08000001"), Some("E08000003")];
+
 fn outcome_lines() -> impl Strategy<Value = Vec<OutcomeLine>> {
-    prop::collection::vec((0..PROXIES.len(), quantity(), adjustments()), 1..=8).prop_map(|rows| {
+    prop::collection::vec(
+        (0..PROXIES.len(), quantity(), adjustments(), 0..PLACES.len()),
+        1..=8,
+    )
+    .prop_map(|rows| {
         rows.into_iter()
             .enumerate()
-            .map(|(i, (p, quantity, adjustments))| OutcomeLine {
+            .map(|(i, (p, quantity, adjustments, place))| OutcomeLine {
                 line: i as u64 + 2,
                 proxy: PROXIES[p].to_string(),
                 quantity,
@@ -104,6 +111,8 @@ fn outcome_lines() -> impl Strategy<Value = Vec<OutcomeLine>> {
                 overridden: Vec::new(),
                 reason: None,
                 note: None,
+                partnership: None,
+                place: PLACES[place].map(str::to_string),
             })
             .collect()
     })
@@ -128,6 +137,7 @@ fn valuation(tk: &Toolkit, investments: &[Investment], lines: Vec<OutcomeLine>) 
         Organisation {
             name: "Test Org".into(),
             id: "GB-TEST-1".into(),
+            place: Some("E08000010".into()),
         },
         Period {
             start: Date::new(2024, 4, 1).unwrap(),
@@ -283,7 +293,8 @@ proptest! {
     }
 
     /// 1,000 cases. The totals are the lines' sums: present value and year-1 impact exactly, and
-    /// each breakdown (by kind, beneficiary, primary theme) adds up to the present value.
+    /// each breakdown (by kind, beneficiary, primary theme, place) adds up to the present value;
+    /// the investment sits in the organisation's own place.
     #[test]
     fn totals_equal_the_sum_of_the_lines(lines in outcome_lines(), inv in investments()) {
         let val = valuation(&test_kit(), &inv, lines);
@@ -299,6 +310,9 @@ proptest! {
         same(sum(t.by_kind.values().copied()), t.present_value, "by kind")?;
         same(sum(t.by_beneficiary.values().copied()), t.present_value, "by beneficiary")?;
         same(sum(t.by_theme.values().copied()), t.present_value, "by theme")?;
+        same(sum(val.by_place.iter().map(|p| p.present_value)), t.present_value, "by place")?;
+        let own = val.by_place.iter().find(|p| p.place.as_deref() == Some("E08000010"));
+        prop_assert_eq!(own.map(|p| p.investment), Some(t.investment));
     }
 
     /// 1,000 cases. The same lines in any order give the same totals: exactly for money in and

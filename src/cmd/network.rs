@@ -62,7 +62,7 @@ pub fn run(args: &NetworkArgs) -> Result<(), Failure> {
         )),
         None => None,
     };
-    let json = network::to_json(&summary, previous.as_ref());
+    let json = network::to_json(&summary, previous.as_ref(), args.rank);
     if let Some(dir) = &args.out {
         write_out(dir, &summary, &json)?;
     }

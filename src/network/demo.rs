@@ -4,8 +4,8 @@
 use crate::date::Date;
 use crate::diag::{Diagnostic, Problems};
 use crate::project::{
-    HoursSummary, Investment, Organisation, OutcomeLine, OutcomeRows, Period, Project, Reach, Role,
-    RoleHours, Stories, Story, TimeAs, Volunteering,
+    HoursSummary, Investment, Organisation, OutcomeLine, OutcomeRows, Partnership, Period, Project,
+    Reach, Role, RoleHours, Stories, Story, TimeAs, Volunteering,
 };
 use crate::submission;
 use crate::toolkit::Toolkit;
@@ -52,6 +52,53 @@ const TAGS: [&str; 5] = [
     "kept-home",
     "got-job",
 ];
+
+/// Five district codes (ONS: Bolton, Manchester, Salford, Trafford, Wigan) that members are
+/// spread across in turn, so the summary has places to break down.
+pub const DISTRICTS: [&str; 5] = [
+    "E08000001",
+    "E08000003",
+    "E08000006",
+    "E08000009",
+    "E08000010",
+];
+
+/// The proxy of the demo's shared outcomes.
+const SHARED: &str = "housing.homelessness-prevented";
+
+/// Two partnerships among the first six members, each sharing one outcome: members 1 to 3 have
+/// no agreed split and each claims the whole outcome (the over-claim `network` must catch);
+/// members 4 to 6 agreed 50/30/20 and claim just that. Returns the partnership and the
+/// member's attribution.
+fn partnership_of(i: usize) -> Option<(Partnership, Decimal)> {
+    let ids = |r: std::ops::RangeInclusive<usize>| r.map(|k| format!("GB-DEMO-{k:06}")).collect();
+    match i {
+        1..=3 => Some((
+            Partnership {
+                id: "demo-unagreed-alliance".into(),
+                members: ids(1..=3),
+                shares: Default::default(),
+            },
+            Decimal::ZERO,
+        )),
+        4..=6 => {
+            let shares: std::collections::BTreeMap<String, Decimal> = [(4, 5), (5, 3), (6, 2)]
+                .iter()
+                .map(|&(k, tenths)| (format!("GB-DEMO-{k:06}"), Decimal::new(tenths, 1)))
+                .collect();
+            let own = shares[&format!("GB-DEMO-{i:06}")];
+            Some((
+                Partnership {
+                    id: "demo-agreed-alliance".into(),
+                    members: ids(4..=6),
+                    shares,
+                },
+                Decimal::ONE - own,
+            ))
+        }
+        _ => None,
+    }
+}
 
 fn member(
     i: usize,
@@ -112,6 +159,34 @@ fn member(
             overridden: Vec::new(),
             reason: None,
             note: Some("demo".into()),
+            partnership: None,
+            place: None,
+        });
+    }
+    let partnership = partnership_of(i);
+    if let Some((p, attribution)) = &partnership {
+        let proxy = tk.proxy(SHARED).ok_or_else(|| {
+            Problems::one(Diagnostic::error(format!("{SHARED} is not in {}", tk.id)))
+        })?;
+        let mut adjustments = proxy.defaults;
+        adjustments.attribution = *attribution;
+        lines.push(OutcomeLine {
+            line: lines.len() as u64 + 2,
+            proxy: SHARED.into(),
+            quantity: d(12),
+            adjustments,
+            overridden: if p.shares.is_empty() {
+                vec!["attribution"]
+            } else {
+                Vec::new()
+            },
+            reason: p
+                .shares
+                .is_empty()
+                .then(|| "we supported every household it counts".into()),
+            note: Some("demo: a shared outcome".into()),
+            partnership: Some(p.id.clone()),
+            place: None,
         });
     }
     let stories = Stories {
@@ -139,6 +214,7 @@ fn member(
         Organisation {
             name: format!("Member {i}"),
             id: format!("GB-DEMO-{i:06}"),
+            place: Some(DISTRICTS[i % DISTRICTS.len()].to_string()),
         },
         Period { start, end },
         investment,
@@ -155,6 +231,8 @@ fn member(
             note: None,
         }),
     );
+    let mut project = project;
+    project.partnerships = partnership.into_iter().map(|(p, _)| p).collect();
     let v = crate::value::from_inputs(
         &project,
         tk,

@@ -3,6 +3,8 @@
 
 pub mod demo;
 pub mod page;
+pub mod places;
+pub mod shared;
 
 use crate::date::Date;
 use crate::num::{fixed, money};
@@ -36,6 +38,14 @@ pub struct Member {
     pub quotes: Vec<(String, String)>,
     /// The member's indicator statistics, as its submission carries them.
     pub indicators: Vec<crate::submission::IndicatorRef>,
+    /// Where it works (a district code), if it says.
+    pub place: Option<String>,
+    /// Its value, hours, investment and reach by place (empty when it gives no place).
+    pub by_place: Vec<crate::value::PlaceTotal>,
+    /// Its lines that claim a share of a partnership's outcome.
+    pub claims: Vec<shared::Claim>,
+    /// The partnerships it declares.
+    pub partnerships: Vec<crate::project::Partnership>,
 }
 
 impl Member {
@@ -92,6 +102,10 @@ pub struct Summary {
     pub quarantined: Vec<Quarantined>,
     /// Toolkit versions members were rebased from, with counts.
     pub rebased_from: BTreeMap<String, u64>,
+    /// Every partnership's shared outcome, each counted once in the total.
+    pub shared: Vec<shared::SharedOutcome>,
+    /// Names the network's toolkit gives places, by code.
+    pub place_names: BTreeMap<String, String>,
 }
 
 /// Every `.toml` file under the folders, sorted, so results never depend on the file system.
@@ -137,7 +151,7 @@ fn one(path: &Path, year: i32, tk: &Toolkit) -> Outcome {
         }
     };
     let s: &Submission = &read.submission;
-    if s.submission.format_version != submission::FORMAT_VERSION {
+    if !submission::FORMAT_VERSIONS.contains(&s.submission.format_version) {
         return out(format!(
             "unknown format_version {}",
             s.submission.format_version
@@ -207,6 +221,25 @@ fn one(path: &Path, year: i32, tk: &Toolkit) -> Outcome {
             .collect(),
         indicators: s.indicator.clone(),
         tags,
+        place: v.organisation.place.clone(),
+        claims: v
+            .lines
+            .iter()
+            .filter_map(|l| {
+                Some(shared::Claim {
+                    partnership: l.partnership.clone()?,
+                    proxy: l.proxy.clone(),
+                    share: Decimal::ONE - l.adjustments.attribution,
+                    present_value: l.value.present_value,
+                    place: l.place.clone(),
+                    kind: l.kind.as_str().to_string(),
+                    theme: l.theme.clone(),
+                    beneficiary: l.beneficiary.clone(),
+                })
+            })
+            .collect(),
+        by_place: v.by_place,
+        partnerships: v.partnerships,
     }))
 }
 
@@ -304,13 +337,20 @@ pub fn summarise(
     for m in members.values().filter(|m| m.rebased) {
         *rebased_from.entry(m.toolkit_version.clone()).or_insert(0) += 1;
     }
+    let members: Vec<Member> = members.into_values().collect();
     Summary {
         year,
         toolkit: format!("{} {}", tk.id, tk.version),
         files_found: files.len(),
-        members: members.into_values().collect(),
+        shared: shared::shared_outcomes(&members),
+        members,
         quarantined,
         rebased_from,
+        place_names: tk
+            .places
+            .iter()
+            .map(|p| (p.code.clone(), p.name.clone()))
+            .collect(),
     }
 }
 
@@ -445,17 +485,31 @@ fn dist_json(d: Option<Distribution>, f: fn(Decimal) -> String) -> Value {
 }
 
 /// The summary as JSON; the same inputs always give the same bytes.
-pub fn to_json(s: &Summary, previous: Option<&Summary>) -> String {
+/// With `rank`, it also holds a plain table of members ranked by ratio.
+pub fn to_json(s: &Summary, previous: Option<&Summary>, rank: bool) -> String {
     let total = |f: fn(&Member) -> Decimal| {
         s.members
             .iter()
             .fold(Decimal::ZERO, |a, m| a.saturating_add(f(m)))
     };
-    let (pv, inv, hours) = (
+    let (claimed, inv, hours) = (
         total(|m| m.present_value),
         total(|m| m.investment),
         total(|m| m.hours),
     );
+    // A shared outcome claimed more than once in full is counted once.
+    let removed: Vec<&shared::Removed> = s.shared.iter().flat_map(|x| &x.removed).collect();
+    let double = removed
+        .iter()
+        .fold(Decimal::ZERO, |a, r| a.saturating_add(r.amount));
+    let pv = claimed.saturating_sub(double);
+    let less = |mut m: BTreeMap<String, Decimal>, f: fn(&shared::Removed) -> &String| {
+        for r in &removed {
+            let e = m.entry(f(r).clone()).or_default();
+            *e = e.saturating_sub(r.amount);
+        }
+        m
+    };
     let ratio = crate::num::ratio(pv, inv).map(|r| fixed(r, 2));
     let money_map = |m: BTreeMap<String, Decimal>| {
         m.into_iter()
@@ -482,14 +536,18 @@ pub fn to_json(s: &Summary, previous: Option<&Summary>) -> String {
         "rebased_from": s.rebased_from,
         "members": s.members.len(),
         "present_value": money(pv),
+        "present_value_claimed": money(claimed),
+        "double_counting_removed": money(double),
         "investment": money(inv),
         "sroi_ratio": ratio,
         "volunteer_hours": hours.normalize().to_string(),
         "volunteers": s.members.iter().fold(0u64, |a, m| a.saturating_add(m.volunteers)),
         "people": s.members.iter().filter_map(|m| m.people).fold(0u64, u64::saturating_add),
-        "by_kind": money_map(add_maps(s.members.iter().map(|m| &m.by_kind))),
-        "by_beneficiary": money_map(add_maps(s.members.iter().map(|m| &m.by_beneficiary))),
-        "by_theme": money_map(add_maps(s.members.iter().map(|m| &m.by_theme))),
+        "by_kind": money_map(less(add_maps(s.members.iter().map(|m| &m.by_kind)), |r| &r.kind)),
+        "by_beneficiary": money_map(less(add_maps(s.members.iter().map(|m| &m.by_beneficiary)), |r| &r.beneficiary)),
+        "by_theme": money_map(less(add_maps(s.members.iter().map(|m| &m.by_theme)), |r| &r.theme)),
+        "by_place": places::by_place(&s.members, &s.shared, &s.place_names),
+        "shared_outcomes": s.shared.iter().map(shared_json).collect::<Vec<_>>(),
         "ratio_distribution": dist_json(distribution(s.members.iter().filter_map(Member::ratio).collect()), |d| fixed(d, 2)),
         "value_per_hour_distribution": dist_json(distribution(s.members.iter().filter_map(Member::value_per_hour).collect()), money),
         "outliers": outliers(s),
@@ -511,7 +569,42 @@ pub fn to_json(s: &Summary, previous: Option<&Summary>) -> String {
         }),
         "per_member": s.members.iter().map(|m| json!({"id": m.id, "name": m.name, "file": m.file.display().to_string(), "present_value": money(m.present_value), "investment": money(m.investment), "sroi_ratio": m.ratio().map(|r| fixed(r, 2)), "volunteer_hours": m.hours.normalize().to_string(), "rebased_from": m.rebased.then(|| m.toolkit_version.clone()), "change_in_present_value": previous.and_then(|p| p.members.binary_search_by(|o| o.id.cmp(&m.id)).ok().map(|k| &p.members[k])).map(|o| money(m.present_value.saturating_sub(o.present_value)))})).collect::<Vec<_>>(),
     });
+    let mut v = v;
+    if let Some(o) = v.as_object_mut() {
+        o.insert(
+            "positions".into(),
+            Value::Array(places::positions(&s.members, &s.shared)),
+        );
+        if rank {
+            o.insert("ranked".into(), Value::Array(places::ranked(&s.members)));
+        }
+    }
     let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
     t.push('\n');
     t
+}
+
+fn shared_json(x: &shared::SharedOutcome) -> Value {
+    let dec = |d: Decimal| d.normalize().to_string();
+    json!({
+        "partnership": x.partnership,
+        "proxy": x.proxy,
+        "members": x.members,
+        "agreed_shares": x.agreed.as_ref().map(|a| a.iter().map(|(k, v)| (k.clone(), Value::from(dec(*v)))).collect::<serde_json::Map<_, _>>()),
+        "declarations_differ": x.declarations_differ,
+        "claims": x.claims.iter().map(|c| json!({
+            "member": c.member,
+            "name": c.name,
+            "share": dec(c.share),
+            "agreed_share": c.agreed.map(dec),
+            "present_value": money(c.present_value),
+            "counted": money(c.counted),
+            "over_claimed": c.over_claimed,
+        })).collect::<Vec<_>>(),
+        "claimed_share_total": dec(x.claimed_share),
+        "over_claimed": x.over_claimed,
+        "present_value_claimed": money(x.present_value_claimed),
+        "present_value_counted": money(x.present_value_counted),
+        "counted_as": x.counted_as.as_str(),
+    })
 }

@@ -5,6 +5,7 @@ mod collector;
 pub mod indicators;
 pub(crate) mod lines;
 mod outcomes;
+pub mod partnership;
 pub mod redact;
 mod stories;
 pub mod table;
@@ -12,6 +13,7 @@ pub mod template;
 mod volunteers;
 
 pub use outcomes::{read_outcomes, OutcomeLine, OutcomeRows, Unvalued, MAX_QUANTITY};
+pub use partnership::{Partners, Partnership, PlaceNote};
 pub use stories::{read_stories, Stories, Story};
 pub use table::{Limits, ReadOptions, Skipped};
 pub use volunteers::{read_hours, HoursSummary, RoleHours};
@@ -51,6 +53,8 @@ pub enum TimeAs {
 pub struct Organisation {
     pub name: String,
     pub id: String,
+    /// Where it works: a district code, or (until valued) a name from the toolkit's places.
+    pub place: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,7 +128,12 @@ pub struct Project {
     pub indicators: Option<PathBuf>,
     /// The organisation's own indicators (`[[indicator]]`), marked local, never valued.
     pub local_indicators: Vec<crate::toolkit::indicator::Indicator>,
+    /// Partnerships whose shared outcomes the organisation claims a share of (`[[partnership]]`).
+    pub partnerships: Vec<Partnership>,
+    /// Deprivation deciles and notes for places the organisation works in (`[[place]]`).
+    pub places: Vec<PlaceNote>,
     text: String,
+    place_span: Range<usize>,
     toolkit_span: Range<usize>,
 }
 
@@ -145,6 +154,10 @@ struct RawProject {
     /// Read separately, with spans, by `toolkit::indicator::local`.
     #[serde(default)]
     indicator: Vec<toml::Value>,
+    #[serde(default)]
+    partnership: Vec<partnership::RawPartnership>,
+    #[serde(default)]
+    place: Vec<partnership::RawPlaceNote>,
 }
 
 #[derive(Deserialize)]
@@ -159,6 +172,7 @@ struct RawReach {
 struct RawOrganisation {
     name: Spanned<String>,
     id: Spanned<String>,
+    place: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -388,12 +402,27 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
                 None
             }
         });
+    let partnerships = partnership::read_partnerships(
+        raw.partnership,
+        raw.organisation.id.get_ref().trim(),
+        path,
+        &text,
+        &mut p,
+    );
+    let places = partnership::read_place_notes(raw.place, path, &text, &mut p);
+    let place_span = raw.organisation.place.as_ref().map_or(0..0, |s| s.span());
     let project = Project {
         path: path.to_path_buf(),
         toolkit: raw.toolkit.get_ref().trim().to_string(),
         organisation: Organisation {
             name: raw.organisation.name.get_ref().trim().to_string(),
             id: raw.organisation.id.get_ref().trim().to_string(),
+            place: raw
+                .organisation
+                .place
+                .as_ref()
+                .map(|s| s.get_ref().trim().to_string())
+                .filter(|s| !s.is_empty()),
         },
         period: Period { start, end },
         investments,
@@ -413,7 +442,10 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
                 }
             }
         },
+        partnerships,
+        places,
         text: String::new(),
+        place_span,
         toolkit_span: raw.toolkit.span(),
     };
     p.into_result(Project { text, ..project })
@@ -443,8 +475,19 @@ impl Project {
             reach,
             indicators: None,
             local_indicators: Vec::new(),
+            partnerships: Vec::new(),
+            places: Vec::new(),
             text: String::new(),
+            place_span: 0..0,
             toolkit_span: 0..0,
+        }
+    }
+
+    /// What an outcome row's `partnership` cell is checked against.
+    pub fn partners(&self) -> Partners<'_> {
+        Partners {
+            organisation: &self.organisation.id,
+            list: &self.partnerships,
         }
     }
 
@@ -466,6 +509,24 @@ impl Project {
                 .with_help("results are only comparable within one toolkit: change `toolkit` here, or give the right --toolkit"),
             );
             return p;
+        }
+        let place_fields = self
+            .organisation
+            .place
+            .iter()
+            .map(|t| (t, self.place_span.clone()))
+            .chain(self.places.iter().map(|n| (&n.place, n.span.clone())));
+        for (text, span) in place_fields {
+            if let Err(help) = crate::toolkit::place::resolve(text, &toolkit.places) {
+                p.push(
+                    Diagnostic::error(format!(
+                        "place \"{text}\" is not a district code or a place toolkit {} names",
+                        toolkit.id
+                    ))
+                    .at_span(&self.path, &self.text, span)
+                    .with_help(help),
+                );
+            }
         }
         let Some(v) = &self.volunteering else {
             return p;

@@ -1,6 +1,7 @@
 //! The outcomes file (`proxy,quantity,...`): each row a valued outcome line or an unvalued output.
 //! Overriding a toolkit default adjustment needs a written reason; nothing is dropped.
 
+use super::partnership::Partners;
 use super::table::{Collector, Column, Layout, ReadOptions, Skipped, Table};
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
 use crate::num::{parse_decimal, parse_fraction};
@@ -46,18 +47,29 @@ const COLUMNS: &[Column] = &[
         name: "note",
         required: false,
     },
+    Column {
+        name: "partnership",
+        required: false,
+    },
+    Column {
+        name: "place",
+        required: false,
+    },
 ];
 const PROXY: usize = 0;
 const QUANTITY: usize = 1;
+const ATTRIBUTION: usize = 3;
 const FRACTIONS: [(usize, &str); 4] = [
     (2, "deadweight"),
-    (3, "attribution"),
+    (ATTRIBUTION, "attribution"),
     (4, "displacement"),
     (5, "drop_off"),
 ];
 const DURATION: usize = 6;
 const REASON: usize = 7;
 const NOTE: usize = 8;
+const PARTNERSHIP: usize = 9;
+const PLACE: usize = 10;
 
 /// Most decimal places a quantity may have (smaller fractions would make the sensitivity
 /// analysis's ratios overflow, and are never meant).
@@ -77,6 +89,10 @@ pub struct OutcomeLine {
     pub overridden: Vec<&'static str>,
     pub reason: Option<String>,
     pub note: Option<String>,
+    /// The partnership whose shared outcome this row claims a share of.
+    pub partnership: Option<String>,
+    /// Where the outcome arose (a district code), when the row says.
+    pub place: Option<String>,
 }
 
 /// A row with no proxy: something that happened and is reported, but not valued.
@@ -100,6 +116,7 @@ pub struct OutcomeRows {
 pub fn read_outcomes(
     path: &Path,
     toolkit: &Toolkit,
+    partners: Partners,
     options: ReadOptions,
 ) -> Result<OutcomeRows, Problems> {
     let mut table = Table::open(path, COLUMNS, options.limits)?;
@@ -110,7 +127,7 @@ pub fn read_outcomes(
             return;
         };
         let kept = (rows.lines.len(), rows.unvalued.len());
-        read_row(t, rec, toolkit, &mut rows, &mut out);
+        read_row(t, rec, toolkit, partners, &mut rows, &mut out);
         if !out.end_row() {
             rows.lines.truncate(kept.0);
             rows.unvalued.truncate(kept.1);
@@ -137,6 +154,7 @@ fn read_row(
     table: &Layout,
     rec: &ByteRecord,
     toolkit: &Toolkit,
+    partners: Partners,
     rows: &mut OutcomeRows,
     out: &mut Collector,
 ) {
@@ -190,6 +208,9 @@ fn read_row(
             .collect();
         if reason.is_some() {
             given.push("reason");
+        }
+        if !table.raw(rec, PARTNERSHIP).is_empty() {
+            given.push("partnership");
         }
         if note.is_none() {
             out.push(table.cell_error(rec, PROXY, "proxy", "proxy is empty and there is no note".into())
@@ -318,6 +339,15 @@ fn read_row(
             )),
         }
     }
+    let place = place_cell(table, rec, toolkit, out);
+    let partnership = partnership_cell(
+        table,
+        rec,
+        partners,
+        (&mut adj, &mut overridden),
+        reason.is_some(),
+        out,
+    );
     if defaults.is_some() && !overridden.is_empty() && reason.is_none() {
         out.push(table.cell_error(rec, REASON, "reason", format!("this row changes the toolkit's {} for {proxy_id} but gives no reason", overridden.join(", ")))
             .with_help("write why in the reason column (e.g. \"half our clients were already in work\"); commissioners will ask"));
@@ -332,6 +362,117 @@ fn read_row(
             overridden,
             reason,
             note,
+            partnership,
+            place,
         });
     }
+}
+
+/// Reads the `place` cell: a district code, or a place the toolkit names.
+fn place_cell(
+    table: &Layout,
+    rec: &ByteRecord,
+    toolkit: &Toolkit,
+    out: &mut Collector,
+) -> Option<String> {
+    let text = table.text(rec, PLACE);
+    if text.is_empty() {
+        return None;
+    }
+    match crate::toolkit::place::resolve(&text, &toolkit.places) {
+        Ok(code) => Some(code),
+        Err(help) => {
+            out.push(
+                table
+                    .cell_error(
+                        rec,
+                        PLACE,
+                        "place",
+                        format!(
+                            "place {} is not a district code or a place toolkit {} names",
+                            quoted(&text),
+                            toolkit.id
+                        ),
+                    )
+                    .with_help(help),
+            );
+            None
+        }
+    }
+}
+
+/// Reads the `partnership` cell. With an agreed split, the row's attribution is set to 1 minus
+/// the organisation's share (an attribution typed in the row that differs is an error, and the
+/// split needs no reason); with none agreed, the row must give its own attribution and a reason.
+fn partnership_cell(
+    table: &Layout,
+    rec: &ByteRecord,
+    partners: Partners,
+    (adj, overridden): (&mut Adjustments, &mut Vec<&'static str>),
+    has_reason: bool,
+    out: &mut Collector,
+) -> Option<String> {
+    let id = table.text(rec, PARTNERSHIP).into_owned();
+    if id.is_empty() {
+        return None;
+    }
+    let Some(p) = partners.get(&id) else {
+        let help = match nearest(&id, partners.list.iter().map(|p| p.id.as_str())) {
+            Some(n) => format!("did you mean \"{n}\"?"),
+            None => "declare it in project.toml: [[partnership]] with its id and members".into(),
+        };
+        out.push(
+            table
+                .cell_error(
+                    rec,
+                    PARTNERSHIP,
+                    "partnership",
+                    format!(
+                        "partnership {} is not declared in project.toml",
+                        quoted(&id)
+                    ),
+                )
+                .with_help(help),
+        );
+        return None;
+    };
+    let typed = !table.raw(rec, ATTRIBUTION).is_empty();
+    match p.share_of(partners.organisation) {
+        Some(share) => {
+            let split = Decimal::ONE - share;
+            if typed && adj.attribution != split {
+                out.push(
+                    table
+                        .cell_error(
+                            rec,
+                            ATTRIBUTION,
+                            "attribution",
+                            format!(
+                                "attribution {} differs from the {} that partnership {id}'s agreed split gives (your share is {})",
+                                adj.attribution.normalize(),
+                                split.normalize(),
+                                crate::num::percent(share)
+                            ),
+                        )
+                        .with_help("leave attribution empty on a shared outcome: the agreed split sets it"),
+                );
+            }
+            adj.attribution = split;
+            overridden.retain(|n| *n != "attribution");
+        }
+        None if !typed || !has_reason => {
+            out.push(
+                table
+                    .cell_error(
+                        rec,
+                        ATTRIBUTION,
+                        "attribution",
+                        format!("partnership {id} has no agreed split, so this row must give its own attribution and a reason"),
+                    )
+                    .with_help("attribution is the part of the outcome due to the partners (0.6 claims 40%); say in the reason how you judged it, or agree shares in project.toml"),
+            );
+        }
+        None => {}
+    }
+    Some(id)
 }

@@ -144,7 +144,7 @@ pub fn review(path: &Path, opts: Options) -> Review {
         }
     };
     let s = &read.submission;
-    if s.submission.format_version != submission::FORMAT_VERSION {
+    if !submission::FORMAT_VERSIONS.contains(&s.submission.format_version) {
         integrity.add(
             Rating::Red,
             format!(

@@ -15,8 +15,17 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-/// Versions of the submission format this build understands (docs/submission-format.md).
+/// The submission format version written when a return uses nothing newer than version 1.
 pub const FORMAT_VERSION: i64 = 1;
+
+/// The version written when a return declares partnerships or places (docs/submission-format.md).
+/// Decision: a return without them is written exactly as before (version 1, same fingerprint),
+/// so older readers keep reading it; one with them says version 2, so an older reader refuses it
+/// by its version rather than by an unknown field.
+pub const PLACES_VERSION: i64 = 2;
+
+/// Versions of the submission format this build understands.
+pub const FORMAT_VERSIONS: &[i64] = &[FORMAT_VERSION, PLACES_VERSION];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +41,29 @@ pub struct Header {
 pub struct Who {
     pub name: String,
     pub id: String,
+    /// District code of where the organisation works (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+}
+
+/// A partnership the organisation declares, with any agreed split (version 2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnershipRef {
+    pub id: String,
+    pub members: Vec<String>,
+    /// Member id to agreed share, as exact decimals; absent when no split is agreed.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub shares: std::collections::BTreeMap<String, String>,
+}
+
+/// What the organisation says about a place it works in (version 2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceRef {
+    pub place: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprivation_decile: Option<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +131,12 @@ pub struct OutcomeRef {
     pub reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The partnership whose shared outcome this line claims a share of (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partnership: Option<String>,
+    /// Where the outcome arose, when not the organisation's own place (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,7 +206,24 @@ pub struct Submission {
     /// People's before-and-after answers, as statistics only: never a person's row.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indicator: Vec<IndicatorRef>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partnership: Vec<PartnershipRef>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub place: Vec<PlaceRef>,
     pub results: Results,
+}
+
+impl Submission {
+    /// Whether the submission uses anything of format version 2.
+    fn uses_places(&self) -> bool {
+        self.organisation.place.is_some()
+            || !self.partnership.is_empty()
+            || !self.place.is_empty()
+            || self
+                .outcome
+                .iter()
+                .any(|o| o.partnership.is_some() || o.place.is_some())
+    }
 }
 
 /// One indicator's statistics, as a submission carries them (aggregates only).
@@ -276,6 +331,7 @@ pub fn from_valuation(v: &Valuation, toolkit: &Toolkit) -> Submission {
         organisation: Who {
             name: v.organisation.name.clone(),
             id: v.organisation.id.clone(),
+            place: v.organisation.place.clone(),
         },
         period: When {
             start: v.period.start.to_string(),
@@ -341,6 +397,29 @@ pub fn from_valuation(v: &Valuation, toolkit: &Toolkit) -> Submission {
                     )),
                     _ => l.note.clone(),
                 },
+                partnership: l.partnership.clone(),
+                // A line in the organisation's own place says nothing more.
+                place: l.place.clone().filter(|p| Some(p) != v.organisation.place.as_ref()),
+            })
+            .collect(),
+        partnership: v
+            .partnerships
+            .iter()
+            .map(|p| PartnershipRef {
+                id: p.id.clone(),
+                members: p.members.clone(),
+                shares: p.shares.iter().map(|(k, x)| (k.clone(), exact(*x))).collect(),
+            })
+            .collect(),
+        place: v
+            .by_place
+            .iter()
+            .filter_map(|p| {
+                let place = p.place.clone()?;
+                p.deprivation_decile.map(|d| PlaceRef {
+                    place,
+                    deprivation_decile: Some(d),
+                })
             })
             .collect(),
         indicator: v.indicators.iter().map(IndicatorRef::from).collect(),
@@ -365,6 +444,9 @@ pub fn from_valuation(v: &Valuation, toolkit: &Toolkit) -> Submission {
             .collect(),
         results: results_of(v),
     };
+    if s.uses_places() {
+        s.submission.format_version = PLACES_VERSION;
+    }
     s.submission.fingerprint = fingerprint_of(&s);
     s
 }
@@ -678,6 +760,8 @@ pub fn recompute(s: &Submission, toolkit: &Toolkit, path: &Path) -> Result<Valua
             overridden,
             reason: o.reason.clone(),
             note: o.note.clone(),
+            partnership: o.partnership.clone(),
+            place: o.place.as_deref().map(|c| code(c, path)).transpose()?,
         });
     }
     let unvalued = s
@@ -720,6 +804,12 @@ pub fn recompute(s: &Submission, toolkit: &Toolkit, path: &Path) -> Result<Valua
         Organisation {
             name: s.organisation.name.clone(),
             id: s.organisation.id.clone(),
+            place: s
+                .organisation
+                .place
+                .as_deref()
+                .map(|c| code(c, path))
+                .transpose()?,
         },
         period,
         investments,
@@ -729,6 +819,27 @@ pub fn recompute(s: &Submission, toolkit: &Toolkit, path: &Path) -> Result<Valua
             note: r.note.clone(),
         }),
     );
+    let mut project = project;
+    project.partnerships = partnerships(s, path)?;
+    project.places = s
+        .place
+        .iter()
+        .map(|p| {
+            if p.deprivation_decile.is_some_and(|d| !(1..=10).contains(&d)) {
+                return Err(Problems::one(
+                    Diagnostic::error(format!(
+                        "place {}: deprivation_decile is not 1 to 10",
+                        p.place
+                    ))
+                    .in_file(path),
+                ));
+            }
+            Ok(project::PlaceNote::new(
+                code(&p.place, path)?,
+                p.deprivation_decile,
+            ))
+        })
+        .collect::<Result<Vec<_>, Problems>>()?;
     crate::value::from_inputs(
         &project,
         toolkit,
@@ -741,6 +852,72 @@ pub fn recompute(s: &Submission, toolkit: &Toolkit, path: &Path) -> Result<Valua
         },
         stories,
     )
+}
+
+/// A place in a submission: always a district code (names are resolved before writing).
+fn code(text: &str, path: &Path) -> Result<String, Problems> {
+    if crate::toolkit::place::is_code(text) {
+        Ok(text.to_string())
+    } else {
+        Err(Diagnostic::error(format!(
+            "place {} is not a district code",
+            crate::diag::quoted(text)
+        ))
+        .in_file(path)
+        .into())
+    }
+}
+
+/// The partnerships a submission declares, checked as a project's are: every outcome line's
+/// partnership declared, shares between 0 and 1 adding up to at most 1, given to members only.
+fn partnerships(s: &Submission, path: &Path) -> Result<Vec<project::Partnership>, Problems> {
+    let bad = |m: String| -> Problems { Diagnostic::error(m).in_file(path).into() };
+    let mut out: Vec<project::Partnership> = Vec::new();
+    for p in &s.partnership {
+        if out.iter().any(|o| o.id == p.id) {
+            return Err(bad(format!("partnership {:?} is declared twice", p.id)));
+        }
+        let mut shares = std::collections::BTreeMap::new();
+        let mut sum = Decimal::ZERO;
+        for (member, text) in &p.shares {
+            let x = fraction(text, "share").map_err(|_| {
+                bad(format!(
+                    "partnership {:?}: {member}'s share {text:?} is not between 0 and 1",
+                    p.id
+                ))
+            })?;
+            if !p.members.contains(member) {
+                return Err(bad(format!(
+                    "partnership {:?} gives a share to {member}, who is not a member",
+                    p.id
+                )));
+            }
+            sum += x;
+            shares.insert(member.clone(), x);
+        }
+        if sum > Decimal::ONE {
+            return Err(bad(format!(
+                "partnership {:?}'s shares add up to more than 1",
+                p.id
+            )));
+        }
+        out.push(project::Partnership {
+            id: p.id.clone(),
+            members: p.members.clone(),
+            shares,
+        });
+    }
+    if let Some(o) = s.outcome.iter().find(|o| {
+        o.partnership
+            .as_ref()
+            .is_some_and(|id| !out.iter().any(|p| &p.id == id))
+    }) {
+        return Err(bad(format!(
+            "an outcome line names partnership {:?}, which the submission does not declare",
+            o.partnership.as_deref().unwrap_or_default()
+        )));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

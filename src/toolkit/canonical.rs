@@ -106,6 +106,12 @@ pub fn canonical_text(tk: &Toolkit) -> String {
         out.push(format!("{}={}", k("duration"), a.duration));
         out.push(format!("{}={}", k("themes"), s(&i.themes.join(";"))));
     }
+    // Places likewise: a toolkit without them hashes as before they existed.
+    let mut places: Vec<_> = tk.places.iter().collect();
+    places.sort_by(|a, b| a.code.cmp(&b.code));
+    for p in places {
+        out.push(format!("place.{}.name={}", s(&p.code), s(&p.name)));
+    }
     let mut text = out.join("\n");
     text.push('\n');
     text

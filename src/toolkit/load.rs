@@ -33,6 +33,8 @@ struct RawFile {
     tag: Vec<Spanned<RawTag>>,
     #[serde(default)]
     indicator: Vec<Spanned<super::indicator::RawIndicator>>,
+    #[serde(default)]
+    place: Vec<super::place::RawPlace>,
 }
 
 #[derive(Deserialize)]
@@ -335,6 +337,7 @@ impl Checker<'_> {
             .iter()
             .any(|p| p.id == super::indicator::WELLBY_PROXY);
         let indicators = self.indicators(raw.indicator, has_wellby, false);
+        let places = self.places(raw.place);
 
         let mut tags = Vec::with_capacity(raw.tag.len());
         let mut seen_tags = HashSet::new();
@@ -386,6 +389,7 @@ impl Checker<'_> {
             proxies,
             tags,
             indicators,
+            places,
             origin: self.path.display().to_string(),
             fingerprint: String::new(),
         };

@@ -6,6 +6,7 @@ pub mod diff;
 pub mod import;
 pub mod indicator;
 mod load;
+pub mod place;
 pub mod rules;
 pub mod stamp;
 
@@ -124,6 +125,8 @@ pub struct Toolkit {
     pub tags: Vec<Tag>,
     /// Survey questions the toolkit knows (`[[indicator]]`).
     pub indicators: Vec<indicator::Indicator>,
+    /// Places the toolkit names (`[[place]]`), so returns may give a name instead of a code.
+    pub places: Vec<place::Place>,
     /// Where it was read from, for messages and the audit trail.
     pub origin: String,
     /// SHA-256 of the canonical content (see [`fingerprint`]), computed when loaded.

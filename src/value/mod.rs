@@ -57,6 +57,27 @@ pub struct Line {
     pub licence: String,
     /// Consented stories that evidence this line (they add no value of their own).
     pub evidence: Vec<String>,
+    /// The partnership whose shared outcome this line claims a share of (1 − attribution).
+    pub partnership: Option<String>,
+    /// Where the value arises: the row's place, else the organisation's (a district code).
+    pub place: Option<String>,
+}
+
+/// Value, volunteer hours, investment and reach in one place. Decision: volunteer hours,
+/// investment and people supported are the organisation's, so they sit in its own place;
+/// an outcome row can put its value in another place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceTotal {
+    /// A district code; `None` for value whose place was not given.
+    pub place: Option<String>,
+    /// The name the toolkit gives the place, if it lists it.
+    pub name: Option<String>,
+    /// As the organisation supplied it (`[[place]]`), never looked up.
+    pub deprivation_decile: Option<u8>,
+    pub present_value: Decimal,
+    pub hours: Decimal,
+    pub investment: Decimal,
+    pub people: Option<u64>,
 }
 
 /// Money put in: cash, and in-kind contributions (including volunteer time when counted as input).
@@ -141,6 +162,10 @@ pub struct Valuation {
     pub skipped: project::Skipped,
     /// What people's own before-and-after answers show, indicator by indicator.
     pub indicators: Vec<indicators::IndicatorResult>,
+    /// Partnerships the project declares, with any agreed split.
+    pub partnerships: Vec<project::Partnership>,
+    /// Value, hours, investment and reach by place; empty when no place is given anywhere.
+    pub by_place: Vec<PlaceTotal>,
 }
 
 impl Valuation {
@@ -185,10 +210,12 @@ pub fn read_inputs(
         ),
         _ => None,
     };
-    let outcomes = project
-        .outcomes
-        .as_ref()
-        .and_then(|p| keep(project::read_outcomes(p, toolkit, options), &mut problems));
+    let outcomes = project.outcomes.as_ref().and_then(|p| {
+        keep(
+            project::read_outcomes(p, toolkit, project.partners(), options),
+            &mut problems,
+        )
+    });
     let stories = project
         .stories
         .as_ref()
@@ -389,6 +416,8 @@ fn line_for(
         url: p.url.clone(),
         licence: p.licence.clone(),
         evidence: Vec::new(),
+        partnership: None,
+        place: None,
     })
 }
 
@@ -464,6 +493,8 @@ fn assemble(
         line.overridden = o.overridden.clone();
         line.reason = o.reason.clone();
         line.note = o.note.clone();
+        line.partnership = o.partnership.clone();
+        line.place = o.place.clone();
         lines.push(line);
     }
 
@@ -556,9 +587,33 @@ fn assemble(
         );
     }
 
+    let resolve = |t: &String| {
+        crate::toolkit::place::resolve(t, &toolkit.places).unwrap_or_else(|_| t.clone())
+    };
+    let mut organisation = project.organisation.clone();
+    organisation.place = organisation.place.as_ref().map(resolve);
+    for l in &mut lines {
+        if l.place.is_none() {
+            l.place = organisation.place.clone();
+        }
+    }
     let totals = totals(&investment, &lines)?;
+    let notes: Vec<(String, Option<u8>)> = project
+        .places
+        .iter()
+        .map(|n| (resolve(&n.place), n.deprivation_decile))
+        .collect();
+    let by_place = by_place(
+        &organisation,
+        &notes,
+        &lines,
+        &totals,
+        volunteering.as_ref().map(|v| v.summary.hours),
+        project.reach.as_ref().map(|r| r.people),
+        toolkit,
+    )?;
     Ok(Valuation {
-        organisation: project.organisation.clone(),
+        organisation,
         reach: project.reach.clone(),
         period: project.period,
         toolkit: ToolkitUsed {
@@ -580,7 +635,71 @@ fn assemble(
         warnings,
         skipped: project::Skipped::default(),
         indicators: Vec::new(),
+        partnerships: project.partnerships.clone(),
+        by_place,
     })
+}
+
+/// Value by place, with the organisation's hours, investment and reach in its own place and
+/// every place it describes listed (with a zero where nothing was valued). Empty when no place
+/// is given anywhere.
+fn by_place(
+    organisation: &Organisation,
+    notes: &[(String, Option<u8>)],
+    lines: &[Line],
+    totals: &Totals,
+    hours: Option<Decimal>,
+    people: Option<u64>,
+    toolkit: &Toolkit,
+) -> Result<Vec<PlaceTotal>, Overflow> {
+    if organisation.place.is_none() && notes.is_empty() && lines.iter().all(|l| l.place.is_none()) {
+        return Ok(Vec::new());
+    }
+    let mut map: BTreeMap<Option<String>, PlaceTotal> = BTreeMap::new();
+    let slot = |map: &mut BTreeMap<Option<String>, PlaceTotal>, place: &Option<String>| {
+        if !map.contains_key(place) {
+            let name = place
+                .as_deref()
+                .and_then(|c| crate::toolkit::place::name_of(c, &toolkit.places))
+                .map(str::to_string);
+            map.insert(
+                place.clone(),
+                PlaceTotal {
+                    place: place.clone(),
+                    name,
+                    deprivation_decile: None,
+                    present_value: Decimal::ZERO,
+                    hours: Decimal::ZERO,
+                    investment: Decimal::ZERO,
+                    people: None,
+                },
+            );
+        }
+    };
+    let own = &organisation.place;
+    slot(&mut map, own);
+    if let Some(o) = map.get_mut(own) {
+        o.hours = hours.unwrap_or_default();
+        o.investment = totals.investment;
+        o.people = people;
+    }
+    for (code, decile) in notes {
+        let key = Some(code.clone());
+        slot(&mut map, &key);
+        if let Some(p) = map.get_mut(&key) {
+            p.deprivation_decile = *decile;
+        }
+    }
+    for l in lines {
+        slot(&mut map, &l.place);
+        if let Some(p) = map.get_mut(&l.place) {
+            p.present_value = add(p.present_value, l.value.present_value)?;
+        }
+    }
+    // Places in code order, value with no place last.
+    let mut out: Vec<PlaceTotal> = map.into_values().collect();
+    out.sort_by(|a, b| (a.place.is_none(), &a.place).cmp(&(b.place.is_none(), &b.place)));
+    Ok(out)
 }
 
 fn totals(investment: &[InvestmentLine], lines: &[Line]) -> Result<Totals, Overflow> {

@@ -1,0 +1,250 @@
+//! Partnerships a project declares (`[[partnership]]`: member ids and any agreed split of shared
+//! outcomes) and the places it works in (`[organisation] place`, `[[place]]` deprivation deciles).
+
+use crate::diag::{Diagnostic, Problems};
+use crate::num::Dec;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+use toml::Spanned;
+
+/// Organisations working to shared outcomes, and how they agreed to split the credit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partnership {
+    pub id: String,
+    /// Organisation ids, as each writes its own `[organisation] id`.
+    pub members: Vec<String>,
+    /// The agreed split, member id to share (0 to 1, adding up to at most 1); empty when none
+    /// is agreed.
+    pub shares: BTreeMap<String, Decimal>,
+}
+
+impl Partnership {
+    /// The share of a shared outcome `organisation` may claim, when a split is agreed.
+    pub fn share_of(&self, organisation: &str) -> Option<Decimal> {
+        self.shares.get(organisation).copied()
+    }
+
+    /// The members other than `organisation`: who else contributed.
+    pub fn others(&self, organisation: &str) -> Vec<String> {
+        self.members
+            .iter()
+            .filter(|m| *m != organisation)
+            .cloned()
+            .collect()
+    }
+}
+
+/// What the organisation says about a place it works in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceNote {
+    /// As written: a district code, or a name from the toolkit's list (resolved when valued).
+    pub place: String,
+    /// Index of Multiple Deprivation decile, 1 (most deprived tenth) to 10 (least).
+    pub deprivation_decile: Option<u8>,
+    pub(super) span: Range<usize>,
+}
+
+impl PlaceNote {
+    /// A place note made in code (e.g. from a submission), not read from a file.
+    pub fn new(place: String, deprivation_decile: Option<u8>) -> PlaceNote {
+        PlaceNote {
+            place,
+            deprivation_decile,
+            span: 0..0,
+        }
+    }
+}
+
+/// What an outcome row's `partnership` cell is checked against.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Partners<'a> {
+    /// The organisation's own id.
+    pub organisation: &'a str,
+    pub list: &'a [Partnership],
+}
+
+impl<'a> Partners<'a> {
+    pub fn get(&self, id: &str) -> Option<&'a Partnership> {
+        self.list.iter().find(|p| p.id == id)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPartnership {
+    id: Spanned<String>,
+    members: Spanned<Vec<Spanned<String>>>,
+    shares: Option<Spanned<BTreeMap<String, Spanned<Dec>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPlaceNote {
+    place: Spanned<String>,
+    deprivation_decile: Option<Spanned<i64>>,
+}
+
+/// Checks every `[[partnership]]`: an id used once, at least two distinct members including
+/// the organisation itself, and any split naming only members, each 0 to 1, adding up to at
+/// most 1. Decision: a split that leaves some credit unassigned is allowed (another body, such
+/// as the NHS, may hold the rest); one that gives out more than the whole is refused.
+pub(super) fn read_partnerships(
+    raw: Vec<RawPartnership>,
+    organisation: &str,
+    path: &Path,
+    text: &str,
+    p: &mut Problems,
+) -> Vec<Partnership> {
+    let mut err = |span: Range<usize>, msg: String, help: &str| {
+        let d = Diagnostic::error(msg).at_span(path, text, span);
+        p.push(if help.is_empty() {
+            d
+        } else {
+            d.with_help(help)
+        });
+    };
+    let mut ids = HashSet::new();
+    let mut out = Vec::with_capacity(raw.len());
+    for r in raw {
+        let id = r.id.get_ref().trim().to_string();
+        if id.is_empty() {
+            err(r.id.span(), "partnership id is empty".into(), "");
+        } else if !ids.insert(id.clone()) {
+            err(
+                r.id.span(),
+                format!("partnership \"{id}\" is declared twice"),
+                "",
+            );
+        }
+        let mut members: Vec<String> = Vec::new();
+        for m in r.members.get_ref() {
+            let name = m.get_ref().trim().to_string();
+            if name.is_empty() {
+                err(m.span(), "a member id is empty".into(), "");
+            } else if members.contains(&name) {
+                err(m.span(), format!("member {name} is listed twice"), "");
+            } else {
+                members.push(name);
+            }
+        }
+        if members.len() < 2 {
+            err(
+                r.members.span(),
+                format!("partnership \"{id}\" has fewer than two members"),
+                "list every organisation's id, your own included: members = [\"GB-CHC-1234567\", \"GB-CHC-7654321\"]",
+            );
+        } else if !organisation.is_empty() && !members.iter().any(|m| m == organisation) {
+            err(
+                r.members.span(),
+                format!("your organisation ({organisation}) is not a member of partnership \"{id}\""),
+                "add your [organisation] id to members: an organisation claims a share only of what it helped achieve",
+            );
+        }
+        let mut shares = BTreeMap::new();
+        if let Some(s) = &r.shares {
+            let mut sum = Decimal::ZERO;
+            for (member, share) in s.get_ref() {
+                let member = member.trim();
+                let raw_text = text.get(share.span()).unwrap_or("");
+                let value = crate::num::exact_toml(raw_text, share.get_ref().0)
+                    .unwrap_or(share.get_ref().0);
+                if !members.iter().any(|m| m == member) {
+                    err(
+                        share.span(),
+                        format!(
+                            "the split gives a share to {member}, who is not a member of \"{id}\""
+                        ),
+                        "give shares only to the ids in members",
+                    );
+                }
+                if !(Decimal::ZERO..=Decimal::ONE).contains(&value) {
+                    err(
+                        share.span(),
+                        format!("{member}'s share {value} is not between 0 and 1"),
+                        "a share is a fraction: 0.5 is half",
+                    );
+                }
+                sum = sum.saturating_add(value);
+                shares.insert(member.to_string(), value);
+            }
+            let missing: Vec<&str> = members
+                .iter()
+                .filter(|m| !shares.contains_key(*m))
+                .map(String::as_str)
+                .collect();
+            if !missing.is_empty() {
+                err(
+                    s.span(),
+                    format!("the split of \"{id}\" gives no share to {}", missing.join(", ")),
+                    "give every member a share (0 if it claims none), or leave shares out if no split is agreed",
+                );
+            }
+            if sum > Decimal::ONE {
+                err(
+                    s.span(),
+                    format!(
+                        "the split of \"{id}\" gives out {} of the outcome, more than all of it",
+                        crate::num::percent(sum)
+                    ),
+                    "the shares must add up to 1 (100%) or less",
+                );
+            }
+        }
+        out.push(Partnership {
+            id,
+            members,
+            shares,
+        });
+    }
+    out
+}
+
+/// Checks every `[[place]]`: a place named, once, and any decile a whole number 1 to 10.
+/// Decision: the decile is what the organisation supplies (from the English Indices of
+/// Deprivation); the tool bundles no index, so it never looks one up or guesses.
+pub(super) fn read_place_notes(
+    raw: Vec<RawPlaceNote>,
+    path: &Path,
+    text: &str,
+    p: &mut Problems,
+) -> Vec<PlaceNote> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(raw.len());
+    for r in raw {
+        let place = r.place.get_ref().trim().to_string();
+        if place.is_empty() {
+            p.push(Diagnostic::error("place is empty").at_span(path, text, r.place.span()));
+        } else if !seen.insert(place.to_uppercase()) {
+            p.push(
+                Diagnostic::error(format!("place {place} is described twice")).at_span(
+                    path,
+                    text,
+                    r.place.span(),
+                ),
+            );
+        }
+        let decile = r.deprivation_decile.and_then(|d| match u8::try_from(*d.get_ref()) {
+            Ok(x @ 1..=10) => Some(x),
+            _ => {
+                p.push(
+                    Diagnostic::error(format!(
+                        "deprivation_decile {} is not a whole number from 1 to 10",
+                        d.get_ref()
+                    ))
+                    .at_span(path, text, d.span())
+                    .with_help("1 is the most deprived tenth of areas, 10 the least (English Indices of Deprivation)"),
+                );
+                None
+            }
+        });
+        out.push(PlaceNote {
+            place,
+            deprivation_decile: decile,
+            span: r.place.span(),
+        });
+    }
+    out
+}

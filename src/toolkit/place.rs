@@ -1,0 +1,142 @@
+//! Places: local authority district codes (`E08000010`) and a toolkit's own list of named places
+//! (`[[place]]`), so "Wigan" and "E08000010" are read as one place in every return.
+
+use super::load::Checker;
+use serde::Deserialize;
+use std::collections::HashSet;
+use toml::Spanned;
+
+/// A place a toolkit names: its district code and the name people use for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPlace {
+    code: Spanned<String>,
+    name: Spanned<String>,
+}
+
+/// Whether `text` is shaped like an ONS (GSS) area code: a nation letter (E, W, S or N), then
+/// eight digits, e.g. E08000010. Decision: the shape is checked, not a list of every district,
+/// because districts are merged and renamed between years and the tool bundles no list that
+/// would go stale; a toolkit can list its region's places by name.
+pub fn is_code(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 9
+        && matches!(b[0], b'E' | b'W' | b'S' | b'N')
+        && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// The code `text` names: a code as written (any case), or the code of the place in `places`
+/// whose name matches ignoring case and surrounding spaces. The error is the help to show.
+pub fn resolve(text: &str, places: &[Place]) -> Result<String, String> {
+    let t = text.trim();
+    let upper = t.to_ascii_uppercase();
+    if is_code(&upper) {
+        return Ok(upper);
+    }
+    if let Some(p) = places.iter().find(|p| p.name.eq_ignore_ascii_case(t)) {
+        return Ok(p.code.clone());
+    }
+    let names = places
+        .iter()
+        .map(|p| p.name.as_str())
+        .take(8)
+        .collect::<Vec<_>>();
+    Err(if names.is_empty() {
+        "write the local authority district code, e.g. E08000010 (the toolkit lists no place names)"
+            .into()
+    } else {
+        format!(
+            "write the local authority district code, e.g. E08000010, or a place the toolkit names: {}",
+            names.join(", ")
+        )
+    })
+}
+
+/// The name `places` gives a code, if any.
+pub fn name_of<'a>(code: &str, places: &'a [Place]) -> Option<&'a str> {
+    places
+        .iter()
+        .find(|p| p.code == code)
+        .map(|p| p.name.as_str())
+}
+
+impl Checker<'_> {
+    /// Reads `[[place]]`: codes well formed, names given, neither used twice.
+    pub(super) fn places(&mut self, raw: Vec<RawPlace>) -> Vec<Place> {
+        let mut out = Vec::with_capacity(raw.len());
+        let (mut codes, mut names) = (HashSet::new(), HashSet::new());
+        for p in raw {
+            let code = p.code.get_ref().trim().to_string();
+            if !is_code(&code) {
+                self.err(
+                    p.code.span(),
+                    format!("place code \"{code}\" is not a district code"),
+                    Some(
+                        "write the ONS code: a nation letter and eight digits, e.g. E08000010"
+                            .into(),
+                    ),
+                );
+            } else if !codes.insert(code.clone()) {
+                self.err(p.code.span(), format!("place {code} is listed twice"), None);
+            }
+            let name = self.nonempty(&p.name, "place name");
+            if !name.is_empty() && !names.insert(name.to_lowercase()) {
+                self.err(
+                    p.name.span(),
+                    format!(
+                        "place name \"{name}\" is listed twice (names are matched ignoring case)"
+                    ),
+                    None,
+                );
+            }
+            out.push(Place { code, name });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_have_a_nation_letter_and_eight_digits() {
+        for ok in ["E08000010", "W06000015", "S12000036", "N09000003"] {
+            assert!(is_code(ok), "{ok}");
+        }
+        for bad in [
+            "E0800001",
+            "E080000100",
+            "X08000010",
+            "e08000010",
+            "E0800001O",
+            "",
+        ] {
+            assert!(!is_code(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_resolve_to_codes_ignoring_case() {
+        let places = vec![Place {
+            code: "E08000010".into(),
+            name: "Wigan".into(),
+        }];
+        assert_eq!(resolve(" wigan ", &places).unwrap(), "E08000010");
+        assert_eq!(resolve("e08000003", &places).unwrap(), "E08000003");
+        let help = resolve("Wigan Pier", &places).unwrap_err();
+        assert!(
+            help.contains("Wigan") && help.contains("E08000010"),
+            "{help}"
+        );
+        assert!(resolve("Wigan", &[])
+            .unwrap_err()
+            .contains("lists no place"));
+    }
+}
