@@ -90,11 +90,20 @@ pub struct SharedOutcome {
     pub removed: Vec<Removed>,
 }
 
+/// One organisation's claims and declarations, however they were read.
+#[derive(Debug, Clone, Copy)]
+pub struct Entrant<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub claims: &'a [Claim],
+    pub partnerships: &'a [Partnership],
+}
+
 /// Every partnership's declared split, if the members that declare it agree on one.
-fn agreement(members: &[Member]) -> BTreeMap<String, (Vec<String>, Option<Partnership>, bool)> {
+fn agreement(members: &[Entrant]) -> BTreeMap<String, (Vec<String>, Option<Partnership>, bool)> {
     let mut out: BTreeMap<String, (Vec<String>, Option<Partnership>, bool)> = BTreeMap::new();
     for m in members {
-        for p in &m.partnerships {
+        for p in m.partnerships {
             let mut sorted = p.clone();
             sorted.members.sort();
             let e = out
@@ -123,11 +132,25 @@ fn agreement(members: &[Member]) -> BTreeMap<String, (Vec<String>, Option<Partne
 /// once: as claimed when the shares add up to 100% or less; otherwise at each member's agreed
 /// share when a split is agreed, or else at the largest single claim.
 pub fn shared_outcomes(members: &[Member]) -> Vec<SharedOutcome> {
+    let entrants: Vec<Entrant> = members
+        .iter()
+        .map(|m| Entrant {
+            id: &m.id,
+            name: &m.name,
+            claims: &m.claims,
+            partnerships: &m.partnerships,
+        })
+        .collect();
+    group(&entrants)
+}
+
+/// [`shared_outcomes`] for organisations however read (`review` reads them without valuing).
+pub fn group(members: &[Entrant]) -> Vec<SharedOutcome> {
     let declared = agreement(members);
     // (partnership, proxy) -> member index -> that member's lines.
     let mut groups: BTreeMap<(String, String), BTreeMap<usize, Vec<&Claim>>> = BTreeMap::new();
     for (i, m) in members.iter().enumerate() {
-        for c in &m.claims {
+        for c in m.claims {
             groups
                 .entry((c.partnership.clone(), c.proxy.clone()))
                 .or_default()
@@ -146,12 +169,12 @@ pub fn shared_outcomes(members: &[Member]) -> Vec<SharedOutcome> {
         let mut claims: Vec<MemberClaim> = by_member
             .iter()
             .map(|(&i, lines)| MemberClaim {
-                member: members[i].id.clone(),
-                name: members[i].name.clone(),
+                member: members[i].id.to_string(),
+                name: members[i].name.to_string(),
                 share: lines.iter().map(|c| c.share).max().unwrap_or_default(),
                 agreed: agreed
                     .as_ref()
-                    .map(|a| a.get(&members[i].id).copied().unwrap_or_default()),
+                    .map(|a| a.get(members[i].id).copied().unwrap_or_default()),
                 present_value: lines
                     .iter()
                     .fold(Decimal::ZERO, |a, c| a.saturating_add(c.present_value)),

@@ -77,7 +77,46 @@ fn line(number: usize, l: &Line) -> Value {
         "url": l.url,
         "licence": l.licence,
         "evidence": l.evidence,
+        "partnership": l.partnership,
+        "place": l.place,
     })
+}
+
+/// Value, hours, investment and reach by place.
+pub fn by_place(v: &Valuation) -> Value {
+    Value::Array(
+        v.by_place
+            .iter()
+            .map(|p| {
+                json!({
+                    "place": p.place,
+                    "name": p.name,
+                    "deprivation_decile": p.deprivation_decile,
+                    "present_value": money(p.present_value),
+                    "volunteer_hours": exact(p.hours),
+                    "investment": money(p.investment),
+                    "people": p.people,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The partnerships declared, with the organisation's own share of their outcomes.
+pub fn partnerships(v: &Valuation) -> Value {
+    Value::Array(
+        v.partnerships
+            .iter()
+            .map(|p| {
+                json!({
+                    "id": p.id,
+                    "members": p.members,
+                    "shares": (!p.shares.is_empty()).then(|| p.shares.iter().map(|(k, x)| (k.clone(), Value::from(exact(*x)))).collect::<Map<_, _>>()),
+                    "others": p.others(&v.organisation.id),
+                })
+            })
+            .collect(),
+    )
 }
 
 /// The valuation as a JSON value; key order is fixed, so the same input gives the same bytes.
@@ -125,7 +164,7 @@ pub fn to_value(v: &Valuation) -> Value {
     json!({
         "format": "social-value-result",
         "format_version": RESULT_FORMAT_VERSION,
-        "organisation": {"name": v.organisation.name, "id": v.organisation.id},
+        "organisation": {"name": v.organisation.name, "id": v.organisation.id, "place": v.organisation.place},
         "period": {"start": v.period.start.to_string(), "end": v.period.end.to_string()},
         "reach": v.reach.as_ref().map(|r| json!({"people": r.people, "note": r.note})),
         "toolkit": {
@@ -149,6 +188,8 @@ pub fn to_value(v: &Valuation) -> Value {
         "by_kind": money_map(t.by_kind.iter().map(|(k, v)| (*k, *v))),
         "by_beneficiary": money_map(t.by_beneficiary.iter().map(|(k, v)| (k, *v))),
         "by_theme": money_map(t.by_theme.iter().map(|(k, v)| (k, *v))),
+        "by_place": by_place(v),
+        "partnerships": partnerships(v),
         "volunteer_hours": exact(v.volunteering.as_ref().map_or(Decimal::ZERO, |vt| vt.summary.hours)),
         "volunteers": v.volunteering.as_ref().map_or(0, |vt| vt.summary.volunteers),
         "volunteering": volunteering,

@@ -637,6 +637,9 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         tables.push(t);
         json!({"rows": v.skipped.rows, "problems": v.skipped.problems.len(), "unlisted": v.skipped.unlisted})
     });
+    let places = places_table(v);
+    let shared = shared_table(v);
+    tables.extend(places.into_iter().chain(shared));
     tables.extend([
         headline,
         vfm,
@@ -690,4 +693,79 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         tables,
         charts,
     }
+}
+
+/// Equity: value, hours, investment and reach by place, with any deprivation decile the
+/// organisation supplied; only when a place is given anywhere.
+fn places_table(v: &Valuation) -> Option<Table> {
+    if v.by_place.is_empty() {
+        return None;
+    }
+    let mut t = Table::new(
+        "value_by_place",
+        "Where the value arises",
+        &[
+            "Place",
+            "Name",
+            "Social value",
+            "Volunteer hours",
+            "Investment",
+            "People supported",
+            "Deprivation decile",
+        ],
+    );
+    for p in &v.by_place {
+        t.row(vec![
+            p.place.clone().unwrap_or_else(|| "not given".into()),
+            p.name.clone().unwrap_or_default(),
+            money_gbp(p.present_value),
+            quantity(p.hours),
+            money_gbp(p.investment),
+            p.people.map(|n| n.to_string()).unwrap_or_default(),
+            p.deprivation_decile
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ]);
+    }
+    Some(t)
+}
+
+/// Outcomes achieved with partners: the share claimed, how it was set, and who else
+/// contributed; only when a line names a partnership.
+fn shared_table(v: &Valuation) -> Option<Table> {
+    let mut t = Table::new(
+        "shared_outcomes",
+        "Outcomes shared with partners",
+        &[
+            "Partnership",
+            "Outcome",
+            "Our share",
+            "How the share was set",
+            "Who else contributed",
+            "Present value (our share)",
+        ],
+    );
+    for l in &v.lines {
+        let Some(id) = &l.partnership else {
+            continue;
+        };
+        let p = v.partnerships.iter().find(|p| &p.id == id);
+        let how = match p.and_then(|p| p.share_of(&v.organisation.id)) {
+            Some(_) => "the partnership's agreed split".to_string(),
+            None => format!(
+                "our own judgement: {}",
+                l.reason.clone().unwrap_or_default()
+            ),
+        };
+        t.row(vec![
+            id.clone(),
+            line_name(l),
+            percent(Decimal::ONE - l.adjustments.attribution),
+            how,
+            p.map(|p| p.others(&v.organisation.id).join(", "))
+                .unwrap_or_default(),
+            money_gbp(l.value.present_value),
+        ]);
+    }
+    (!t.rows.is_empty()).then_some(t)
 }

@@ -2,6 +2,8 @@
 
 use super::{dec, Check, Rating};
 use crate::num::{fixed, money_gbp};
+use crate::network::shared::{self, Claim, Entrant};
+use crate::project::Partnership;
 use crate::submission::{self, Submission};
 use rust_decimal::Decimal;
 use std::path::Path;
@@ -48,6 +50,7 @@ pub(super) fn network(path: &Path, s: &Submission, dir: &Path) -> Check {
     }
     let mut read = 0;
     let mut skipped = 0;
+    let mut partners: Vec<(Submission, Vec<Claim>, Vec<Partnership>)> = Vec::new();
     let entries = std::fs::read_dir(dir)
         .map(|d| {
             d.filter_map(Result::ok)
@@ -70,6 +73,11 @@ pub(super) fn network(path: &Path, s: &Submission, dir: &Path) -> Check {
                         slot.1.push(m);
                     }
                 }
+                let claims = claims_of(&r.submission);
+                if !claims.is_empty() || !r.submission.partnership.is_empty() {
+                    let declared = submission::partnerships(&r.submission, p).unwrap_or_default();
+                    partners.push((r.submission, claims, declared));
+                }
             }
             _ => skipped += 1,
         }
@@ -86,6 +94,7 @@ pub(super) fn network(path: &Path, s: &Submission, dir: &Path) -> Check {
         );
         return c;
     }
+    shared_outcomes(&mut c, path, s, &partners);
     for (name, others, own) in metrics {
         let (Some(own), false) = (own, others.is_empty()) else {
             continue;
@@ -129,4 +138,100 @@ pub(super) fn network(path: &Path, s: &Submission, dir: &Path) -> Check {
         );
     }
     c
+}
+
+/// A submission's claims on shared outcomes, read from its outcome lines (a share is
+/// 1 − attribution; values are not needed to add up shares).
+fn claims_of(s: &Submission) -> Vec<Claim> {
+    s.outcome
+        .iter()
+        .filter_map(|o| {
+            let attribution = crate::num::parse_decimal(&o.attribution).ok()?;
+            Some(Claim {
+                partnership: o.partnership.clone()?,
+                proxy: o.proxy.clone(),
+                share: Decimal::ONE.saturating_sub(attribution),
+                present_value: Decimal::ZERO,
+                place: None,
+                kind: String::new(),
+                theme: String::new(),
+                beneficiary: String::new(),
+            })
+        })
+        .collect()
+}
+
+/// Flags each shared outcome this submission over-claims: more than its agreed share, or, with
+/// no split agreed, a share of an outcome the partners together claim more than all of.
+fn shared_outcomes(
+    c: &mut Check,
+    path: &Path,
+    s: &Submission,
+    others: &[(Submission, Vec<Claim>, Vec<Partnership>)],
+) {
+    let own_claims = claims_of(s);
+    if own_claims.is_empty() {
+        return;
+    }
+    let own_declared = submission::partnerships(s, path).unwrap_or_default();
+    let mut entrants = vec![Entrant {
+        id: &s.organisation.id,
+        name: &s.organisation.name,
+        claims: &own_claims,
+        partnerships: &own_declared,
+    }];
+    // The submission under review stands for its organisation: another file with the same
+    // id (last year's, or a copy) is not a second partner.
+    entrants.extend(
+        others
+            .iter()
+            .filter(|(o, _, _)| o.organisation.id != s.organisation.id)
+            .map(|(o, claims, declared)| Entrant {
+                id: &o.organisation.id,
+                name: &o.organisation.name,
+                claims,
+                partnerships: declared,
+            }),
+    );
+    let pct = |d: Decimal| crate::num::percent(d.normalize());
+    for g in shared::group(&entrants) {
+        let Some(mine) = g.claims.iter().find(|m| m.member == s.organisation.id) else {
+            continue;
+        };
+        let others: Vec<String> = g
+            .claims
+            .iter()
+            .filter(|m| m.member != s.organisation.id)
+            .map(|m| format!("{} {}", m.member, pct(m.share)))
+            .collect();
+        let what = format!(
+            "shared outcome {} of partnership {}: this submission claims {}{}; the partners' claims add up to {}",
+            g.proxy,
+            g.partnership,
+            pct(mine.share),
+            mine.agreed.map_or(String::new(), |a| format!(" (agreed share {})", pct(a))),
+            pct(g.claimed_share)
+        );
+        if mine.over_claimed {
+            c.add(
+                Rating::Red,
+                format!("{what} (others: {})", others.join(", ")),
+                "an outcome claimed in full by several partners is counted several times, and the network would over-state its worth",
+                if mine.agreed.is_some() {
+                    "claim only the agreed share: leave attribution empty on the row so the split in project.toml sets it"
+                } else {
+                    "agree a split with the partners (shares in [[partnership]]) and claim only your share"
+                },
+            );
+        } else if g.over_claimed {
+            c.add(
+                Rating::Green,
+                what,
+                "this submission claims no more than its agreed share; other partners over-claim",
+                "",
+            );
+        } else {
+            c.add(Rating::Green, what, "the partners' claims add up to no more than the whole outcome", "");
+        }
+    }
 }
