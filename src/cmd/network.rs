@@ -163,6 +163,23 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
         )
     })?;
     let doc = network::page::sections(&serde_json::from_str(json).unwrap_or_default());
+    // The shared-outcome and place tables as CSV too, as the page shows them.
+    for (title, file) in [
+        ("Shared outcomes", "shared_outcomes.csv"),
+        ("Value by place", "places.csv"),
+    ] {
+        let Some(sec) = doc.iter().find(|x| x.title == title) else {
+            continue;
+        };
+        let mut t = csv::Writer::from_writer(Vec::new());
+        for row in std::iter::once(&sec.header).chain(&sec.rows) {
+            let _ = t.write_record(
+                row.iter()
+                    .map(|c| social_value::report::spreadsheet_safe(c).into_owned()),
+            );
+        }
+        w(&tables.join(file), &t.into_inner().unwrap_or_default())?;
+    }
     w(
         &dir.join("network.md"),
         network::page::markdown(&doc).as_bytes(),
@@ -175,146 +192,10 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
     Ok(())
 }
 
-/// The summary for a person, from its JSON (one source for every format).
+/// The summary for a person: the same sections as the HTML and Markdown pages, as plain text.
 fn text(json: &str) -> String {
     let j: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
-    let st = |v: &serde_json::Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
-    let pounds = |v: &serde_json::Value| {
-        v.as_str()
-            .and_then(|t| social_value::num::parse_decimal(t).ok())
-            .map_or_else(|| "n/a".to_string(), money_gbp)
-    };
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Network summary {}, on {}",
-        st(&j["year"]),
-        st(&j["toolkit"])
-    );
-    let q = j["quarantined"].as_array().map_or(0, Vec::len);
-    let _ = writeln!(
-        out,
-        "  files found {}: {} included, {q} quarantined",
-        j["files_found"], j["included"]
-    );
-    let _ = writeln!(
-        out,
-        "  social value {} on {} invested, ratio {} : 1",
-        pounds(&j["present_value"]),
-        pounds(&j["investment"]),
-        st(&j["sroi_ratio"])
-    );
-    let _ = writeln!(
-        out,
-        "  {} members, {} volunteers, {} volunteer hours, {} people supported",
-        j["members"],
-        j["volunteers"],
-        st(&j["volunteer_hours"]),
-        j["people"]
-    );
-    if let Some(p) = j["previous"].as_object() {
-        let _ = writeln!(
-            out,
-            "  last year ({}): {} from {} members; change {}",
-            st(&p["year"]),
-            pounds(&p["present_value"]),
-            p["members"],
-            pounds(&p["change_in_present_value"])
-        );
-    }
-    if let Some(r) = j["rebased_from"].as_object() {
-        for (from, n) in r {
-            let _ = writeln!(out, "  {n} submissions rebased from {from}");
-        }
-    }
-    for (key, title) in [
-        ("by_kind", "Value by kind"),
-        ("by_beneficiary", "Value by who gains or saves"),
-        ("by_theme", "Value by theme"),
-    ] {
-        let _ = writeln!(out, "\n{title}");
-        for (k, v) in j[key].as_object().into_iter().flatten() {
-            let _ = writeln!(out, "  {k:<28} {:>22}", pounds(v));
-        }
-    }
-    for (key, title, money) in [
-        ("ratio_distribution", "Members' SROI ratios", false),
-        (
-            "value_per_hour_distribution",
-            "Members' value per volunteer hour",
-            true,
-        ),
-    ] {
-        let d = &j[key];
-        if d.is_object() {
-            let f = |v: &serde_json::Value| if money { pounds(v) } else { st(v) };
-            let _ = writeln!(out, "\n{title} ({} members)\n  5th {}  lower quartile {}  median {}  upper quartile {}  95th {}", d["count"], f(&d["p5"]), f(&d["q1"]), f(&d["median"]), f(&d["q3"]), f(&d["p95"]));
-        }
-    }
-    if let Some(o) = j["outliers"].as_array().filter(|o| !o.is_empty()) {
-        let _ = writeln!(
-            out,
-            "\nOutliers to follow up (ratio beyond 1.5 × the interquartile range): {}",
-            o.iter().map(&st).collect::<Vec<_>>().join(", ")
-        );
-    }
-    if let Some(t) = j["top_tags"].as_array().filter(|t| !t.is_empty()) {
-        let _ = writeln!(
-            out,
-            "\nMost frequent story tags: {}",
-            t.iter()
-                .map(|x| format!("{} ({})", st(&x["tag"]), x["stories"]))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    if let Some(ind) = j["indicators"].as_array().filter(|i| !i.is_empty()) {
-        let _ = writeln!(
-            out,
-            "\nWhat people told us (members' before-and-after measures, pooled)"
-        );
-        for x in ind {
-            let _ = writeln!(out, "  {}", social_value::network::pooled_sentence(x));
-        }
-    }
-    for x in j["quotes"].as_array().into_iter().flatten() {
-        let _ = writeln!(
-            out,
-            "  “{}” ({}, story {})",
-            st(&x["quote"]),
-            st(&x["member"]),
-            st(&x["story"])
-        );
-    }
-    let _ = writeln!(
-        out,
-        "\nMembers (value, ratio{})",
-        if j["previous"].is_object() {
-            ", change since last year"
-        } else {
-            ""
-        }
-    );
-    for m in j["per_member"].as_array().into_iter().flatten() {
-        let change = m["change_in_present_value"]
-            .as_str()
-            .map(|_| format!("  {}", pounds(&m["change_in_present_value"])))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "  {:<22} {:>18}  {:>6}{change}",
-            st(&m["id"]),
-            pounds(&m["present_value"]),
-            st(&m["sroi_ratio"])
-        );
-    }
-    if q > 0 {
-        let _ = writeln!(out, "\nQuarantined");
-        for x in j["quarantined"].as_array().into_iter().flatten() {
-            let _ = writeln!(out, "  {}: {}", st(&x["file"]), st(&x["reason"]));
-        }
-    }
-    out
+    network::page::plain(&network::page::sections(&j))
 }
 
 pub fn demo(args: &DemoNetworkArgs) -> Result<(), Failure> {

@@ -27,6 +27,22 @@ fn pounds(v: &Value) -> String {
         .map_or_else(|| "n/a".into(), money_gbp)
 }
 
+fn pennies(v: &Value) -> i64 {
+    v.as_str()
+        .and_then(|t| parse_decimal(t).ok())
+        .and_then(|d| {
+            (d * rust_decimal::Decimal::ONE_HUNDRED)
+                .round()
+                .try_into()
+                .ok()
+        })
+        .unwrap_or(0)
+}
+
+fn percent_text(v: &Value) -> String {
+    parse_decimal(&st(v)).map_or_else(|_| st(v), crate::num::percent)
+}
+
 fn count(v: &Value) -> String {
     parse_decimal(&st(v)).map_or_else(|_| st(v), crate::num::quantity)
 }
@@ -50,6 +66,13 @@ pub fn sections(j: &Value) -> Vec<Section> {
     for (from, n) in j["rebased_from"].as_object().into_iter().flatten() {
         head.sentences.push(format!(
             "{n} submissions were made with {from} and rebased."
+        ));
+    }
+    if pennies(&j["double_counting_removed"]) != 0 {
+        head.sentences.push(format!(
+            "Members claimed {} in all; {} of it is the same shared outcomes claimed more than once, counted here only once (see \"Shared outcomes\").",
+            pounds(&j["present_value_claimed"]),
+            pounds(&j["double_counting_removed"])
         ));
     }
     if let Some(p) = j["previous"].as_object() {
@@ -80,6 +103,8 @@ pub fn sections(j: &Value) -> Vec<Section> {
             .collect();
         out.push(s);
     }
+    out.extend(shared_section(j));
+    out.extend(place_section(j));
     let mut dist = section("How members compare");
     dist.header = [
         "Measure",
@@ -148,38 +173,27 @@ pub fn sections(j: &Value) -> Vec<Section> {
             .extend(ind.iter().map(super::pooled_sentence));
         out.push(told);
     }
-    let mut members = section("Members");
-    let change = j["previous"].is_object();
-    members.header = [
-        "Organisation",
-        "Name",
-        "Present value",
-        "Investment",
-        "Ratio",
-    ]
-    .map(String::from)
-    .to_vec();
-    if change {
-        members.header.push("Change since last year".into());
+    out.push(members_section(j));
+    if let Some(r) = j["ranked"].as_array() {
+        let mut ranked = section("Members ranked by SROI ratio");
+        ranked.sentences.push("Shown because it was asked for (--rank). Ratios from different kinds of work are not a race: read each with the member's size and themes above.".into());
+        ranked.header = ["Rank", "Organisation", "Name", "Ratio", "Present value"]
+            .map(String::from)
+            .to_vec();
+        ranked.rows = r
+            .iter()
+            .map(|x| {
+                vec![
+                    st(&x["rank"]),
+                    st(&x["id"]),
+                    st(&x["name"]),
+                    st(&x["sroi_ratio"]),
+                    pounds(&x["present_value"]),
+                ]
+            })
+            .collect();
+        out.push(ranked);
     }
-    for m in j["per_member"].as_array().into_iter().flatten() {
-        let mut row = vec![
-            st(&m["id"]),
-            st(&m["name"]),
-            pounds(&m["present_value"]),
-            pounds(&m["investment"]),
-            st(&m["sroi_ratio"]),
-        ];
-        if change {
-            row.push(
-                m["change_in_present_value"]
-                    .as_str()
-                    .map_or("new".into(), |_| pounds(&m["change_in_present_value"])),
-            );
-        }
-        members.rows.push(row);
-    }
-    out.push(members);
     let mut q = section("Quarantined files");
     q.header = vec!["File".into(), "Reason".into()];
     q.rows = j["quarantined"]
@@ -194,6 +208,215 @@ pub fn sections(j: &Value) -> Vec<Section> {
     }
     out.push(q);
     out
+}
+
+/// Each member by its position in the network's ratios (a quarter), with its size, place and
+/// main themes: not a league table.
+fn members_section(j: &Value) -> Section {
+    let mut members = section("Members");
+    members.sentences.push("Each member's SROI ratio is shown by the quarter of the network's ratios it falls in, beside its size, place and main themes, because ratios from different kinds of work are not a race. The figures themselves are in network.json and tables/members.csv.".into());
+    let change = j["previous"].is_object();
+    members.header = [
+        "Organisation",
+        "Name",
+        "Place",
+        "Investment",
+        "Volunteer hours",
+        "Main themes",
+        "Ratio position",
+        "Over-claims",
+    ]
+    .map(String::from)
+    .to_vec();
+    if change {
+        members.header.push("Change since last year".into());
+    }
+    let per_member = j["per_member"].as_array();
+    for (k, m) in j["positions"].as_array().into_iter().flatten().enumerate() {
+        let themes = m["themes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|t| format!("{} {}%", st(&t["theme"]), st(&t["share"])))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut row = vec![
+            st(&m["id"]),
+            st(&m["name"]),
+            m["place"].as_str().unwrap_or("").to_string(),
+            pounds(&m["investment"]),
+            count(&m["volunteer_hours"]),
+            themes,
+            m["ratio_quartile"].as_u64().map_or("n/a".into(), |q| {
+                super::places::quarter_words(q).to_string()
+            }),
+            m["over_claims"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(st)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ];
+        if change {
+            let c = per_member
+                .and_then(|p| p.get(k))
+                .map(|p| &p["change_in_present_value"]);
+            row.push(
+                c.and_then(|c| c.as_str())
+                    .map_or("new".into(), |_| pounds(c.unwrap_or(&Value::Null))),
+            );
+        }
+        members.rows.push(row);
+    }
+    members
+}
+
+/// Shared outcomes: every claim on one partnership's outcome, and how it was counted.
+fn shared_section(j: &Value) -> Option<Section> {
+    let shared = j["shared_outcomes"].as_array().filter(|s| !s.is_empty())?;
+    let mut s = section("Shared outcomes");
+    s.sentences.push("Outcomes members achieved together, as each claims its share. Where the shares add up to more than the whole outcome, the network counts it once: at each member's agreed share where the partners agree a split, otherwise at the largest single claim.".into());
+    for x in shared.iter().filter(|x| x["over_claimed"] == true) {
+        s.sentences.push(format!(
+            "Over-claimed: the members' shares of {} (partnership {}) add up to {}, {} in all; counted once: {} ({}).",
+            st(&x["proxy"]),
+            st(&x["partnership"]),
+            percent_text(&x["claimed_share_total"]),
+            pounds(&x["present_value_claimed"]),
+            pounds(&x["present_value_counted"]),
+            st(&x["counted_as"])
+        ));
+        if x["declarations_differ"] == true {
+            s.sentences.push(format!(
+                "The members of {} declare it differently (its members or split), so no split is trusted.",
+                st(&x["partnership"])
+            ));
+        }
+    }
+    s.header = [
+        "Partnership",
+        "Outcome",
+        "Member",
+        "Share claimed",
+        "Agreed share",
+        "Value claimed",
+        "Value counted",
+        "Over-claimed",
+    ]
+    .map(String::from)
+    .to_vec();
+    for x in shared {
+        for c in x["claims"].as_array().into_iter().flatten() {
+            s.rows.push(vec![
+                st(&x["partnership"]),
+                st(&x["proxy"]),
+                st(&c["member"]),
+                percent_text(&c["share"]),
+                c["agreed_share"]
+                    .as_str()
+                    .map_or(String::new(), |a| percent_text(&Value::from(a))),
+                pounds(&c["present_value"]),
+                pounds(&c["counted"]),
+                if c["over_claimed"] == true {
+                    "yes"
+                } else {
+                    "no"
+                }
+                .into(),
+            ]);
+        }
+    }
+    Some(s)
+}
+
+/// Value, hours, investment, reach and members by place, so a region sees where value arises
+/// and where the network is thin.
+fn place_section(j: &Value) -> Option<Section> {
+    let places = j["by_place"].as_array().filter(|p| !p.is_empty())?;
+    let mut s = section("Value by place");
+    s.sentences.push("Where the network's value arises and whom it reaches, by local authority district. Volunteer hours, investment and people supported sit in each member's own place; an outcome can be placed elsewhere. Deprivation deciles are as members supplied them (1 is the most deprived tenth of areas). This is equity across places, never a ranking of people.".into());
+    let thin: Vec<String> = places
+        .iter()
+        .filter(|p| !p["place"].is_null() && p["members_based_here"].as_u64().unwrap_or(0) <= 1)
+        .map(|p| st(&p["place"]))
+        .collect();
+    if !thin.is_empty() && places.len() > 1 {
+        s.sentences.push(format!(
+            "Thin: at most one member is based in {}.",
+            thin.join(", ")
+        ));
+    }
+    s.header = [
+        "Place",
+        "Name",
+        "Social value",
+        "Volunteer hours",
+        "Investment",
+        "People supported",
+        "Value per person",
+        "Members based here",
+        "Deprivation deciles",
+    ]
+    .map(String::from)
+    .to_vec();
+    for p in places {
+        s.rows.push(vec![
+            p["place"].as_str().unwrap_or("not given").to_string(),
+            p["name"].as_str().unwrap_or("").to_string(),
+            pounds(&p["present_value"]),
+            count(&p["volunteer_hours"]),
+            pounds(&p["investment"]),
+            count(&p["people"]),
+            if p["value_per_person"].is_null() {
+                String::new()
+            } else {
+                pounds(&p["value_per_person"])
+            },
+            st(&p["members_based_here"]),
+            p["deprivation_deciles"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(st)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ]);
+    }
+    Some(s)
+}
+
+/// The same document as plain text for a terminal: titles, sentences and aligned columns.
+pub fn plain(sections: &[Section]) -> String {
+    let mut o = String::new();
+    for (k, s) in sections.iter().enumerate() {
+        if k > 0 {
+            o.push('\n');
+        }
+        let _ = writeln!(o, "{}", s.title);
+        for p in &s.sentences {
+            let _ = writeln!(o, "  {p}");
+        }
+        if s.rows.is_empty() {
+            continue;
+        }
+        let width = |c: &String| c.chars().count();
+        let mut widths: Vec<usize> = s.header.iter().map(width).collect();
+        for r in &s.rows {
+            for (w, c) in widths.iter_mut().zip(r) {
+                *w = (*w).max(width(c));
+            }
+        }
+        for r in std::iter::once(&s.header).chain(&s.rows) {
+            let cells: Vec<String> = r
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c}{}", " ".repeat(w - width(c))))
+                .collect();
+            let _ = writeln!(o, "  {}", cells.join("  ").trim_end());
+        }
+    }
+    o
 }
 
 /// One self-contained HTML page; `svg` is the program's own chart markup, by chart name.

@@ -451,15 +451,26 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
     );
     for (i, l) in v.lines.iter().enumerate() {
         let a = &l.adjustments;
-        let changed = if l.overridden.is_empty() {
-            String::new()
-        } else {
-            format!(
+        let mut changed = Vec::new();
+        if !l.overridden.is_empty() {
+            changed.push(format!(
                 "{}: {}",
                 l.overridden.join(", "),
                 l.reason.clone().unwrap_or_default()
-            )
-        };
+            ));
+        }
+        let split = l.partnership.as_ref().filter(|id| {
+            v.partnerships
+                .iter()
+                .any(|p| &p.id == *id && p.share_of(&v.organisation.id).is_some())
+        });
+        if let Some(id) = split {
+            changed.push(format!(
+                "attribution: set by partnership {id}'s agreed split (our share {})",
+                percent(Decimal::ONE - a.attribution)
+            ));
+        }
+        let changed = changed.join("; ");
         adjustments.row(vec![
             (i + 1).to_string(),
             format!("{}: {} gross", line_name(l), workings(l)),

@@ -131,6 +131,26 @@ pub fn render(v: &Valuation) -> String {
         t.by_theme.iter().map(|(k, v)| (k.as_str(), *v)),
         t.present_value,
     );
+    if !v.by_place.is_empty() {
+        let places: Vec<(String, Decimal)> = v
+            .by_place
+            .iter()
+            .map(|p| {
+                let code = p.place.as_deref().unwrap_or("place not given");
+                let label = match &p.name {
+                    Some(n) => format!("{code} {n}"),
+                    None => code.to_string(),
+                };
+                (label, p.present_value)
+            })
+            .collect();
+        breakdown(
+            &mut out,
+            "Value by place (hours and investment are in the organisation's own place)",
+            places.iter().map(|(k, v)| (k.as_str(), *v)),
+            t.present_value,
+        );
+    }
 
     let _ = writeln!(
         out,
@@ -139,7 +159,13 @@ pub fn render(v: &Valuation) -> String {
     for (i, l) in v.lines.iter().enumerate() {
         let from = match &l.origin {
             Origin::Volunteering { role } => format!("volunteers: {role}"),
-            Origin::Outcome { line } => format!("outcomes line {line}"),
+            Origin::Outcome { line } => match &l.partnership {
+                Some(p) => format!(
+                    "outcomes line {line}, our {} share of partnership {p}",
+                    percent(Decimal::ONE - l.adjustments.attribution)
+                ),
+                None => format!("outcomes line {line}"),
+            },
             Origin::Stories { ids } => format!("stories {}", ids.join(", ")),
             Origin::Indicator { id } => format!("people's own answers: {id}"),
         };

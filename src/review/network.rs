@@ -1,8 +1,8 @@
 //! The network check: where a submission's ratio and values sit among other members'.
 
 use super::{dec, Check, Rating};
-use crate::num::{fixed, money_gbp};
 use crate::network::shared::{self, Claim, Entrant};
+use crate::num::{fixed, money_gbp};
 use crate::project::Partnership;
 use crate::submission::{self, Submission};
 use rust_decimal::Decimal;
@@ -231,7 +231,12 @@ fn shared_outcomes(
                 "",
             );
         } else {
-            c.add(Rating::Green, what, "the partners' claims add up to no more than the whole outcome", "");
+            c.add(
+                Rating::Green,
+                what,
+                "the partners' claims add up to no more than the whole outcome",
+                "",
+            );
         }
     }
 }

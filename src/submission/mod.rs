@@ -870,10 +870,7 @@ fn code(text: &str, path: &Path) -> Result<String, Problems> {
 
 /// The partnerships a submission declares, checked as a project's are: every outcome line's
 /// partnership declared, shares between 0 and 1 adding up to at most 1, given to members only.
-pub fn partnerships(
-    s: &Submission,
-    path: &Path,
-) -> Result<Vec<project::Partnership>, Problems> {
+pub fn partnerships(s: &Submission, path: &Path) -> Result<Vec<project::Partnership>, Problems> {
     let bad = |m: String| -> Problems { Diagnostic::error(m).in_file(path).into() };
     let mut out: Vec<project::Partnership> = Vec::new();
     for p in &s.partnership {
