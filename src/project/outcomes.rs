@@ -460,7 +460,7 @@ fn partnership_cell(
             adj.attribution = split;
             overridden.retain(|n| *n != "attribution");
         }
-        None if !typed || !has_reason => {
+        None if !typed => {
             out.push(
                 table
                     .cell_error(
@@ -470,6 +470,19 @@ fn partnership_cell(
                         format!("partnership {id} has no agreed split, so this row must give its own attribution and a reason"),
                     )
                     .with_help("attribution is the part of the outcome due to the partners (0.6 claims 40%); say in the reason how you judged it, or agree shares in project.toml"),
+            );
+        }
+        // A changed attribution without a reason is reported by the row's own check.
+        None if !has_reason && !overridden.contains(&"attribution") => {
+            out.push(
+                table
+                    .cell_error(
+                        rec,
+                        REASON,
+                        "reason",
+                        format!("partnership {id} has no agreed split, so this row's attribution needs a reason"),
+                    )
+                    .with_help("say how you judged the share due to the partners, or agree shares in project.toml"),
             );
         }
         None => {}

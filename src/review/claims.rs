@@ -18,17 +18,38 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
             "give the toolkit with --toolkit",
         );
     }
+    // Shares agreed in a partnership set attribution: that is not a change needing a reason.
+    let declared =
+        crate::submission::partnerships(s, std::path::Path::new("submission")).unwrap_or_default();
     for (i, o) in s.outcome.iter().enumerate() {
         let n = i + 1;
         let proxy = tk.and_then(|t| t.proxy(&o.proxy));
         let (dw, attr, drop) = (dec(&o.deadweight), dec(&o.attribution), dec(&o.drop_off));
         let reason = o.reason.as_deref().filter(|r| !r.trim().is_empty());
+        let split = o
+            .partnership
+            .as_ref()
+            .and_then(|id| declared.iter().find(|p| &p.id == id))
+            .and_then(|p| Some((p.id.as_str(), p.share_of(&s.organisation.id)?)))
+            .filter(|(_, share)| attr == Decimal::ONE - *share);
+        if let Some((id, share)) = split {
+            c.add(
+                Rating::Green,
+                format!(
+                    "outcome {n} ({}): attribution set by partnership {id}'s agreed split (share {})",
+                    o.proxy,
+                    crate::num::percent(share)
+                ),
+                "",
+                "",
+            );
+        }
         if let Some(p) = proxy {
             // What changed from the toolkit is worked out here, not taken from the file.
             let d = &p.defaults;
             let changed: Vec<&str> = [
                 ("deadweight", dw != d.deadweight),
-                ("attribution", attr != d.attribution),
+                ("attribution", attr != d.attribution && split.is_none()),
                 ("displacement", dec(&o.displacement) != d.displacement),
                 ("drop_off", drop != d.drop_off),
                 ("duration", o.duration != d.duration),
