@@ -63,6 +63,25 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
             plural(a.by_indicator.len() as u64, "indicator", "indicators")
         );
     }
+    for p in &project.partnerships {
+        let shared = inputs
+            .outcomes
+            .iter()
+            .flat_map(|o| &o.lines)
+            .filter(|l| l.partnership.as_ref() == Some(&p.id))
+            .count() as u64;
+        let split = match p.share_of(&project.organisation.id) {
+            Some(s) => format!("agreed split, our share {}", social_value::num::percent(s)),
+            None => "no agreed split: each row gives its own attribution".into(),
+        };
+        let _ = writeln!(
+            out,
+            "  partnership  {} with {}: {split}; {} claiming a share",
+            p.id,
+            p.others(&project.organisation.id).join(", "),
+            plural(shared, "outcome line", "outcome lines")
+        );
+    }
     if inputs.skipped.rows > 0 {
         let _ = writeln!(
             out,

@@ -53,6 +53,8 @@ toolkit = "{toolkit_name}"
 name = "Example Community Group"     # your organisation's name, as it should appear in reports
 id = "GB-CHC-0000000"                # an org-id.guide identifier: GB-CHC- and your charity
                                      # number, or GB-COH- and your company number
+# place = "E08000010"                # optional: the local authority district you work in
+                                     # (its ONS code), so a network can show value by place
 
 [period]                             # the year this return covers (here a UK financial year)
 start = {start}
@@ -80,9 +82,18 @@ as = "value"                         # "value": volunteers' time counts as socia
 [volunteering.roles]                 # each role in the log, and the proxy that values its hour
 befriender = "{hour}"
 
+# Optional: outcomes you achieve together with other organisations. A row of outcomes.csv
+# that names the partnership (partnership column) claims only your share, so the partners'
+# returns added up count the outcome once. Remove the # from the lines to use it.
+# [[partnership]]
+# id = "our-alliance"
+# members = ["GB-CHC-0000000", "GB-CHC-1111111"]           # every member's id, yours too
+# shares = {{ "GB-CHC-0000000" = 0.6, "GB-CHC-1111111" = 0.4 }}   # the agreed split, if any
+
 [outcomes]
 file = "outcomes.csv"                # what changed, one row per outcome: proxy, quantity and,
-                                     # only if you have evidence, your own adjustments + reason
+                                     # only if you have evidence, your own adjustments + reason;
+                                     # optional partnership and place columns
 
 [stories]
 file = "stories.csv"                 # people's own words; consent must be "yes" to publish one
@@ -91,14 +102,14 @@ file = "stories.csv"                 # people's own words; consent must be "yes"
     let hours = format!("date,volunteer,role,hours\n{start},Sam Example,befriender,2\n");
     let outcomes = match outcome {
         Some((id, name, unit)) => format!(
-            "proxy,quantity,deadweight,attribution,displacement,drop_off,duration,reason,note\n\
-             {id},1,,,,,,,\"Example: 1 {} ({}); replace with your own outcomes\"\n",
+            "proxy,quantity,deadweight,attribution,displacement,drop_off,duration,reason,note,partnership,place\n\
+             {id},1,,,,,,,\"Example: 1 {} ({}); replace with your own outcomes\",,\n",
             unit.replace('"', "\"\""),
             name.replace('"', "\"\"")
         ),
         None => {
-            "proxy,quantity,deadweight,attribution,displacement,drop_off,duration,reason,note\n\
-                 ,1,,,,,,,\"Example output, reported but not valued\"\n"
+            "proxy,quantity,deadweight,attribution,displacement,drop_off,duration,reason,note,partnership,place\n\
+                 ,1,,,,,,,\"Example output, reported but not valued\",,\n"
                 .to_string()
         }
     };

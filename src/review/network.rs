@@ -182,10 +182,12 @@ fn shared_outcomes(
     }];
     // The submission under review stands for its organisation: another file with the same
     // id (last year's, or a copy) is not a second partner.
+    // One entry per organisation: a resent copy of a partner's return is not another partner.
+    let mut seen = std::collections::HashSet::from([s.organisation.id.as_str()]);
     entrants.extend(
         others
             .iter()
-            .filter(|(o, _, _)| o.organisation.id != s.organisation.id)
+            .filter(|(o, _, _)| seen.insert(o.organisation.id.as_str()))
             .map(|(o, claims, declared)| Entrant {
                 id: &o.organisation.id,
                 name: &o.organisation.name,

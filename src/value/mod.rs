@@ -265,6 +265,19 @@ pub fn read_inputs(
         warnings.extend(o.warnings.list.iter().cloned());
         skipped.extend(&o.skipped);
     }
+    for p in &project.partnerships {
+        let named = outcomes
+            .iter()
+            .flat_map(|o| &o.lines)
+            .any(|l| l.partnership.as_ref() == Some(&p.id));
+        if !named && outcomes.as_ref().is_none_or(|o| o.skipped.rows == 0) {
+            warnings.push(
+                Diagnostic::warning(format!("partnership \"{}\" is declared but no outcome row names it", p.id))
+                    .in_file(&project.path)
+                    .with_help("name it in the partnership column of the outcomes it shares, or remove the declaration"),
+            );
+        }
+    }
     if let Some(s) = &stories {
         warnings.extend(s.warnings.list.iter().cloned());
         skipped.extend(&s.skipped);
