@@ -32,6 +32,33 @@ fn file_with(name: &str, data: &[u8]) -> Option<PathBuf> {
     std::fs::write(&path, data).ok().map(|()| path)
 }
 
+/// Two partnerships an outcomes file may name: `p` with an agreed split, `q` without.
+fn partners() -> project::Partners<'static> {
+    static LIST: OnceLock<Vec<project::Partnership>> = OnceLock::new();
+    let list = LIST.get_or_init(|| {
+        let members = vec!["GB-FUZZ-1".to_string(), "GB-FUZZ-2".to_string()];
+        vec![
+            project::Partnership {
+                id: "p".into(),
+                members: members.clone(),
+                shares: members
+                    .iter()
+                    .map(|m| (m.clone(), rust_decimal::Decimal::new(5, 1)))
+                    .collect(),
+            },
+            project::Partnership {
+                id: "q".into(),
+                members,
+                shares: Default::default(),
+            },
+        ]
+    });
+    project::Partners {
+        organisation: "GB-FUZZ-1",
+        list,
+    }
+}
+
 /// A toolkit file.
 pub fn toolkit(data: &[u8]) {
     if let Some(path) = file_with("toolkit.toml", data) {
@@ -85,7 +112,7 @@ fn tables_at(path: &Path) {
             ..ReadOptions::default()
         };
         let _ = project::read_hours(&v, &period, options);
-        let _ = project::read_outcomes(path, bundled(), Default::default(), options);
+        let _ = project::read_outcomes(path, bundled(), partners(), options);
         let _ = project::read_stories(path, bundled(), options);
         let known: Vec<_> = bundled().indicators.iter().collect();
         if let Ok(a) = project::indicators::read_answers(path, &known, options) {

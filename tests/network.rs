@@ -237,8 +237,9 @@ fn previous_year_out_folder_and_compare() {
     );
     let prev = &j["previous"];
     assert_eq!(prev["year"], "2023/24");
+    // Each figure is rounded to the penny when written, so the difference may be a penny out.
     let change = pennies(&j["present_value"]) - pennies(&prev["present_value"]);
-    assert_eq!(change, pennies(&prev["change_in_present_value"]));
+    assert!((change - pennies(&prev["change_in_present_value"])).abs() <= 1);
     for f in [
         "network.json",
         "network.md",

@@ -173,7 +173,8 @@ fn a_shared_outcome_claimed_in_full_by_three_members_is_counted_once_and_flagged
     assert!(html.contains("add up to 300%"), "{html}");
     let csv = std::fs::read_to_string(f.path("out/tables/shared_outcomes.csv")).unwrap();
     assert_eq!(csv.lines().count(), 4, "{csv}");
-    assert_eq!(csv.matches(",yes").count(), 3, "{csv}");
+    assert_eq!(csv.matches(",true,largest claim").count(), 3, "{csv}");
+    assert!(csv.contains(",1,,13800.00,13800.00,true,"), "{csv}");
 
     // Reviewing one of them with the network flags it red (exit 3).
     let rv = review(&f, "b");
@@ -275,7 +276,7 @@ fn partners_who_declare_different_splits_are_counted_at_the_largest_claim() {
     assert_eq!(j["present_value"], "8280.00");
     let text = network(&f, &[]);
     assert!(
-        text.stdout.contains("declare it differently"),
+        text.stdout.contains("declare different splits"),
         "{}",
         text.stdout
     );
@@ -464,4 +465,95 @@ fn a_return_without_partnerships_or_places_is_still_format_version_1() {
         !text.contains("place =") && !text.contains("partnership"),
         "{text}"
     );
+}
+
+#[test]
+fn review_reads_partners_by_the_networks_rules_so_last_years_return_does_not_count() {
+    let f = Fixture::new();
+    let row = "proxy,quantity,partnership\nhealth.ae-attendance,100,north-falls-alliance\n";
+    let split = r#"[[partnership]]
+id = "north-falls-alliance"
+members = ["GB-CHC-1", "GB-CHC-2"]
+shares = { "GB-CHC-1" = 0.5, "GB-CHC-2" = 0.5 }
+"#;
+    member(&f, "a", "GB-CHC-1", "E08000001", split, row);
+    member(&f, "b", "GB-CHC-2", "E08000003", split, row);
+    // Last year B had no agreed split and claimed all of it; that return is still in the folder
+    // (named so it sorts first).
+    let old = split.replace("shares = { \"GB-CHC-1\" = 0.5, \"GB-CHC-2\" = 0.5 }\n", "");
+    let old_row = "proxy,quantity,attribution,reason,partnership\nhealth.ae-attendance,100,0,all ours,north-falls-alliance\n";
+    member(&f, "b-2023", "GB-CHC-2", "E08000003", &old, old_row);
+    // Made as this year's, then moved to last year and submitted again.
+    std::fs::write(f.path("b-2023/project.toml"), {
+        let p = std::fs::read_to_string(f.path("b-2023/project.toml")).unwrap();
+        p.replace("start = 2024-04-01", "start = 2023-04-01")
+            .replace("end = 2025-03-31", "end = 2024-03-31")
+    })
+    .unwrap();
+    let r = f.run_cmd(&[
+        "submit",
+        "b-2023/project.toml",
+        "--out",
+        "inbox/b-2023.toml",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rv = review(&f, "a");
+    let (rating, findings) = network_findings(&rv.json());
+    assert_ne!(rating, "red", "{findings:?}");
+    assert!(
+        findings
+            .iter()
+            .any(|x| x.contains("claims 50% (agreed share 50%)") && x.contains("add up to 100%")),
+        "{findings:?}"
+    );
+    // The network agrees: nothing over-claimed this year.
+    let j = network(&f, &["--format", "json"]).json();
+    assert_eq!(j["shared_outcomes"][0]["over_claimed"], false);
+}
+
+#[test]
+fn a_share_given_twice_a_place_described_twice_and_a_place_on_an_unvalued_row_are_refused() {
+    let f = Fixture::new();
+    f.add_to_project(
+        "[[partnership]]\nid = \"q\"\nmembers = [\"GB-TEST-1\", \"GB-B\"]\nshares = { \"GB-TEST-1\" = 0.4, \"GB-TEST-1 \" = 0.1, \"GB-B\" = 0.5 }\n",
+    );
+    f.calc(&[])
+        .fails_with(&["the split of \"q\" gives GB-TEST-1 a share twice"]);
+
+    let f = Fixture::new();
+    let kit = format!(
+        "{}\n[[place]]\ncode = \"E08000010\"\nname = \"Wigan\"\n",
+        common::TOOLKIT
+    );
+    f.write("test-kit.toml", &kit);
+    f.add_to_project(
+        "[[place]]\nplace = \"Wigan\"\ndeprivation_decile = 1\n\n[[place]]\nplace = \"e08000010\"\ndeprivation_decile = 9\n",
+    );
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity,note,place\n,120,people came to the lunch club,E08000010\n",
+    );
+    f.calc(&[])
+        .fails_with(&["place e08000010 (E08000010) is described twice"]);
+    f.write(
+        "project.toml",
+        &std::fs::read_to_string(f.path("project.toml"))
+            .unwrap()
+            .replace(
+                "place = \"e08000010\"\ndeprivation_decile = 9\n",
+                "place = \"E08000003\"\n",
+            ),
+    );
+    f.calc(&[])
+        .fails_with(&["outcomes.csv:2:1", "this row has no proxy but gives place"]);
+
+    // A toolkit place name that looks like a code could never be matched.
+    let f = Fixture::new();
+    let kit = format!(
+        "{}\n[[place]]\ncode = \"E08000001\"\nname = \"E08000010\"\n",
+        common::TOOLKIT
+    );
+    f.write("test-kit.toml", &kit);
+    f.run_cmd(&["toolkit", "check", "test-kit.toml"])
+        .fails_with(&["place name \"E08000010\" looks like a district code"]);
 }

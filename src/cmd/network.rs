@@ -163,18 +163,77 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
         )
     })?;
     let doc = network::page::sections(&serde_json::from_str(json).unwrap_or_default());
-    // The shared-outcome and place tables as CSV too, as the page shows them.
-    for (title, file) in [
-        ("Shared outcomes", "shared_outcomes.csv"),
-        ("Value by place", "places.csv"),
+    // The shared outcomes and places as CSV, with plain numbers as members.csv has them.
+    let j: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    let cell = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(t) => t.clone(),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join(";"),
+        other => other.to_string(),
+    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for x in j["shared_outcomes"].as_array().into_iter().flatten() {
+        for c in x["claims"].as_array().into_iter().flatten() {
+            rows.push(vec![
+                cell(&x["partnership"]),
+                cell(&x["proxy"]),
+                cell(&c["member"]),
+                cell(&c["name"]),
+                cell(&c["share"]),
+                cell(&c["agreed_share"]),
+                cell(&c["present_value"]),
+                cell(&c["counted"]),
+                cell(&c["over_claimed"]),
+                cell(&x["counted_as"]),
+            ]);
+        }
+    }
+    let shared_header = [
+        "partnership",
+        "proxy",
+        "member",
+        "name",
+        "share",
+        "agreed_share",
+        "present_value",
+        "counted",
+        "over_claimed",
+        "counted_as",
+    ];
+    let place_keys = [
+        "place",
+        "name",
+        "present_value",
+        "volunteer_hours",
+        "investment",
+        "people",
+        "members_based_here",
+        "members_with_value_here",
+        "value_per_person",
+        "deprivation_deciles",
+    ];
+    let place_rows: Vec<Vec<String>> = j["by_place"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| place_keys.iter().map(|k| cell(&p[*k])).collect())
+        .collect();
+    for (file, header, rows) in [
+        ("shared_outcomes.csv", &shared_header[..], &rows),
+        ("places.csv", &place_keys[..], &place_rows),
     ] {
-        let Some(sec) = doc.iter().find(|x| x.title == title) else {
+        if rows.is_empty() {
             continue;
-        };
+        }
         let mut t = csv::Writer::from_writer(Vec::new());
-        for row in std::iter::once(&sec.header).chain(&sec.rows) {
+        let _ = t.write_record(header);
+        for r in rows {
             let _ = t.write_record(
-                row.iter()
+                r.iter()
                     .map(|c| social_value::report::spreadsheet_safe(c).into_owned()),
             );
         }

@@ -54,13 +54,18 @@ fn summary(tk: &Toolkit) -> String {
         _ => "none".into(),
     };
     format!(
-        "toolkit {} {} ({}): {} proxies, {} story tags, {} indicators, price index {years}, values in {} prices\nfingerprint {}\n",
+        "toolkit {} {} ({}): {} proxies, {} story tags, {} indicators{}, price index {years}, values in {} prices\nfingerprint {}\n",
         tk.id,
         tk.version,
         tk.title,
         tk.proxies.len(),
         tk.tags.len(),
         tk.indicators.len(),
+        if tk.places.is_empty() {
+            String::new()
+        } else {
+            format!(", {} named places", tk.places.len())
+        },
         tk.price_year,
         tk.fingerprint
     )

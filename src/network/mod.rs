@@ -527,7 +527,8 @@ pub fn to_json(s: &Summary, previous: Option<&Summary>, rank: bool) -> String {
     top.truncate(10);
     let v = json!({
         "format": "social-value-network",
-        "format_version": 1,
+        // 2: present_value counts a shared outcome claimed more than once only once.
+        "format_version": 2,
         "year": format!("{}/{:02}", s.year, (s.year + 1).rem_euclid(100)),
         "toolkit": s.toolkit,
         "files_found": s.files_found,
@@ -556,7 +557,9 @@ pub fn to_json(s: &Summary, previous: Option<&Summary>, rank: bool) -> String {
         "quotes": s.members.iter().filter_map(|m| m.quotes.first().map(|(id, q)| json!({"member": m.name, "story": id, "quote": q}))).take(5).collect::<Vec<_>>(),
         "top_tags": top.into_iter().map(|(t, n)| json!({"tag": t, "stories": n})).collect::<Vec<_>>(),
         "previous": previous.map(|p| {
-            let ppv = p.members.iter().fold(Decimal::ZERO, |a, m| a.saturating_add(m.present_value));
+            // Counted as this year is: a shared outcome claimed more than once, once.
+            let ppv = p.members.iter().fold(Decimal::ZERO, |a, m| a.saturating_add(m.present_value))
+                .saturating_sub(p.shared.iter().flat_map(|x| &x.removed).fold(Decimal::ZERO, |a, r| a.saturating_add(r.amount)));
             let pinv = p.members.iter().fold(Decimal::ZERO, |a, m| a.saturating_add(m.investment));
             json!({
                 "year": format!("{}/{:02}", p.year, (p.year + 1).rem_euclid(100)),
@@ -592,6 +595,7 @@ fn shared_json(x: &shared::SharedOutcome) -> Value {
         "members": x.members,
         "agreed_shares": x.agreed.as_ref().map(|a| a.iter().map(|(k, v)| (k.clone(), Value::from(dec(*v)))).collect::<serde_json::Map<_, _>>()),
         "declarations_differ": x.declarations_differ,
+        "declared_with_other_members": x.declared_with_other_members,
         "claims": x.claims.iter().map(|c| json!({
             "member": c.member,
             "name": c.name,

@@ -276,7 +276,7 @@ fn members_section(j: &Value) -> Section {
 fn shared_section(j: &Value) -> Option<Section> {
     let shared = j["shared_outcomes"].as_array().filter(|s| !s.is_empty())?;
     let mut s = section("Shared outcomes");
-    s.sentences.push("Outcomes members achieved together, as each claims its share. Where the shares add up to more than the whole outcome, the network counts it once: at each member's agreed share where the partners agree a split, otherwise at the largest single claim.".into());
+    s.sentences.push("Outcomes members achieved together, as each claims its share. Where a member claims more than its agreed share, it is counted at that share; where no split is agreed and the shares add up to more than the whole outcome, the outcome is counted once, at the largest single claim. Harms always count in full.".into());
     for x in shared.iter().filter(|x| x["over_claimed"] == true) {
         s.sentences.push(format!(
             "Over-claimed: the members' shares of {} (partnership {}) add up to {}, {} in all; counted once: {} ({}).",
@@ -289,10 +289,22 @@ fn shared_section(j: &Value) -> Option<Section> {
         ));
         if x["declarations_differ"] == true {
             s.sentences.push(format!(
-                "The members of {} declare it differently (its members or split), so no split is trusted.",
+                "The members of {} declare different splits, so no split is trusted.",
                 st(&x["partnership"])
             ));
         }
+    }
+    let mut reused: Vec<String> = shared
+        .iter()
+        .filter(|x| x["declared_with_other_members"] == true)
+        .map(|x| st(&x["partnership"]))
+        .collect();
+    reused.dedup();
+    if !reused.is_empty() {
+        s.sentences.push(format!(
+            "Declared with different member lists, and so counted as separate partnerships: {}. Partners should declare the same members, or use distinct ids.",
+            reused.join(", ")
+        ));
     }
     s.header = [
         "Partnership",

@@ -2,7 +2,7 @@
 //! district, and each member's position among the others (quartiles, never a league table).
 
 use super::shared::SharedOutcome;
-use super::{distribution, Member};
+use super::{distribution, Distribution, Member};
 use crate::num::{fixed, money};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -85,10 +85,9 @@ pub fn by_place(
 }
 
 /// Which quarter of the network's ratios a ratio falls in: 1 (lowest) to 4 (highest), by the
-/// same quartiles the summary reports.
-pub fn quartile(ratio: Decimal, members: &[Member]) -> Option<u8> {
-    let d = distribution(members.iter().filter_map(Member::ratio).collect())?;
-    Some(if ratio <= d.q1 {
+/// same quartiles the summary reports (`d`, worked out once for all members).
+pub fn quartile(ratio: Decimal, d: &Distribution) -> u8 {
+    if ratio <= d.q1 {
         1
     } else if ratio <= d.median {
         2
@@ -96,7 +95,7 @@ pub fn quartile(ratio: Decimal, members: &[Member]) -> Option<u8> {
         3
     } else {
         4
-    })
+    }
 }
 
 /// A quarter in words.
@@ -135,19 +134,25 @@ fn theme_mix(m: &Member) -> Vec<Value> {
 
 /// Each member's position in the distribution with its context: size, place and theme mix.
 pub fn positions(members: &[Member], shared: &[SharedOutcome]) -> Vec<Value> {
+    let d = distribution(members.iter().filter_map(Member::ratio).collect());
+    // Each member's over-claims, found in one pass over the shared outcomes.
+    let mut over: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for s in shared {
+        for c in s.claims.iter().filter(|c| c.over_claimed) {
+            over.entry(c.member.as_str())
+                .or_default()
+                .push(format!("{} / {}", s.partnership, s.proxy));
+        }
+    }
     members
         .iter()
         .map(|m| {
-            let over: Vec<String> = shared
-                .iter()
-                .filter(|s| s.claims.iter().any(|c| c.member == m.id && c.over_claimed))
-                .map(|s| format!("{} / {}", s.partnership, s.proxy))
-                .collect();
+            let over = over.get(m.id.as_str()).cloned().unwrap_or_default();
             json!({
                 "id": m.id,
                 "name": m.name,
                 "place": m.place,
-                "ratio_quartile": m.ratio().and_then(|r| quartile(r, members)),
+                "ratio_quartile": m.ratio().zip(d.as_ref()).map(|(r, d)| quartile(r, d)),
                 "investment": money(m.investment),
                 "volunteer_hours": m.hours.normalize().to_string(),
                 "people": m.people,

@@ -4,7 +4,7 @@
 use super::Member;
 use crate::project::Partnership;
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One valued line of a member's that claims a share of a partnership's outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,9 +41,9 @@ pub struct MemberClaim {
 /// How a shared outcome was counted in the network total.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Counted {
-    /// The shares add up to 100% or less: every claim counts as made.
+    /// No member claims more than it may: every claim counts as made.
     AsClaimed,
-    /// Over-claimed, and the members agree on a split: each counts at most its agreed share.
+    /// A member claims more than its agreed share: each counts at most its agreed share.
     AgreedSplit,
     /// Over-claimed with no agreed split: the outcome counts once, at the largest claim.
     LargestClaim,
@@ -74,12 +74,14 @@ pub struct Removed {
 pub struct SharedOutcome {
     pub partnership: String,
     pub proxy: String,
-    /// Every member any declaration lists, sorted.
+    /// The members, sorted, as the claimants declare them.
     pub members: Vec<String>,
     /// The agreed split, when every member that declares the partnership declares the same one.
     pub agreed: Option<BTreeMap<String, Decimal>>,
-    /// Members declare the partnership differently (members or split), so no split is trusted.
+    /// Members declare the partnership with different splits, so no split is trusted.
     pub declarations_differ: bool,
+    /// The same id is also declared with other members: counted as another partnership.
+    pub declared_with_other_members: bool,
     pub claims: Vec<MemberClaim>,
     pub claimed_share: Decimal,
     pub over_claimed: bool,
@@ -99,38 +101,66 @@ pub struct Entrant<'a> {
     pub partnerships: &'a [Partnership],
 }
 
-/// Every partnership's declared split, if the members that declare it agree on one.
-fn agreement(members: &[Entrant]) -> BTreeMap<String, (Vec<String>, Option<Partnership>, bool)> {
-    let mut out: BTreeMap<String, (Vec<String>, Option<Partnership>, bool)> = BTreeMap::new();
-    for m in members {
-        for p in m.partnerships {
-            let mut sorted = p.clone();
-            sorted.members.sort();
-            let e = out
-                .entry(p.id.clone())
-                .or_insert_with(|| (Vec::new(), Some(sorted.clone()), false));
-            for x in &sorted.members {
-                if !e.0.contains(x) {
-                    e.0.push(x.clone());
-                }
-            }
-            if e.1.as_ref() != Some(&sorted) {
-                e.2 = true;
-            }
-        }
-    }
-    for e in out.values_mut() {
-        e.0.sort();
-        if e.2 {
-            e.1 = None;
-        }
-    }
-    out
+/// A partnership as the network knows it: its id and its sorted member ids. Decision: two
+/// declarations of one id with different members are two partnerships, so an unrelated group
+/// that happens to use a common id ("discharge") cannot change how the real partners are
+/// counted; the summary says when an id is declared with different members.
+type Key = (String, Vec<String>);
+
+/// What the declarations of one partnership say: the split, when they all agree on one, and
+/// whether they give different splits.
+struct Declared {
+    first: BTreeMap<String, Decimal>,
+    differ: bool,
 }
 
-/// Groups every member's shared-outcome lines by partnership and proxy and counts each group
-/// once: as claimed when the shares add up to 100% or less; otherwise at each member's agreed
-/// share when a split is agreed, or else at the largest single claim.
+/// Each partnership id with the member lists it is declared with.
+type Lists = BTreeMap<String, BTreeSet<Vec<String>>>;
+
+fn key_of(p: &Partnership) -> Key {
+    let mut members = p.members.clone();
+    members.sort();
+    (p.id.clone(), members)
+}
+
+/// Every partnership's declarations, and how many different member lists each id is declared with.
+fn agreement(members: &[Entrant]) -> (BTreeMap<Key, Declared>, Lists) {
+    let mut declared: BTreeMap<Key, Declared> = BTreeMap::new();
+    let mut lists: Lists = BTreeMap::new();
+    for m in members {
+        for p in m.partnerships {
+            let key = key_of(p);
+            lists
+                .entry(key.0.clone())
+                .or_default()
+                .insert(key.1.clone());
+            match declared.get_mut(&key) {
+                Some(d) => d.differ |= d.first != p.shares,
+                None => {
+                    declared.insert(
+                        key,
+                        Declared {
+                            first: p.shares.clone(),
+                            differ: false,
+                        },
+                    );
+                }
+            }
+        }
+    }
+    (declared, lists)
+}
+
+/// Groups every member's shared-outcome lines by partnership (id and members) and proxy, and
+/// counts each group once:
+/// - with an agreed split (every declaration gives the same one), each line counts at most its
+///   member's agreed share (value × agreed ÷ claimed);
+/// - with none, when the shares add up to more than the whole outcome, only the largest claim
+///   counts (ties: the first id);
+/// - otherwise as claimed.
+///
+/// Decision: a harm (a line of negative value) always counts as claimed: counting a harm more
+/// than once under-states the network's worth, which is the cautious side.
 pub fn shared_outcomes(members: &[Member]) -> Vec<SharedOutcome> {
     let entrants: Vec<Entrant> = members
         .iter()
@@ -146,13 +176,19 @@ pub fn shared_outcomes(members: &[Member]) -> Vec<SharedOutcome> {
 
 /// [`shared_outcomes`] for organisations however read (`review` reads them without valuing).
 pub fn group(members: &[Entrant]) -> Vec<SharedOutcome> {
-    let declared = agreement(members);
-    // (partnership, proxy) -> member index -> that member's lines.
-    let mut groups: BTreeMap<(String, String), BTreeMap<usize, Vec<&Claim>>> = BTreeMap::new();
+    let (declared, lists) = agreement(members);
+    // (partnership, members, proxy) -> member index -> that member's lines.
+    type Lines<'c> = BTreeMap<usize, Vec<&'c Claim>>;
+    let mut groups: BTreeMap<(Key, String), Lines> = BTreeMap::new();
     for (i, m) in members.iter().enumerate() {
         for c in m.claims {
+            let key = m
+                .partnerships
+                .iter()
+                .find(|p| p.id == c.partnership)
+                .map_or_else(|| (c.partnership.clone(), Vec::new()), key_of);
             groups
-                .entry((c.partnership.clone(), c.proxy.clone()))
+                .entry((key, c.proxy.clone()))
                 .or_default()
                 .entry(i)
                 .or_default()
@@ -160,12 +196,13 @@ pub fn group(members: &[Entrant]) -> Vec<SharedOutcome> {
         }
     }
     let mut out = Vec::with_capacity(groups.len());
-    for ((partnership, proxy), by_member) in groups {
-        let (listed, split, differ) = declared
-            .get(&partnership)
-            .cloned()
-            .unwrap_or_else(|| (Vec::new(), None, false));
-        let agreed = split.filter(|p| !p.shares.is_empty()).map(|p| p.shares);
+    for (((partnership, listed), proxy), by_member) in groups {
+        let d = declared.get(&(partnership.clone(), listed.clone()));
+        let differ = d.is_some_and(|d| d.differ);
+        let agreed = d
+            .filter(|d| !d.differ && !d.first.is_empty())
+            .map(|d| d.first.clone());
+        let other_lists = lists.get(&partnership).map_or(0, BTreeSet::len) > 1;
         let mut claims: Vec<MemberClaim> = by_member
             .iter()
             .map(|(&i, lines)| MemberClaim {
@@ -185,30 +222,36 @@ pub fn group(members: &[Entrant]) -> Vec<SharedOutcome> {
         let claimed_share = claims
             .iter()
             .fold(Decimal::ZERO, |a, c| a.saturating_add(c.share));
-        let over_claimed = claimed_share > Decimal::ONE;
-        let counted_as = match (over_claimed, &agreed) {
-            (false, _) => Counted::AsClaimed,
-            (true, Some(_)) => Counted::AgreedSplit,
-            (true, None) => Counted::LargestClaim,
+        for c in &mut claims {
+            c.over_claimed = match c.agreed {
+                Some(a) => c.share > a,
+                None => claimed_share > Decimal::ONE,
+            };
+        }
+        let over_claimed = claims.iter().any(|c| c.over_claimed);
+        let counted_as = match (&agreed, over_claimed) {
+            (Some(_), true) => Counted::AgreedSplit,
+            (None, true) => Counted::LargestClaim,
+            (_, false) => Counted::AsClaimed,
         };
-        // The one member counted in full under the largest-claim rule (ties: the first id).
-        let largest = claims
-            .iter()
+        // The one member counted in full under the largest-claim rule: the largest value
+        // gained (harms aside); ties to the first id.
+        let gains = |lines: &[&Claim]| {
+            lines
+                .iter()
+                .filter(|c| c.present_value > Decimal::ZERO)
+                .fold(Decimal::ZERO, |a, c| a.saturating_add(c.present_value))
+        };
+        let largest = by_member
+            .values()
             .enumerate()
-            .max_by(|a, b| {
-                a.1.present_value
-                    .cmp(&b.1.present_value)
-                    .then(b.1.member.cmp(&a.1.member))
-            })
+            .max_by(|a, b| gains(a.1).cmp(&gains(b.1)).then(b.0.cmp(&a.0)))
             .map(|(k, _)| k);
         let mut removed = Vec::new();
         for (k, ((_, lines), claim)) in by_member.iter().zip(claims.iter_mut()).enumerate() {
-            claim.over_claimed = match claim.agreed {
-                Some(a) => claim.share > a,
-                None => over_claimed,
-            };
             for c in lines {
                 let counted = match counted_as {
+                    _ if c.present_value < Decimal::ZERO => c.present_value,
                     Counted::AsClaimed => c.present_value,
                     Counted::LargestClaim if Some(k) == largest => c.present_value,
                     Counted::LargestClaim => Decimal::ZERO,
@@ -253,6 +296,7 @@ pub fn group(members: &[Entrant]) -> Vec<SharedOutcome> {
             members: listed,
             agreed,
             declarations_differ: differ,
+            declared_with_other_members: other_lists,
             claims,
             claimed_share,
             over_claimed,
@@ -261,4 +305,161 @@ pub fn group(members: &[Entrant]) -> Vec<SharedOutcome> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim(share: &str, value: i64, place: &str) -> Claim {
+        Claim {
+            partnership: "p".into(),
+            proxy: "x".into(),
+            share: share.parse().unwrap(),
+            present_value: Decimal::from(value),
+            place: Some(place.into()),
+            kind: "fiscal".into(),
+            theme: "health".into(),
+            beneficiary: "NHS".into(),
+        }
+    }
+
+    fn declared(shares: &[(&str, &str)]) -> Vec<Partnership> {
+        vec![Partnership {
+            id: "p".into(),
+            members: vec!["A".into(), "B".into()],
+            shares: shares
+                .iter()
+                .map(|(m, s)| (m.to_string(), s.parse().unwrap()))
+                .collect(),
+        }]
+    }
+
+    #[test]
+    fn over_an_agreed_split_each_claim_counts_at_most_its_agreed_share() {
+        let split = declared(&[("A", "0.5"), ("B", "0.5")]);
+        // A claims all of the outcome (worth £1,000 to it); B its agreed half (£500).
+        let (a, b) = (
+            vec![claim("1", 1000, "E08000001")],
+            vec![claim("0.5", 500, "E08000003")],
+        );
+        let g = group(&[
+            Entrant {
+                id: "A",
+                name: "A",
+                claims: &a,
+                partnerships: &split,
+            },
+            Entrant {
+                id: "B",
+                name: "B",
+                claims: &b,
+                partnerships: &split,
+            },
+        ]);
+        assert_eq!(g.len(), 1);
+        let g = &g[0];
+        assert!(g.over_claimed);
+        assert_eq!(g.counted_as, Counted::AgreedSplit);
+        assert_eq!(g.claimed_share, Decimal::new(15, 1));
+        // A: £1,000 × 0.5 ÷ 1 = £500; B as claimed.
+        assert_eq!(g.claims[0].counted, Decimal::from(500));
+        assert_eq!(g.claims[1].counted, Decimal::from(500));
+        assert!(g.claims[0].over_claimed && !g.claims[1].over_claimed);
+        assert_eq!(g.present_value_counted, Decimal::from(1000));
+        // What was taken off is taken off where A counted it.
+        assert_eq!(g.removed.len(), 1);
+        assert_eq!(g.removed[0].amount, Decimal::from(500));
+        assert_eq!(g.removed[0].place.as_deref(), Some("E08000001"));
+    }
+
+    #[test]
+    fn two_lines_of_one_member_share_one_share_but_add_their_values() {
+        let none = declared(&[]);
+        let a = vec![
+            claim("0.4", 400, "E08000001"),
+            claim("0.4", 100, "E08000003"),
+        ];
+        let b = vec![claim("0.5", 500, "E08000003")];
+        let g = group(&[
+            Entrant {
+                id: "A",
+                name: "A",
+                claims: &a,
+                partnerships: &none,
+            },
+            Entrant {
+                id: "B",
+                name: "B",
+                claims: &b,
+                partnerships: &none,
+            },
+        ]);
+        let g = &g[0];
+        // 40% + 50%: within the whole, so counted as claimed.
+        assert_eq!(g.claimed_share, Decimal::new(9, 1));
+        assert!(!g.over_claimed);
+        assert_eq!(g.counted_as, Counted::AsClaimed);
+        assert_eq!(g.claims[0].present_value, Decimal::from(500));
+        assert_eq!(g.present_value_counted, Decimal::from(1000));
+        assert!(g.removed.is_empty());
+    }
+
+    fn entrant<'a>(id: &'a str, claims: &'a [Claim], declared: &'a [Partnership]) -> Entrant<'a> {
+        Entrant {
+            id,
+            name: id,
+            claims,
+            partnerships: declared,
+        }
+    }
+
+    #[test]
+    fn an_unrelated_group_reusing_a_partnership_id_does_not_change_the_partners_count() {
+        let split = declared(&[("A", "0.5"), ("B", "0.5")]);
+        let mut other = declared(&[]);
+        other[0].members = vec!["X".into(), "Y".into()];
+        let (a, b, x) = (
+            vec![claim("0.5", 500, "E08000001")],
+            vec![claim("0.5", 500, "E08000001")],
+            vec![claim("1", 2000, "E08000001")],
+        );
+        let g = group(&[
+            entrant("A", &a, &split),
+            entrant("B", &b, &split),
+            entrant("X", &x, &other),
+        ]);
+        assert_eq!(g.len(), 2, "two partnerships that share an id");
+        assert!(g.iter().all(|s| s.declared_with_other_members));
+        assert!(g.iter().all(|s| !s.over_claimed && s.removed.is_empty()));
+        let total: Decimal = g.iter().map(|s| s.present_value_counted).sum();
+        assert_eq!(total, Decimal::from(3000));
+    }
+
+    #[test]
+    fn a_member_over_its_agreed_share_is_capped_even_when_the_shares_fit() {
+        let split = declared(&[("A", "0.5"), ("B", "0.5")]);
+        // A claims all of it; B claims nothing: 100% in all, but A's agreed share is half.
+        let a = vec![claim("1", 1000, "E08000001")];
+        let g = &group(&[entrant("A", &a, &split)])[0];
+        assert!(g.over_claimed);
+        assert_eq!(g.counted_as, Counted::AgreedSplit);
+        assert_eq!(g.present_value_counted, Decimal::from(500));
+    }
+
+    #[test]
+    fn a_harm_claimed_by_several_members_always_counts_in_full() {
+        let none = declared(&[]);
+        let (a, b) = (
+            vec![claim("1", -1000, "E08000001")],
+            vec![claim("1", -10000, "E08000003")],
+        );
+        let g = &group(&[entrant("A", &a, &none), entrant("B", &b, &none)])[0];
+        assert!(g.over_claimed);
+        assert_eq!(g.present_value_counted, Decimal::from(-11000));
+        assert!(
+            g.removed.is_empty(),
+            "no harm is taken out as double counting"
+        );
+    }
 }

@@ -516,6 +516,18 @@ impl Project {
             .iter()
             .map(|t| (t, self.place_span.clone()))
             .chain(self.places.iter().map(|n| (&n.place, n.span.clone())));
+        let mut described = std::collections::HashSet::new();
+        for n in &self.places {
+            if let Ok(code) = crate::toolkit::place::resolve(&n.place, &toolkit.places) {
+                if !described.insert(code.clone()) {
+                    p.push(
+                        Diagnostic::error(format!("place {} ({code}) is described twice", n.place))
+                            .at_span(&self.path, &self.text, n.span.clone())
+                            .with_help("keep one [[place]] for each place"),
+                    );
+                }
+            }
+        }
         for (text, span) in place_fields {
             if let Err(help) = crate::toolkit::place::resolve(text, &toolkit.places) {
                 p.push(

@@ -209,14 +209,16 @@ fn read_row(
         if reason.is_some() {
             given.push("reason");
         }
-        if !table.raw(rec, PARTNERSHIP).is_empty() {
-            given.push("partnership");
+        for (k, name) in [(PARTNERSHIP, "partnership"), (PLACE, "place")] {
+            if !table.raw(rec, k).is_empty() {
+                given.push(name);
+            }
         }
         if note.is_none() {
             out.push(table.cell_error(rec, PROXY, "proxy", "proxy is empty and there is no note".into())
                 .with_help("name a proxy to value the row, or write a note (e.g. \"people came to the lunch club\") to record it unvalued"));
         } else if !given.is_empty() {
-            out.push(table.cell_error(rec, PROXY, "proxy", format!("this row has no proxy but gives {}; an unvalued output has no adjustments or reason", given.join(", ")))
+            out.push(table.cell_error(rec, PROXY, "proxy", format!("this row has no proxy but gives {}; an unvalued output has no adjustments, reason, partnership or place", given.join(", ")))
                 .with_help("name a proxy to value the row, or clear those cells (put any explanation in the note)"));
         }
         if out.problems.error_count() as u64 + out.unlisted == errors_before {

@@ -168,7 +168,13 @@ pub(super) fn read_partnerships(
                     );
                 }
                 sum = sum.saturating_add(value);
-                shares.insert(member.to_string(), value);
+                if shares.insert(member.to_string(), value).is_some() {
+                    err(
+                        share.span(),
+                        format!("the split of \"{id}\" gives {member} a share twice"),
+                        "give each member one share",
+                    );
+                }
             }
             let missing: Vec<&str> = members
                 .iter()

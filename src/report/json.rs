@@ -102,7 +102,7 @@ pub fn by_place(v: &Valuation) -> Value {
     )
 }
 
-/// The partnerships declared, with the organisation's own share of their outcomes.
+/// The partnerships declared: members, any agreed split, and who else is in each.
 pub fn partnerships(v: &Valuation) -> Value {
     Value::Array(
         v.partnerships

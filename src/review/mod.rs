@@ -273,7 +273,7 @@ pub fn review(path: &Path, opts: Options) -> Review {
     let evidence = evidence(s, valuation, defaults_tk);
     let mut checks = vec![integrity, reproduce, tk_check, over, evidence];
     if let Some(dir) = opts.network {
-        checks.push(network(path, s, dir));
+        checks.push(network(path, s, dir, defaults_tk));
     }
     Review {
         file: path.to_path_buf(),

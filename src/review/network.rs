@@ -1,10 +1,11 @@
-//! The network check: where a submission's ratio and values sit among other members'.
+//! The network check: where a submission's ratio and values sit among other members', and whether
+//! it claims more than its share of an outcome shared with partners.
 
 use super::{dec, Check, Rating};
 use crate::network::shared::{self, Claim, Entrant};
 use crate::num::{fixed, money_gbp};
-use crate::project::Partnership;
 use crate::submission::{self, Submission};
+use crate::toolkit::Toolkit;
 use rust_decimal::Decimal;
 use std::path::Path;
 
@@ -20,7 +21,7 @@ fn position(value: Decimal, others: &[Decimal]) -> (usize, usize, bool) {
     (rank, all.len(), value < q1 - fence || value > q3 + fence)
 }
 
-pub(super) fn network(path: &Path, s: &Submission, dir: &Path) -> Check {
+pub(super) fn network(path: &Path, s: &Submission, dir: &Path, tk: Option<&Toolkit>) -> Check {
     let mut c = Check::new("network");
     let mut metrics: Vec<(&str, Vec<Decimal>, Option<Decimal>)> = vec![
         ("SROI ratio", Vec::new(), None),
@@ -50,14 +51,15 @@ pub(super) fn network(path: &Path, s: &Submission, dir: &Path) -> Check {
     }
     let mut read = 0;
     let mut skipped = 0;
-    let mut partners: Vec<(Submission, Vec<Claim>, Vec<Partnership>)> = Vec::new();
-    let entries = std::fs::read_dir(dir)
+    // Sorted, so which copy of a partner's return counts never depends on the file system.
+    let mut entries = std::fs::read_dir(dir)
         .map(|d| {
             d.filter_map(Result::ok)
                 .map(|e| e.path())
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
+    entries.sort();
     for p in entries
         .iter()
         .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
@@ -72,11 +74,6 @@ pub(super) fn network(path: &Path, s: &Submission, dir: &Path) -> Check {
                     if let Some(m) = m {
                         slot.1.push(m);
                     }
-                }
-                let claims = claims_of(&r.submission);
-                if !claims.is_empty() || !r.submission.partnership.is_empty() {
-                    let declared = submission::partnerships(&r.submission, p).unwrap_or_default();
-                    partners.push((r.submission, claims, declared));
                 }
             }
             _ => skipped += 1,
@@ -94,7 +91,7 @@ pub(super) fn network(path: &Path, s: &Submission, dir: &Path) -> Check {
         );
         return c;
     }
-    shared_outcomes(&mut c, path, s, &partners);
+    shared_outcomes(&mut c, path, s, dir, tk);
     for (name, others, own) in metrics {
         let (Some(own), false) = (own, others.is_empty()) else {
             continue;
@@ -146,7 +143,9 @@ fn claims_of(s: &Submission) -> Vec<Claim> {
     s.outcome
         .iter()
         .filter_map(|o| {
-            let attribution = crate::num::parse_decimal(&o.attribution).ok()?;
+            let attribution = crate::num::parse_decimal(&o.attribution)
+                .ok()
+                .filter(|a| (Decimal::ZERO..=Decimal::ONE).contains(a))?;
             Some(Claim {
                 partnership: o.partnership.clone()?,
                 proxy: o.proxy.clone(),
@@ -162,17 +161,26 @@ fn claims_of(s: &Submission) -> Vec<Claim> {
 }
 
 /// Flags each shared outcome this submission over-claims: more than its agreed share, or, with
-/// no split agreed, a share of an outcome the partners together claim more than all of.
-fn shared_outcomes(
-    c: &mut Check,
-    path: &Path,
-    s: &Submission,
-    others: &[(Submission, Vec<Claim>, Vec<Partnership>)],
-) {
+/// no split agreed, a share of an outcome the partners together claim more than all of. The
+/// partners' returns are read by the network's own rules (same financial year, fingerprint
+/// intact, recomputed on the toolkit, one per organisation, the newest period winning), so a
+/// review and the network summary never disagree about who claims what.
+fn shared_outcomes(c: &mut Check, path: &Path, s: &Submission, dir: &Path, tk: Option<&Toolkit>) {
     let own_claims = claims_of(s);
     if own_claims.is_empty() {
         return;
     }
+    let (Some(tk), Some(start)) = (tk, crate::date::Date::parse(&s.period.start)) else {
+        c.add(
+            Rating::Amber,
+            "the partners' returns could not be read to check this submission's shared outcomes",
+            "without a toolkit to recompute them, shared outcomes cannot be added up",
+            "give the toolkit with --toolkit",
+        );
+        return;
+    };
+    let files = crate::network::find_files(&[dir.to_path_buf()]);
+    let summary = crate::network::summarise(&files, start.financial_year(), tk, 2, &|_: usize| {});
     let own_declared = submission::partnerships(s, path).unwrap_or_default();
     let mut entrants = vec![Entrant {
         id: &s.organisation.id,
@@ -180,19 +188,17 @@ fn shared_outcomes(
         claims: &own_claims,
         partnerships: &own_declared,
     }];
-    // The submission under review stands for its organisation: another file with the same
-    // id (last year's, or a copy) is not a second partner.
-    // One entry per organisation: a resent copy of a partner's return is not another partner.
-    let mut seen = std::collections::HashSet::from([s.organisation.id.as_str()]);
+    // The submission under review stands for its organisation.
     entrants.extend(
-        others
+        summary
+            .members
             .iter()
-            .filter(|(o, _, _)| seen.insert(o.organisation.id.as_str()))
-            .map(|(o, claims, declared)| Entrant {
-                id: &o.organisation.id,
-                name: &o.organisation.name,
-                claims,
-                partnerships: declared,
+            .filter(|m| m.id != s.organisation.id)
+            .map(|m| Entrant {
+                id: &m.id,
+                name: &m.name,
+                claims: &m.claims,
+                partnerships: &m.partnerships,
             }),
     );
     let pct = |d: Decimal| crate::num::percent(d.normalize());

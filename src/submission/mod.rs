@@ -821,6 +821,14 @@ pub fn recompute(s: &Submission, toolkit: &Toolkit, path: &Path) -> Result<Valua
     );
     let mut project = project;
     project.partnerships = partnerships(s, path)?;
+    let mut described = std::collections::HashSet::new();
+    if let Some(p) = s.place.iter().find(|p| !described.insert(p.place.as_str())) {
+        return Err(
+            Diagnostic::error(format!("place {} is described twice", p.place))
+                .in_file(path)
+                .into(),
+        );
+    }
     project.places = s
         .place
         .iter()
@@ -876,6 +884,27 @@ pub fn partnerships(s: &Submission, path: &Path) -> Result<Vec<project::Partners
     for p in &s.partnership {
         if out.iter().any(|o| o.id == p.id) {
             return Err(bad(format!("partnership {:?} is declared twice", p.id)));
+        }
+        let mut distinct = p.members.clone();
+        distinct.sort();
+        distinct.dedup();
+        if distinct.len() < 2 || distinct.len() != p.members.len() {
+            return Err(bad(format!(
+                "partnership {:?} needs at least two members, each listed once",
+                p.id
+            )));
+        }
+        if !p.members.contains(&s.organisation.id) {
+            return Err(bad(format!(
+                "the organisation is not a member of partnership {:?}",
+                p.id
+            )));
+        }
+        if !p.shares.is_empty() && p.members.iter().any(|m| !p.shares.contains_key(m)) {
+            return Err(bad(format!(
+                "partnership {:?}'s split does not give every member a share",
+                p.id
+            )));
         }
         let mut shares = std::collections::BTreeMap::new();
         let mut sum = Decimal::ZERO;

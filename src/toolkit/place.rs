@@ -86,7 +86,16 @@ impl Checker<'_> {
                 self.err(p.code.span(), format!("place {code} is listed twice"), None);
             }
             let name = self.nonempty(&p.name, "place name");
-            if !name.is_empty() && !names.insert(name.to_lowercase()) {
+            if is_code(&name.to_ascii_uppercase()) {
+                self.err(
+                    p.name.span(),
+                    format!("place name \"{name}\" looks like a district code"),
+                    Some(
+                        "a name is what people call the place, e.g. Wigan; the code goes in code"
+                            .into(),
+                    ),
+                );
+            } else if !name.is_empty() && !names.insert(name.to_lowercase()) {
                 self.err(
                     p.name.span(),
                     format!(
