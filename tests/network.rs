@@ -248,9 +248,41 @@ fn previous_year_out_folder_and_compare() {
         "tables/quarantine.csv",
         "charts/member-ratios.svg",
         "charts/member-ratios.png",
+        "charts/value-by-place.svg",
+        "charts/value-by-place.png",
+        "tables/places.csv",
+        "tables/shared_outcomes.csv",
     ] {
         assert!(dir.path().join("summary").join(f).is_file(), "{f} missing");
     }
+    // The network report shows value by place for the demo's five districts, each with its
+    // value as network.json has it, and the chart of it.
+    let md = std::fs::read_to_string(dir.path().join("summary/network.md")).unwrap();
+    let section = md
+        .split("## Value by place")
+        .nth(1)
+        .expect("a value-by-place section")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let places = j["by_place"].as_array().unwrap();
+    assert_eq!(places.len(), 5);
+    for p in places {
+        let code = p["place"].as_str().unwrap();
+        let value =
+            social_value::num::money_gbp(p["present_value"].as_str().unwrap().parse().unwrap());
+        assert!(
+            section.contains(&format!("| {code} |  | {} |", value)),
+            "{code} {value} not in:\n{section}"
+        );
+    }
+    assert!(section.contains("charts/value-by-place.svg"), "{section}");
+    let html = std::fs::read_to_string(dir.path().join("summary/network.html")).unwrap();
+    assert_eq!(
+        html.matches("<svg").count(),
+        2,
+        "ratio and place charts inline"
+    );
     // Two years of one member side by side.
     let a = dir.path().join("before/batch-000/member-000001.toml");
     let b = dir.path().join("now/batch-000/member-000001.toml");

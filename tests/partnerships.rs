@@ -431,7 +431,7 @@ fn members_are_shown_by_quarter_and_ranked_only_when_asked() {
     assert!(!plain.stdout.contains("ranked"), "{}", plain.stdout);
     let j = network(&f, &["--format", "json"]).json();
     assert!(j.get("ranked").is_none());
-    let quarters: Vec<u64> = j["positions"]
+    let quarters: Vec<u64> = j["per_member"]
         .as_array()
         .unwrap()
         .iter()

@@ -162,9 +162,51 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
             "the chart was not drawn",
         )
     })?;
-    let doc = network::page::sections(&serde_json::from_str(json).unwrap_or_default());
-    // The shared outcomes and places as CSV, with plain numbers as members.csv has them.
+    // Where value arises: the network's value by place, when members give places.
     let j: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    let place_bars: Vec<Bar> = j["by_place"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            let code = p["place"].as_str().unwrap_or("not given");
+            let label = match p["name"].as_str() {
+                Some(n) => format!("{n} ({code})"),
+                None => code.to_string(),
+            };
+            let value = p["present_value"]
+                .as_str()
+                .and_then(|v| social_value::num::parse_decimal(v).ok())
+                .unwrap_or_default();
+            Bar::new(label, value)
+        })
+        .collect();
+    let mut place_svg = None;
+    if !place_bars.is_empty() {
+        let chart = Chart {
+            name: "value-by-place".into(),
+            title: "Social value by place".into(),
+            unit: Unit::Money,
+            horizontal: true,
+            bars: place_bars,
+        };
+        let text = svg(&chart).map_err(|e| {
+            Failure::input(
+                Problems::one(Diagnostic::error(e)),
+                "the chart was not drawn",
+            )
+        })?;
+        w(&charts.join("value-by-place.svg"), text.as_bytes())?;
+        png(&chart, &charts.join("value-by-place.png")).map_err(|e| {
+            Failure::input(
+                Problems::one(Diagnostic::error(e)),
+                "the chart was not drawn",
+            )
+        })?;
+        place_svg = Some(text);
+    }
+    let doc = network::page::sections(&j);
+    // The shared outcomes and places as CSV, with plain numbers as members.csv has them.
     let cell = |v: &serde_json::Value| match v {
         serde_json::Value::Null => String::new(),
         serde_json::Value::String(t) => t.clone(),
@@ -243,7 +285,11 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
         &dir.join("network.md"),
         network::page::markdown(&doc).as_bytes(),
     )?;
-    let chart_svg = |name: &str| (name == "member-ratios").then(|| svg_text.clone());
+    let chart_svg = |name: &str| match name {
+        "member-ratios" => Some(svg_text.clone()),
+        "value-by-place" => place_svg.clone(),
+        _ => None,
+    };
     w(
         &dir.join("network.html"),
         network::page::html(&doc, &chart_svg).as_bytes(),

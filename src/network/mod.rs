@@ -570,21 +570,42 @@ pub fn to_json(s: &Summary, previous: Option<&Summary>, rank: bool) -> String {
                 "change_in_present_value": money(pv.saturating_sub(ppv)),
             })
         }),
-        "per_member": s.members.iter().map(|m| json!({"id": m.id, "name": m.name, "file": m.file.display().to_string(), "present_value": money(m.present_value), "investment": money(m.investment), "sroi_ratio": m.ratio().map(|r| fixed(r, 2)), "volunteer_hours": m.hours.normalize().to_string(), "rebased_from": m.rebased.then(|| m.toolkit_version.clone()), "change_in_present_value": previous.and_then(|p| p.members.binary_search_by(|o| o.id.cmp(&m.id)).ok().map(|k| &p.members[k])).map(|o| money(m.present_value.saturating_sub(o.present_value)))})).collect::<Vec<_>>(),
+        // Written member by member when serialised (see `Top`).
+        "per_member": Value::Null,
     });
     let mut v = v;
-    if let Some(o) = v.as_object_mut() {
-        o.insert(
-            "positions".into(),
-            Value::Array(places::positions(&s.members, &s.shared)),
-        );
-        if rank {
-            o.insert("ranked".into(), Value::Array(places::ranked(&s.members)));
-        }
+    if let (Some(o), true) = (v.as_object_mut(), rank) {
+        o.insert("ranked".into(), Value::Array(places::ranked(&s.members)));
     }
-    let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
+    let top = Top {
+        fields: v.as_object(),
+        per_member: places::PerMember::new(s, previous),
+    };
+    let mut t = serde_json::to_string_pretty(&top).unwrap_or_default();
     t.push('\n');
     t
+}
+
+/// The summary's fields in order, with `per_member` written member by member in its place.
+struct Top<'a> {
+    fields: Option<&'a serde_json::Map<String, Value>>,
+    per_member: places::PerMember<'a>,
+}
+
+impl serde::Serialize for Top<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let fields = self.fields.into_iter().flatten();
+        let mut map = ser.serialize_map(self.fields.map(serde_json::Map::len))?;
+        for (k, v) in fields {
+            if k == "per_member" {
+                map.serialize_entry(k, &self.per_member)?;
+            } else {
+                map.serialize_entry(k, v)?;
+            }
+        }
+        map.end()
+    }
 }
 
 fn shared_json(x: &shared::SharedOutcome) -> Value {

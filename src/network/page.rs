@@ -231,8 +231,7 @@ fn members_section(j: &Value) -> Section {
     if change {
         members.header.push("Change since last year".into());
     }
-    let per_member = j["per_member"].as_array();
-    for (k, m) in j["positions"].as_array().into_iter().flatten().enumerate() {
+    for m in j["per_member"].as_array().into_iter().flatten() {
         let themes = m["themes"]
             .as_array()
             .into_iter()
@@ -259,12 +258,10 @@ fn members_section(j: &Value) -> Section {
                 .join("; "),
         ];
         if change {
-            let c = per_member
-                .and_then(|p| p.get(k))
-                .map(|p| &p["change_in_present_value"]);
             row.push(
-                c.and_then(|c| c.as_str())
-                    .map_or("new".into(), |_| pounds(c.unwrap_or(&Value::Null))),
+                m["change_in_present_value"]
+                    .as_str()
+                    .map_or("new".into(), |_| pounds(&m["change_in_present_value"])),
             );
         }
         members.rows.push(row);
@@ -347,6 +344,7 @@ fn shared_section(j: &Value) -> Option<Section> {
 fn place_section(j: &Value) -> Option<Section> {
     let places = j["by_place"].as_array().filter(|p| !p.is_empty())?;
     let mut s = section("Value by place");
+    s.chart = Some("value-by-place".into());
     s.sentences.push("Where the network's value arises and whom it reaches, by local authority district. Volunteer hours, investment and people supported sit in each member's own place; an outcome can be placed elsewhere. Deprivation deciles are as members supplied them (1 is the most deprived tenth of areas). This is equity across places, never a ranking of people.".into());
     let thin: Vec<String> = places
         .iter()

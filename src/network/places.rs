@@ -1,8 +1,8 @@
 //! The network by place and member by member: value, hours, investment and reach in each
-//! district, and each member's position among the others (quartiles, never a league table).
+//! district, and each member's position among the others (quarters, never a league table).
 
 use super::shared::SharedOutcome;
-use super::{distribution, Distribution, Member};
+use super::{distribution, Distribution, Member, Summary};
 use crate::num::{fixed, money};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -132,35 +132,74 @@ fn theme_mix(m: &Member) -> Vec<Value> {
         .collect()
 }
 
-/// Each member's position in the distribution with its context: size, place and theme mix.
-pub fn positions(members: &[Member], shared: &[SharedOutcome]) -> Vec<Value> {
-    let d = distribution(members.iter().filter_map(Member::ratio).collect());
-    // Each member's over-claims, found in one pass over the shared outcomes.
-    let mut over: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for s in shared {
-        for c in s.claims.iter().filter(|c| c.over_claimed) {
-            over.entry(c.member.as_str())
-                .or_default()
-                .push(format!("{} / {}", s.partnership, s.proxy));
+/// One record per member: its own figures as claimed, its position among the others (the
+/// quarter of the network's ratios it falls in) and its context: size, place, main themes and
+/// any shared outcome it over-claims; with last year's summary, the change in its value.
+/// Serialised member by member, so a network of 100,000 never holds every record at once.
+pub struct PerMember<'a> {
+    s: &'a Summary,
+    previous: Option<&'a Summary>,
+    quartiles: Option<Distribution>,
+    over: BTreeMap<&'a str, Vec<String>>,
+}
+
+impl<'a> PerMember<'a> {
+    pub fn new(s: &'a Summary, previous: Option<&'a Summary>) -> PerMember<'a> {
+        // Each member's over-claims, found in one pass over the shared outcomes.
+        let mut over: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for x in &s.shared {
+            for c in x.claims.iter().filter(|c| c.over_claimed) {
+                over.entry(c.member.as_str())
+                    .or_default()
+                    .push(format!("{} / {}", x.partnership, x.proxy));
+            }
+        }
+        PerMember {
+            s,
+            previous,
+            quartiles: distribution(s.members.iter().filter_map(Member::ratio).collect()),
+            over,
         }
     }
-    members
-        .iter()
-        .map(|m| {
-            let over = over.get(m.id.as_str()).cloned().unwrap_or_default();
-            json!({
-                "id": m.id,
-                "name": m.name,
-                "place": m.place,
-                "ratio_quartile": m.ratio().zip(d.as_ref()).map(|(r, d)| quartile(r, d)),
-                "investment": money(m.investment),
-                "volunteer_hours": m.hours.normalize().to_string(),
-                "people": m.people,
-                "themes": theme_mix(m),
-                "over_claims": over,
+
+    fn record(&self, m: &Member) -> Value {
+        let last = self
+            .previous
+            .and_then(|p| {
+                p.members
+                    .binary_search_by(|o| o.id.cmp(&m.id))
+                    .ok()
+                    .map(|k| &p.members[k])
             })
+            .map(|o| money(m.present_value.saturating_sub(o.present_value)));
+        json!({
+            "id": m.id,
+            "name": m.name,
+            "file": m.file.display().to_string(),
+            "place": m.place,
+            "present_value": money(m.present_value),
+            "investment": money(m.investment),
+            "sroi_ratio": m.ratio().map(|r| fixed(r, 2)),
+            "ratio_quartile": m.ratio().zip(self.quartiles.as_ref()).map(|(r, d)| quartile(r, d)),
+            "volunteer_hours": m.hours.normalize().to_string(),
+            "people": m.people,
+            "themes": theme_mix(m),
+            "over_claims": self.over.get(m.id.as_str()).cloned().unwrap_or_default(),
+            "rebased_from": m.rebased.then(|| m.toolkit_version.clone()),
+            "change_in_present_value": last,
         })
-        .collect()
+    }
+}
+
+impl serde::Serialize for PerMember<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = ser.serialize_seq(Some(self.s.members.len()))?;
+        for m in &self.s.members {
+            seq.serialize_element(&self.record(m))?;
+        }
+        seq.end()
+    }
 }
 
 /// Members by ratio, highest first (ties by id): only when asked for with `--rank`.
