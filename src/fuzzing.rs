@@ -53,10 +53,7 @@ fn partners() -> project::Partners<'static> {
             },
         ]
     });
-    project::Partners {
-        organisation: "GB-FUZZ-1",
-        list,
-    }
+    project::Partners::new("GB-FUZZ-1", list)
 }
 
 /// A toolkit file.
@@ -112,7 +109,7 @@ fn tables_at(path: &Path) {
             ..ReadOptions::default()
         };
         let _ = project::read_hours(&v, &period, options);
-        let _ = project::read_outcomes(path, bundled(), partners(), options);
+        let _ = project::read_outcomes(path, bundled(), &partners(), options);
         let _ = project::read_stories(path, bundled(), options);
         let known: Vec<_> = bundled().indicators.iter().collect();
         if let Ok(a) = project::indicators::read_answers(path, &known, options) {

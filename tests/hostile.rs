@@ -362,3 +362,35 @@ fn every_command_refuses_broken_and_hostile_files_cleanly() {
         r.heaviest
     );
 }
+
+/// A partnership of 100,000 members, each given a share, and 20,000 outcome rows naming it
+/// (issue 11): read in linear time. Before partnerships were looked up by id and members kept
+/// in sets, each row and each share scanned the lists, which takes hours at this size; the
+/// bound only guards against a hang, it is not a speed target.
+#[test]
+fn a_huge_partnership_and_many_rows_naming_it_are_read_without_a_hang() {
+    let f = common::Fixture::new();
+    let n = 100_000;
+    let members: Vec<String> = (0..n).map(|i| format!("\"GB-X-{i}\"")).collect();
+    let shares: Vec<String> = (0..n).map(|i| format!("\"GB-X-{i}\" = 0")).collect();
+    f.add_to_project(&format!(
+        "[[partnership]]\nid = \"big\"\nmembers = [\"GB-TEST-1\", {}]\nshares = {{ \"GB-TEST-1\" = 0.5, {} }}\n",
+        members.join(", "),
+        shares.join(", ")
+    ));
+    let mut rows = String::from("proxy,quantity,partnership\n");
+    for _ in 0..20_000 {
+        rows.push_str("health.ae-attendance,1,big\n");
+    }
+    f.write("outcomes.csv", &rows);
+    let started = Instant::now();
+    let r = f.run_cmd(&["check", "project.toml"]);
+    let took = started.elapsed();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("20000 outcome lines claiming a share"),
+        "{}",
+        r.stdout
+    );
+    assert!(took < TIME_BOUND, "took {took:?}");
+}

@@ -386,6 +386,13 @@ fn value_hours_and_investment_by_place_with_names_from_the_toolkit() {
     assert_eq!(places[1]["deprivation_decile"], 2);
     assert_eq!(j["lines"][0]["place"], "E08000003");
     assert_eq!(j["lines"][1]["place"], "E08000010");
+    let csv = f.calc(&["--format", "csv"]).stdout;
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].ends_with(",partnership,place"), "{}", rows[0]);
+    assert!(
+        rows[1].ends_with(",,E08000003") && rows[2].ends_with(",,E08000010"),
+        "{csv}"
+    );
 
     let (r, out) = f.report(&[]);
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -4,7 +4,7 @@
 use super::Member;
 use crate::project::Partnership;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One valued line of a member's that claims a share of a partnership's outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,18 +177,32 @@ pub fn shared_outcomes(members: &[Member]) -> Vec<SharedOutcome> {
 /// [`shared_outcomes`] for organisations however read (`review` reads them without valuing).
 pub fn group(members: &[Entrant]) -> Vec<SharedOutcome> {
     let (declared, lists) = agreement(members);
-    // (partnership, members, proxy) -> member index -> that member's lines.
+    // Each partnership (id and members) once, by number, so a long member list is not copied
+    // for every claim.
+    let mut keys: Vec<Key> = Vec::new();
+    let mut numbers: HashMap<Key, usize> = HashMap::new();
+    let mut number = |key: Key| -> usize {
+        *numbers.entry(key).or_insert_with_key(|k| {
+            keys.push(k.clone());
+            keys.len() - 1
+        })
+    };
+    // (partnership number, proxy) -> member index -> that member's lines.
     type Lines<'c> = BTreeMap<usize, Vec<&'c Claim>>;
-    let mut groups: BTreeMap<(Key, String), Lines> = BTreeMap::new();
+    let mut groups: BTreeMap<(usize, String), Lines> = BTreeMap::new();
     for (i, m) in members.iter().enumerate() {
+        let own: HashMap<&str, usize> = m
+            .partnerships
+            .iter()
+            .map(|p| (p.id.as_str(), number(key_of(p))))
+            .collect();
         for c in m.claims {
-            let key = m
-                .partnerships
-                .iter()
-                .find(|p| p.id == c.partnership)
-                .map_or_else(|| (c.partnership.clone(), Vec::new()), key_of);
+            let k = match own.get(c.partnership.as_str()) {
+                Some(&k) => k,
+                None => number((c.partnership.clone(), Vec::new())),
+            };
             groups
-                .entry((key, c.proxy.clone()))
+                .entry((k, c.proxy.clone()))
                 .or_default()
                 .entry(i)
                 .or_default()
@@ -196,8 +210,9 @@ pub fn group(members: &[Entrant]) -> Vec<SharedOutcome> {
         }
     }
     let mut out = Vec::with_capacity(groups.len());
-    for (((partnership, listed), proxy), by_member) in groups {
-        let d = declared.get(&(partnership.clone(), listed.clone()));
+    for ((k, proxy), by_member) in groups {
+        let (partnership, listed) = keys[k].clone();
+        let d = declared.get(&keys[k]);
         let differ = d.is_some_and(|d| d.differ);
         let agreed = d
             .filter(|d| !d.differ && !d.first.is_empty())
@@ -304,6 +319,9 @@ pub fn group(members: &[Entrant]) -> Vec<SharedOutcome> {
             removed,
         });
     }
+    out.sort_by(|a, b| {
+        (&a.partnership, &a.members, &a.proxy).cmp(&(&b.partnership, &b.members, &b.proxy))
+    });
     out
 }
 

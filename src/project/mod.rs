@@ -485,10 +485,7 @@ impl Project {
 
     /// What an outcome row's `partnership` cell is checked against.
     pub fn partners(&self) -> Partners<'_> {
-        Partners {
-            organisation: &self.organisation.id,
-            list: &self.partnerships,
-        }
+        Partners::new(&self.organisation.id, &self.partnerships)
     }
 
     /// The folder the project file is in; data file paths are relative to it.
@@ -518,7 +515,7 @@ impl Project {
             .chain(self.places.iter().map(|n| (&n.place, n.span.clone())));
         let mut described = std::collections::HashSet::new();
         for n in &self.places {
-            if let Ok(code) = crate::toolkit::place::resolve(&n.place, &toolkit.places) {
+            if let Ok(code) = toolkit.place_index.resolve(&n.place) {
                 if !described.insert(code.clone()) {
                     p.push(
                         Diagnostic::error(format!("place {} ({code}) is described twice", n.place))
@@ -529,7 +526,7 @@ impl Project {
             }
         }
         for (text, span) in place_fields {
-            if let Err(help) = crate::toolkit::place::resolve(text, &toolkit.places) {
+            if let Err(help) = toolkit.place_index.resolve(text) {
                 p.push(
                     Diagnostic::error(format!(
                         "place \"{text}\" is not a district code or a place toolkit {} names",

@@ -116,7 +116,7 @@ pub struct OutcomeRows {
 pub fn read_outcomes(
     path: &Path,
     toolkit: &Toolkit,
-    partners: Partners,
+    partners: &Partners,
     options: ReadOptions,
 ) -> Result<OutcomeRows, Problems> {
     let mut table = Table::open(path, COLUMNS, options.limits)?;
@@ -154,7 +154,7 @@ fn read_row(
     table: &Layout,
     rec: &ByteRecord,
     toolkit: &Toolkit,
-    partners: Partners,
+    partners: &Partners,
     rows: &mut OutcomeRows,
     out: &mut Collector,
 ) {
@@ -381,7 +381,7 @@ fn place_cell(
     if text.is_empty() {
         return None;
     }
-    match crate::toolkit::place::resolve(&text, &toolkit.places) {
+    match toolkit.place_index.resolve(&text) {
         Ok(code) => Some(code),
         Err(help) => {
             out.push(
@@ -409,7 +409,7 @@ fn place_cell(
 fn partnership_cell(
     table: &Layout,
     rec: &ByteRecord,
-    partners: Partners,
+    partners: &Partners,
     (adj, overridden): (&mut Adjustments, &mut Vec<&'static str>),
     has_reason: bool,
     out: &mut Collector,
@@ -419,7 +419,11 @@ fn partnership_cell(
         return None;
     }
     let Some(p) = partners.get(&id) else {
-        let help = match nearest(&id, partners.list.iter().map(|p| p.id.as_str())) {
+        // Spelling suggestions only among a real project's few partnerships.
+        let near = (partners.list.len() <= 1_000)
+            .then(|| nearest(&id, partners.list.iter().map(|p| p.id.as_str())))
+            .flatten();
+        let help = match near {
             Some(n) => format!("did you mean \"{n}\"?"),
             None => "declare it in project.toml: [[partnership]] with its id and members".into(),
         };

@@ -5,7 +5,7 @@ use crate::diag::{Diagnostic, Problems};
 use crate::num::Dec;
 use rust_decimal::Decimal;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
@@ -58,17 +58,27 @@ impl PlaceNote {
     }
 }
 
-/// What an outcome row's `partnership` cell is checked against.
-#[derive(Debug, Clone, Copy, Default)]
+/// What an outcome row's `partnership` cell is checked against: the organisation and its
+/// declared partnerships, looked up by id.
+#[derive(Debug, Clone, Default)]
 pub struct Partners<'a> {
     /// The organisation's own id.
     pub organisation: &'a str,
     pub list: &'a [Partnership],
+    by_id: HashMap<&'a str, &'a Partnership>,
 }
 
 impl<'a> Partners<'a> {
+    pub fn new(organisation: &'a str, list: &'a [Partnership]) -> Partners<'a> {
+        Partners {
+            organisation,
+            list,
+            by_id: list.iter().map(|p| (p.id.as_str(), p)).collect(),
+        }
+    }
+
     pub fn get(&self, id: &str) -> Option<&'a Partnership> {
-        self.list.iter().find(|p| p.id == id)
+        self.by_id.get(id).copied()
     }
 }
 
@@ -120,11 +130,12 @@ pub(super) fn read_partnerships(
             );
         }
         let mut members: Vec<String> = Vec::new();
+        let mut listed: HashSet<String> = HashSet::new();
         for m in r.members.get_ref() {
             let name = m.get_ref().trim().to_string();
             if name.is_empty() {
                 err(m.span(), "a member id is empty".into(), "");
-            } else if members.contains(&name) {
+            } else if !listed.insert(name.clone()) {
                 err(m.span(), format!("member {name} is listed twice"), "");
             } else {
                 members.push(name);
@@ -136,7 +147,7 @@ pub(super) fn read_partnerships(
                 format!("partnership \"{id}\" has fewer than two members"),
                 "list every organisation's id, your own included: members = [\"GB-CHC-1234567\", \"GB-CHC-7654321\"]",
             );
-        } else if !organisation.is_empty() && !members.iter().any(|m| m == organisation) {
+        } else if !organisation.is_empty() && !listed.contains(organisation) {
             err(
                 r.members.span(),
                 format!("your organisation ({organisation}) is not a member of partnership \"{id}\""),
@@ -151,7 +162,7 @@ pub(super) fn read_partnerships(
                 let raw_text = text.get(share.span()).unwrap_or("");
                 let value = crate::num::exact_toml(raw_text, share.get_ref().0)
                     .unwrap_or(share.get_ref().0);
-                if !members.iter().any(|m| m == member) {
+                if !listed.contains(member) {
                     err(
                         share.span(),
                         format!(

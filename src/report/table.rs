@@ -31,6 +31,8 @@ const HEADER: &[&str] = &[
     "source",
     "url",
     "licence",
+    "partnership",
+    "place",
 ];
 
 /// The lines table as CSV text with a header row.
@@ -73,6 +75,8 @@ pub fn render(v: &Valuation) -> String {
             spreadsheet_safe(&l.source).into_owned(),
             spreadsheet_safe(&l.url).into_owned(),
             spreadsheet_safe(&l.licence).into_owned(),
+            spreadsheet_safe(l.partnership.as_deref().unwrap_or("")).into_owned(),
+            l.place.clone().unwrap_or_default(),
         ];
         let _ = w.write_record(&row);
     }

@@ -21,6 +21,8 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
     // Shares agreed in a partnership set attribution: that is not a change needing a reason.
     let declared =
         crate::submission::partnerships(s, std::path::Path::new("submission")).unwrap_or_default();
+    let declared: std::collections::HashMap<&str, &crate::project::Partnership> =
+        declared.iter().map(|p| (p.id.as_str(), p)).collect();
     for (i, o) in s.outcome.iter().enumerate() {
         let n = i + 1;
         let proxy = tk.and_then(|t| t.proxy(&o.proxy));
@@ -29,7 +31,7 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
         let split = o
             .partnership
             .as_ref()
-            .and_then(|id| declared.iter().find(|p| &p.id == id))
+            .and_then(|id| declared.get(id.as_str()))
             .and_then(|p| Some((p.id.as_str(), p.share_of(&s.organisation.id)?)))
             .filter(|(_, share)| attr == Decimal::ONE - *share);
         if let Some((id, share)) = split {

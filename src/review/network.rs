@@ -221,16 +221,23 @@ fn shared_outcomes(c: &mut Check, path: &Path, s: &Submission, dir: &Path, tk: O
             pct(g.claimed_share)
         );
         if mine.over_claimed {
-            c.add(
-                Rating::Red,
-                format!("{what} (others: {})", others.join(", ")),
-                "an outcome claimed in full by several partners is counted several times, and the network would over-state its worth",
-                if mine.agreed.is_some() {
-                    "claim only the agreed share: leave attribution empty on the row so the split in project.toml sets it"
-                } else {
-                    "agree a split with the partners (shares in [[partnership]]) and claim only your share"
-                },
-            );
+            let others = if others.is_empty() {
+                String::new()
+            } else {
+                format!(" (others: {})", others.join(", "))
+            };
+            let (why, action) = if mine.agreed.is_some() {
+                (
+                    "it claims more than the share the partners agreed, so their returns together count more of the outcome than its share",
+                    "claim only the agreed share: leave attribution empty on the row so the split in project.toml sets it",
+                )
+            } else {
+                (
+                    "an outcome claimed in full by several partners is counted several times, and the network would over-state its worth",
+                    "agree a split with the partners (shares in [[partnership]]) and claim only your share",
+                )
+            };
+            c.add(Rating::Red, format!("{what}{others}"), why, action);
         } else if g.over_claimed {
             c.add(
                 Rating::Green,

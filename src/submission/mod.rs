@@ -881,20 +881,20 @@ fn code(text: &str, path: &Path) -> Result<String, Problems> {
 pub fn partnerships(s: &Submission, path: &Path) -> Result<Vec<project::Partnership>, Problems> {
     let bad = |m: String| -> Problems { Diagnostic::error(m).in_file(path).into() };
     let mut out: Vec<project::Partnership> = Vec::new();
+    let mut ids = std::collections::HashSet::new();
     for p in &s.partnership {
-        if out.iter().any(|o| o.id == p.id) {
+        if !ids.insert(p.id.as_str()) {
             return Err(bad(format!("partnership {:?} is declared twice", p.id)));
         }
-        let mut distinct = p.members.clone();
-        distinct.sort();
-        distinct.dedup();
-        if distinct.len() < 2 || distinct.len() != p.members.len() {
+        let members: std::collections::HashSet<&str> =
+            p.members.iter().map(String::as_str).collect();
+        if members.len() < 2 || members.len() != p.members.len() {
             return Err(bad(format!(
                 "partnership {:?} needs at least two members, each listed once",
                 p.id
             )));
         }
-        if !p.members.contains(&s.organisation.id) {
+        if !members.contains(s.organisation.id.as_str()) {
             return Err(bad(format!(
                 "the organisation is not a member of partnership {:?}",
                 p.id
@@ -915,7 +915,7 @@ pub fn partnerships(s: &Submission, path: &Path) -> Result<Vec<project::Partners
                     p.id
                 ))
             })?;
-            if !p.members.contains(member) {
+            if !members.contains(member.as_str()) {
                 return Err(bad(format!(
                     "partnership {:?} gives a share to {member}, who is not a member",
                     p.id
@@ -939,7 +939,7 @@ pub fn partnerships(s: &Submission, path: &Path) -> Result<Vec<project::Partners
     if let Some(o) = s.outcome.iter().find(|o| {
         o.partnership
             .as_ref()
-            .is_some_and(|id| !out.iter().any(|p| &p.id == id))
+            .is_some_and(|id| !ids.contains(id.as_str()))
     }) {
         return Err(bad(format!(
             "an outcome line names partnership {:?}, which the submission does not declare",

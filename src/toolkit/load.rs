@@ -389,6 +389,7 @@ impl Checker<'_> {
             proxies,
             tags,
             indicators,
+            place_index: super::place::PlaceIndex::new(&places),
             places,
             origin: self.path.display().to_string(),
             fingerprint: String::new(),

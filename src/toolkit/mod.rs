@@ -127,6 +127,8 @@ pub struct Toolkit {
     pub indicators: Vec<indicator::Indicator>,
     /// Places the toolkit names (`[[place]]`), so returns may give a name instead of a code.
     pub places: Vec<place::Place>,
+    /// The same places, looked up by name or code.
+    pub place_index: place::PlaceIndex,
     /// Where it was read from, for messages and the audit trail.
     pub origin: String,
     /// SHA-256 of the canonical content (see [`fingerprint`]), computed when loaded.

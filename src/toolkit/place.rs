@@ -3,7 +3,7 @@
 
 use super::load::Checker;
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use toml::Spanned;
 
 /// A place a toolkit names: its district code and the name people use for it.
@@ -31,39 +31,56 @@ pub fn is_code(text: &str) -> bool {
         && b[1..].iter().all(u8::is_ascii_digit)
 }
 
-/// The code `text` names: a code as written (any case), or the code of the place in `places`
-/// whose name matches ignoring case and surrounding spaces. The error is the help to show.
-pub fn resolve(text: &str, places: &[Place]) -> Result<String, String> {
-    let t = text.trim();
-    let upper = t.to_ascii_uppercase();
-    if is_code(&upper) {
-        return Ok(upper);
-    }
-    if let Some(p) = places.iter().find(|p| p.name.eq_ignore_ascii_case(t)) {
-        return Ok(p.code.clone());
-    }
-    let names = places
-        .iter()
-        .map(|p| p.name.as_str())
-        .take(8)
-        .collect::<Vec<_>>();
-    Err(if names.is_empty() {
-        "write the local authority district code, e.g. E08000010 (the toolkit lists no place names)"
-            .into()
-    } else {
-        format!(
-            "write the local authority district code, e.g. E08000010, or a place the toolkit names: {}",
-            names.join(", ")
-        )
-    })
+/// A toolkit's places looked up by name (ignoring case) and by code, built once when the
+/// toolkit is loaded, so a long table of places costs nothing per row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlaceIndex {
+    by_name: HashMap<String, String>,
+    by_code: HashMap<String, String>,
+    /// The first few names, for help text.
+    examples: Vec<String>,
 }
 
-/// The name `places` gives a code, if any.
-pub fn name_of<'a>(code: &str, places: &'a [Place]) -> Option<&'a str> {
-    places
-        .iter()
-        .find(|p| p.code == code)
-        .map(|p| p.name.as_str())
+impl PlaceIndex {
+    pub fn new(places: &[Place]) -> PlaceIndex {
+        PlaceIndex {
+            by_name: places
+                .iter()
+                .map(|p| (p.name.to_lowercase(), p.code.clone()))
+                .collect(),
+            by_code: places
+                .iter()
+                .map(|p| (p.code.clone(), p.name.clone()))
+                .collect(),
+            examples: places.iter().take(8).map(|p| p.name.clone()).collect(),
+        }
+    }
+
+    /// The code `text` names: a code as written (any case), or the code of the place whose
+    /// name matches ignoring case and surrounding spaces. The error is the help to show.
+    pub fn resolve(&self, text: &str) -> Result<String, String> {
+        let t = text.trim();
+        let upper = t.to_ascii_uppercase();
+        if is_code(&upper) {
+            return Ok(upper);
+        }
+        if let Some(code) = self.by_name.get(&t.to_lowercase()) {
+            return Ok(code.clone());
+        }
+        Err(if self.examples.is_empty() {
+            "write the local authority district code, e.g. E08000010 (the toolkit lists no place names)".into()
+        } else {
+            format!(
+                "write the local authority district code, e.g. E08000010, or a place the toolkit names: {}",
+                self.examples.join(", ")
+            )
+        })
+    }
+
+    /// The name the toolkit gives a code, if any.
+    pub fn name_of(&self, code: &str) -> Option<&str> {
+        self.by_code.get(code).map(String::as_str)
+    }
 }
 
 impl Checker<'_> {
@@ -133,18 +150,21 @@ mod tests {
 
     #[test]
     fn names_resolve_to_codes_ignoring_case() {
-        let places = vec![Place {
+        let places = PlaceIndex::new(&[Place {
             code: "E08000010".into(),
             name: "Wigan".into(),
-        }];
-        assert_eq!(resolve(" wigan ", &places).unwrap(), "E08000010");
-        assert_eq!(resolve("e08000003", &places).unwrap(), "E08000003");
-        let help = resolve("Wigan Pier", &places).unwrap_err();
+        }]);
+        assert_eq!(places.resolve(" wigan ").unwrap(), "E08000010");
+        assert_eq!(places.resolve("e08000003").unwrap(), "E08000003");
+        assert_eq!(places.name_of("E08000010"), Some("Wigan"));
+        let help = places.resolve("Wigan Pier").unwrap_err();
         assert!(
             help.contains("Wigan") && help.contains("E08000010"),
             "{help}"
         );
-        assert!(resolve("Wigan", &[])
+        let none = PlaceIndex::new(&[]);
+        assert!(none
+            .resolve("Wigan")
             .unwrap_err()
             .contains("lists no place"));
     }

@@ -212,7 +212,7 @@ pub fn read_inputs(
     };
     let outcomes = project.outcomes.as_ref().and_then(|p| {
         keep(
-            project::read_outcomes(p, toolkit, project.partners(), options),
+            project::read_outcomes(p, toolkit, &project.partners(), options),
             &mut problems,
         )
     });
@@ -600,9 +600,7 @@ fn assemble(
         );
     }
 
-    let resolve = |t: &String| {
-        crate::toolkit::place::resolve(t, &toolkit.places).unwrap_or_else(|_| t.clone())
-    };
+    let resolve = |t: &String| toolkit.place_index.resolve(t).unwrap_or_else(|_| t.clone());
     let mut organisation = project.organisation.clone();
     organisation.place = organisation.place.as_ref().map(resolve);
     for l in &mut lines {
@@ -673,7 +671,7 @@ fn by_place(
         if !map.contains_key(place) {
             let name = place
                 .as_deref()
-                .and_then(|c| crate::toolkit::place::name_of(c, &toolkit.places))
+                .and_then(|c| toolkit.place_index.name_of(c))
                 .map(str::to_string);
             map.insert(
                 place.clone(),
