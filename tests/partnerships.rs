@@ -45,18 +45,26 @@ members = ["GB-CHC-1", "GB-CHC-2", "GB-CHC-3"]
 shares = { "GB-CHC-1" = 0.5, "GB-CHC-2" = 0.3, "GB-CHC-3" = 0.2 }
 "#;
 
-/// Three members in three districts, each claiming 100% of the same shared outcome.
-fn three_claiming_everything() -> Fixture {
+/// Members a, b and c (GB-CHC-1 to 3) in three districts, each declaring `partnership` and
+/// submitting the outcomes `row`.
+fn three_members(partnership: &str, row: &str) -> Fixture {
     let f = Fixture::new();
-    let row = "proxy,quantity,attribution,reason,partnership\nhealth.ae-attendance,100,0,we supported every person it counts,north-falls-alliance\n";
     for (name, id, place) in [
         ("a", "GB-CHC-1", "E08000001"),
         ("b", "GB-CHC-2", "E08000003"),
         ("c", "GB-CHC-3", "E08000010"),
     ] {
-        member(&f, name, id, place, ALLIANCE, row);
+        member(&f, name, id, place, partnership, row);
     }
     f
+}
+
+/// Three members in three districts, each claiming 100% of the same shared outcome.
+fn three_claiming_everything() -> Fixture {
+    three_members(
+        ALLIANCE,
+        "proxy,quantity,attribution,reason,partnership\nhealth.ae-attendance,100,0,we supported every person it counts,north-falls-alliance\n",
+    )
 }
 
 fn network(f: &Fixture, extra: &[&str]) -> Run {
@@ -194,16 +202,11 @@ fn a_shared_outcome_claimed_in_full_by_three_members_is_counted_once_and_flagged
 
 #[test]
 fn an_agreed_split_is_claimed_share_by_share_and_counted_as_claimed() {
-    let f = Fixture::new();
     // No attribution typed: the split sets it (1 − share).
-    let row = "proxy,quantity,partnership\nhealth.ae-attendance,100,north-falls-alliance\n";
-    for (name, id, place) in [
-        ("a", "GB-CHC-1", "E08000001"),
-        ("b", "GB-CHC-2", "E08000003"),
-        ("c", "GB-CHC-3", "E08000010"),
-    ] {
-        member(&f, name, id, place, AGREED, row);
-    }
+    let f = three_members(
+        AGREED,
+        "proxy,quantity,partnership\nhealth.ae-attendance,100,north-falls-alliance\n",
+    );
     let j = network(&f, &["--format", "json"]).json();
     let s = &j["shared_outcomes"][0];
     assert_eq!(s["over_claimed"], false);

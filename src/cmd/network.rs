@@ -74,7 +74,7 @@ pub fn run(args: &NetworkArgs) -> Result<(), Failure> {
 
 /// The network's files: the JSON, a Markdown and an HTML page, the tables and the ratio chart.
 fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<(), Failure> {
-    use social_value::report::chart::{png, svg, Bar, Chart, Unit};
+    use social_value::report::chart::{Bar, Chart, Unit};
     let charts = dir.join("charts");
     let tables = dir.join("tables");
     for d in [&charts, &tables] {
@@ -149,19 +149,7 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
         horizontal: false,
         bars,
     };
-    let svg_text = svg(&chart).map_err(|e| {
-        Failure::input(
-            Problems::one(Diagnostic::error(e)),
-            "the chart was not drawn",
-        )
-    })?;
-    w(&charts.join("member-ratios.svg"), svg_text.as_bytes())?;
-    png(&chart, &charts.join("member-ratios.png")).map_err(|e| {
-        Failure::input(
-            Problems::one(Diagnostic::error(e)),
-            "the chart was not drawn",
-        )
-    })?;
+    let svg_text = draw(&chart, &charts)?;
     // Where value arises: the network's value by place, when members give places.
     let j: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
     let place_bars: Vec<Bar> = j["by_place"]
@@ -190,20 +178,7 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
             horizontal: true,
             bars: place_bars,
         };
-        let text = svg(&chart).map_err(|e| {
-            Failure::input(
-                Problems::one(Diagnostic::error(e)),
-                "the chart was not drawn",
-            )
-        })?;
-        w(&charts.join("value-by-place.svg"), text.as_bytes())?;
-        png(&chart, &charts.join("value-by-place.png")).map_err(|e| {
-            Failure::input(
-                Problems::one(Diagnostic::error(e)),
-                "the chart was not drawn",
-            )
-        })?;
-        place_svg = Some(text);
+        place_svg = Some(draw(&chart, &charts)?);
     }
     let doc = network::page::sections(&j);
     // The shared outcomes and places as CSV, with plain numbers as members.csv has them.
@@ -295,6 +270,26 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
         network::page::html(&doc, &chart_svg).as_bytes(),
     )?;
     Ok(())
+}
+
+/// Writes `chart` as `<name>.svg` and `<name>.png` into `dir`; returns the SVG for the page.
+fn draw(
+    chart: &social_value::report::chart::Chart,
+    dir: &std::path::Path,
+) -> Result<String, Failure> {
+    use social_value::report::chart::{png, svg};
+    let failed = |e: String| {
+        Failure::input(
+            Problems::one(Diagnostic::error(e)),
+            "the chart was not drawn",
+        )
+    };
+    let text = svg(chart).map_err(failed)?;
+    let path = dir.join(format!("{}.svg", chart.name));
+    social_value::write::write_atomic(&path, text.as_bytes())
+        .map_err(|e| Failure::write(&path, e))?;
+    png(chart, &dir.join(format!("{}.png", chart.name))).map_err(failed)?;
+    Ok(text)
 }
 
 /// The summary for a person: the same sections as the HTML and Markdown pages, as plain text.
