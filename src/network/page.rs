@@ -30,12 +30,8 @@ fn pounds(v: &Value) -> String {
 fn pennies(v: &Value) -> i64 {
     v.as_str()
         .and_then(|t| parse_decimal(t).ok())
-        .and_then(|d| {
-            (d * rust_decimal::Decimal::ONE_HUNDRED)
-                .round()
-                .try_into()
-                .ok()
-        })
+        .and_then(|d| d.checked_mul(rust_decimal::Decimal::ONE_HUNDRED))
+        .and_then(|d| d.round().try_into().ok())
         .unwrap_or(0)
 }
 
