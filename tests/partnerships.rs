@@ -150,6 +150,22 @@ fn a_shared_outcome_claimed_in_full_by_three_members_is_counted_once_and_flagged
         .map(|c| c["counted"].as_str().unwrap())
         .collect();
     assert_eq!(counted, [FULL, "0.00", "0.00"], "ties go to the first id");
+    let per_member: Vec<(&str, &str)> = j["per_member"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["present_value"].as_str().unwrap(),
+                m["present_value_counted"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        per_member,
+        [(FULL, FULL), (FULL, "0.00"), (FULL, "0.00")],
+        "each member's own claim, and what the network counts of it"
+    );
     // The breakdowns lose the same double count as the total.
     assert_eq!(j["by_theme"]["health"], FULL);
     assert_eq!(j["by_kind"]["fiscal"], FULL);
@@ -566,4 +582,42 @@ fn a_share_given_twice_a_place_described_twice_and_a_place_on_an_unvalued_row_ar
     f.write("test-kit.toml", &kit);
     f.run_cmd(&["toolkit", "check", "test-kit.toml"])
         .fails_with(&["place name \"E08000010\" looks like a district code"]);
+}
+
+#[test]
+fn a_place_described_without_a_decile_travels_in_the_submission() {
+    let f = Fixture::new();
+    let p = std::fs::read_to_string(f.path("project.toml")).unwrap();
+    f.write(
+        "project.toml",
+        &format!(
+            "{}\n[[place]]\nplace = \"E08000001\"\n",
+            p.replace(
+                "id = \"GB-TEST-1\"",
+                "id = \"GB-TEST-1\"\nplace = \"E08000010\""
+            )
+        ),
+    );
+    let places = |j: &serde_json::Value| -> Vec<(String, String)> {
+        j["by_place"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["place"].as_str().unwrap().to_string(),
+                    p["present_value"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let calc = places(&f.calc(&["--format", "json"]).json());
+    assert_eq!(calc.len(), 2, "{calc:?}");
+    assert_eq!(calc[0], ("E08000001".to_string(), "0.00".to_string()));
+    std::fs::create_dir(f.path("inbox")).unwrap();
+    let s = f.run_cmd(&["submit", "project.toml", "--out", "inbox/m.toml"]);
+    assert_eq!(s.code, 0, "{}", s.stderr);
+    let text = std::fs::read_to_string(f.path("inbox/m.toml")).unwrap();
+    assert!(text.contains("[[place]]\nplace = \"E08000001\""), "{text}");
+    assert_eq!(places(&network(&f, &["--format", "json"]).json()), calc);
 }

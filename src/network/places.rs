@@ -141,6 +141,8 @@ pub struct PerMember<'a> {
     previous: Option<&'a Summary>,
     quartiles: Option<Distribution>,
     over: BTreeMap<&'a str, Vec<String>>,
+    /// Value taken out of each member's claims as double counting.
+    removed: BTreeMap<&'a str, Decimal>,
 }
 
 impl<'a> PerMember<'a> {
@@ -154,7 +156,13 @@ impl<'a> PerMember<'a> {
                     .push(format!("{} / {}", x.partnership, x.proxy));
             }
         }
+        let mut removed: BTreeMap<&str, Decimal> = BTreeMap::new();
+        for r in s.shared.iter().flat_map(|x| &x.removed) {
+            let e = removed.entry(r.member.as_str()).or_default();
+            *e = e.saturating_add(r.amount);
+        }
         PerMember {
+            removed,
             s,
             previous,
             quartiles: distribution(s.members.iter().filter_map(Member::ratio).collect()),
@@ -178,6 +186,9 @@ impl<'a> PerMember<'a> {
             "file": m.file.display().to_string(),
             "place": m.place,
             "present_value": money(m.present_value),
+            "present_value_counted": money(m.present_value.saturating_sub(
+                self.removed.get(m.id.as_str()).copied().unwrap_or_default(),
+            )),
             "investment": money(m.investment),
             "sroi_ratio": m.ratio().map(|r| fixed(r, 2)),
             "ratio_quartile": m.ratio().zip(self.quartiles.as_ref()).map(|(r, d)| quartile(r, d)),

@@ -62,6 +62,8 @@ impl Counted {
 /// Value taken out of the network total, and where it had been counted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Removed {
+    /// The member whose claim it was.
+    pub member: String,
     pub amount: Decimal,
     pub place: Option<String>,
     pub kind: String,
@@ -289,6 +291,7 @@ pub fn group(members: &[Entrant]) -> Vec<SharedOutcome> {
                 let amount = c.present_value.saturating_sub(counted);
                 if !amount.is_zero() {
                     removed.push(Removed {
+                        member: claim.member.clone(),
                         amount,
                         place: c.place.clone(),
                         kind: c.kind.clone(),

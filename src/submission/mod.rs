@@ -412,14 +412,11 @@ pub fn from_valuation(v: &Valuation, toolkit: &Toolkit) -> Submission {
             })
             .collect(),
         place: v
-            .by_place
+            .described_places
             .iter()
-            .filter_map(|p| {
-                let place = p.place.clone()?;
-                p.deprivation_decile.map(|d| PlaceRef {
-                    place,
-                    deprivation_decile: Some(d),
-                })
+            .map(|(place, decile)| PlaceRef {
+                place: place.clone(),
+                deprivation_decile: *decile,
             })
             .collect(),
         indicator: v.indicators.iter().map(IndicatorRef::from).collect(),

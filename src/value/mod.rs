@@ -166,6 +166,8 @@ pub struct Valuation {
     pub partnerships: Vec<project::Partnership>,
     /// Value, hours, investment and reach by place; empty when no place is given anywhere.
     pub by_place: Vec<PlaceTotal>,
+    /// The places the project describes (`[[place]]`), as codes, with any decile.
+    pub described_places: Vec<(String, Option<u8>)>,
 }
 
 impl Valuation {
@@ -648,6 +650,7 @@ fn assemble(
         indicators: Vec::new(),
         partnerships: project.partnerships.clone(),
         by_place,
+        described_places: notes,
     })
 }
 
