@@ -242,6 +242,40 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         t.sroi_ratio.map_or("n/a".into(), money_gbp),
         "present value ÷ investment".into(),
     ]);
+    // Equity, the fourth E: value and reach by place (never a ranking of people).
+    let places: Vec<&str> = v
+        .by_place
+        .iter()
+        .filter_map(|p| p.place.as_deref())
+        .collect();
+    let deciles = v
+        .by_place
+        .iter()
+        .filter(|p| p.deprivation_decile.is_some())
+        .count();
+    vfm.row(match places.len() {
+        0 => vec![
+            "Equity: where value arises".into(),
+            "n/a".into(),
+            "add place = \"E08000010\" (your district's code) under [organisation] in project.toml".into(),
+        ],
+        n => vec![
+            "Equity: where value arises".into(),
+            if n == 1 {
+                places[0].to_string()
+            } else {
+                format!("{n} places")
+            },
+            format!(
+                "value, volunteer hours, investment and people supported by place, in \"Where the value arises\"{}",
+                if deciles > 0 {
+                    ", with the deprivation deciles supplied"
+                } else {
+                    ""
+                }
+            ),
+        ],
+    });
     let fiscal_total: Decimal = v
         .lines
         .iter()
