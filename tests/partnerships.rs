@@ -621,3 +621,38 @@ fn a_place_described_without_a_decile_travels_in_the_submission() {
     assert!(text.contains("[[place]]\nplace = \"E08000001\""), "{text}");
     assert_eq!(places(&network(&f, &["--format", "json"]).json()), calc);
 }
+
+#[test]
+fn a_file_that_says_version_1_but_uses_version_2_fields_is_amber_in_review() {
+    let f = three_claiming_everything();
+    // Another tool's file: version 2 fields under version 1, with its fingerprint made to match.
+    let text = std::fs::read_to_string(f.path("inbox/a.toml"))
+        .unwrap()
+        .replace("format_version = 2", "format_version = 1");
+    let doc: toml::Table = toml::from_str(&text).unwrap();
+    let fingerprint = social_value::submission::fingerprint_of_document(&doc);
+    let old = text
+        .lines()
+        .find(|l| l.starts_with("fingerprint = "))
+        .unwrap()
+        .to_string();
+    f.write(
+        "odd.toml",
+        &text.replace(&old, &format!("fingerprint = \"{fingerprint}\"")),
+    );
+    let r = f.run_cmd(&[
+        "review",
+        "odd.toml",
+        "--toolkit",
+        "test-kit.toml",
+        "--format",
+        "json",
+    ]);
+    let j = r.json();
+    let integrity = &j["checks"][0];
+    assert_eq!(integrity["name"], "integrity");
+    assert_eq!(integrity["rating"], "amber", "{integrity}");
+    assert!(integrity
+        .to_string()
+        .contains("says format_version 1 but uses version 2"));
+}

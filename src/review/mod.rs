@@ -154,6 +154,13 @@ pub fn review(path: &Path, opts: Options) -> Review {
             "the figures may mean something else",
             "update social-value, or ask for a version 1 submission",
         );
+    } else if s.submission.format_version < submission::PLACES_VERSION && s.uses_places() {
+        integrity.add(
+            Rating::Amber,
+            "the file says format_version 1 but uses version 2's partnerships or places",
+            "a reader that knows only version 1 would refuse it; social-value reads them",
+            "ask for the file social-value submit wrote, which says version 2",
+        );
     }
     if s.submission.fingerprint != read.computed_fingerprint {
         integrity.add(

@@ -215,7 +215,7 @@ pub struct Submission {
 
 impl Submission {
     /// Whether the submission uses anything of format version 2.
-    fn uses_places(&self) -> bool {
+    pub fn uses_places(&self) -> bool {
         self.organisation.place.is_some()
             || !self.partnership.is_empty()
             || !self.place.is_empty()
