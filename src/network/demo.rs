@@ -131,18 +131,8 @@ fn member(
         })
         .collect();
     let volunteers = by_role.iter().map(|r| r.volunteers).max().unwrap_or(0);
-    let hours = HoursSummary {
-        rows: 0,
-        hours: by_role.iter().map(|r| r.hours).sum(),
-        volunteers,
-        by_role,
-        months: Vec::new(),
-        first_date: None,
-        last_date: None,
-        warnings: Problems::new(),
-        skipped: Default::default(),
-        names: Default::default(),
-    };
+    let hours = HoursSummary::from_roles(by_role, volunteers)
+        .ok_or_else(|| Problems::one(Diagnostic::error("the demo's hours overflow")))?;
     let mut lines = Vec::new();
     for (k, id) in OUTCOMES.iter().enumerate() {
         if rng.below(3) == 0 {

@@ -271,13 +271,7 @@ fn read_row(
     }
 
     let defaults = proxy.map(|p| p.defaults);
-    let mut adj = defaults.unwrap_or(Adjustments {
-        deadweight: Decimal::ZERO,
-        attribution: Decimal::ZERO,
-        displacement: Decimal::ZERO,
-        drop_off: Decimal::ZERO,
-        duration: 1,
-    });
+    let mut adj = defaults.unwrap_or(Adjustments::NONE);
     let mut overridden = Vec::new();
     for (k, name) in FRACTIONS {
         let text = table.text(rec, k);

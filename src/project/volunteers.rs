@@ -70,6 +70,25 @@ pub struct HoursSummary {
     pub names: NameCheck,
 }
 
+impl HoursSummary {
+    /// Hours already added up by role (a submission's, or a synthetic network's), with no log
+    /// behind them; `None` when they add up to more than can be computed.
+    pub fn from_roles(by_role: Vec<RoleHours>, volunteers: u64) -> Option<HoursSummary> {
+        Some(HoursSummary {
+            rows: 0,
+            hours: crate::num::checked_sum(by_role.iter().map(|r| r.hours))?,
+            volunteers,
+            by_role,
+            months: Vec::new(),
+            first_date: None,
+            last_date: None,
+            warnings: Problems::new(),
+            skipped: Default::default(),
+            names: Default::default(),
+        })
+    }
+}
+
 /// Volunteers' names, for spotting them in stories; not `Debug`-printable, never serialised.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct NameCheck {

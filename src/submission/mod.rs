@@ -671,24 +671,12 @@ pub fn recompute(s: &Submission, toolkit: &Toolkit, path: &Path) -> Result<Valua
                     by_month: Vec::new(),
                 });
             }
-            let total =
-                crate::num::checked_sum(by_role.iter().map(|r| r.hours)).ok_or_else(|| {
+            let summary =
+                HoursSummary::from_roles(by_role, s.results.volunteers).ok_or_else(|| {
                     Problems::one(Diagnostic::error(
                         "the volunteer hours add up to more than can be computed",
                     ))
                 })?;
-            let summary = HoursSummary {
-                rows: 0,
-                hours: total,
-                volunteers: s.results.volunteers,
-                by_role,
-                months: Vec::new(),
-                first_date: None,
-                last_date: None,
-                warnings: Problems::new(),
-                skipped: Default::default(),
-                names: Default::default(),
-            };
             let roles = v
                 .role
                 .iter()

@@ -145,13 +145,7 @@ impl Checker<'_> {
             licence,
             method: Some("WELLBYs = mean change in the organisation's own participants' life satisfaction × people measured before and after × years it is assumed to last, each valued at wellby_value (HM Treasury Green Book wellbeing method)".into()),
             rationale: Some("the adjustments are the indicator's own (see [[indicator]])".into()),
-            defaults: Adjustments {
-                deadweight: Decimal::ZERO,
-                attribution: Decimal::ZERO,
-                displacement: Decimal::ZERO,
-                drop_off: Decimal::ZERO,
-                duration: 1,
-            },
+            defaults: Adjustments::NONE,
             themes: vec!["wellbeing".into()],
         })
     }

@@ -64,6 +64,17 @@ pub struct Adjustments {
     pub duration: u32,
 }
 
+impl Adjustments {
+    /// Nothing taken off, for one year.
+    pub const NONE: Adjustments = Adjustments {
+        deadweight: Decimal::ZERO,
+        attribution: Decimal::ZERO,
+        displacement: Decimal::ZERO,
+        drop_off: Decimal::ZERO,
+        duration: 1,
+    };
+}
+
 /// Longest duration accepted: the Green Book's 3.5% rate holds for years 0-30 only.
 pub const MAX_DURATION: u32 = 30;
 

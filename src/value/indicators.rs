@@ -154,13 +154,7 @@ mod tests {
             source: "s".into(),
             url: None,
             valuation: wellby.then_some(Valuation::Wellby),
-            defaults: Adjustments {
-                deadweight: Decimal::ZERO,
-                attribution: Decimal::ZERO,
-                displacement: Decimal::ZERO,
-                drop_off: Decimal::ZERO,
-                duration: 1,
-            },
+            defaults: Adjustments::NONE,
             themes: vec!["wellbeing".into()],
             local: false,
         }
