@@ -4,7 +4,7 @@
 use super::Member;
 use crate::project::Partnership;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 /// One valued line of a member's that claims a share of a partnership's outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,15 +109,13 @@ pub struct Entrant<'a> {
 /// counted; the summary says when an id is declared with different members.
 type Key = (String, Vec<String>);
 
-/// What the declarations of one partnership say: the split, when they all agree on one, and
-/// whether they give different splits.
-struct Declared {
-    first: BTreeMap<String, Decimal>,
+/// One partnership (id and members) as its declarations describe it: the split the first
+/// declaration gives (`None` while no member has declared it), and whether a later one differs.
+struct Known {
+    key: Key,
+    first: Option<BTreeMap<String, Decimal>>,
     differ: bool,
 }
-
-/// Each partnership id with the member lists it is declared with.
-type Lists = BTreeMap<String, BTreeSet<Vec<String>>>;
 
 fn key_of(p: &Partnership) -> Key {
     let mut members = p.members.clone();
@@ -125,32 +123,29 @@ fn key_of(p: &Partnership) -> Key {
     (p.id.clone(), members)
 }
 
-/// Every partnership's declarations, and how many different member lists each id is declared with.
-fn agreement(members: &[Entrant]) -> (BTreeMap<Key, Declared>, Lists) {
-    let mut declared: BTreeMap<Key, Declared> = BTreeMap::new();
-    let mut lists: Lists = BTreeMap::new();
-    for m in members {
-        for p in m.partnerships {
-            let key = key_of(p);
-            lists
-                .entry(key.0.clone())
-                .or_default()
-                .insert(key.1.clone());
-            match declared.get_mut(&key) {
-                Some(d) => d.differ |= d.first != p.shares,
-                None => {
-                    declared.insert(
-                        key,
-                        Declared {
-                            first: p.shares.clone(),
-                            differ: false,
-                        },
-                    );
-                }
-            }
+/// The number of partnership `key`, adding it when new; `shares` is a declaration's split.
+fn intern(
+    known: &mut Vec<Known>,
+    numbers: &mut HashMap<Key, usize>,
+    key: Key,
+    shares: Option<&BTreeMap<String, Decimal>>,
+) -> usize {
+    let k = *numbers.entry(key).or_insert_with_key(|key| {
+        known.push(Known {
+            key: key.clone(),
+            first: None,
+            differ: false,
+        });
+        known.len() - 1
+    });
+    if let Some(shares) = shares {
+        let kn = &mut known[k];
+        match &kn.first {
+            None => kn.first = Some(shares.clone()),
+            Some(first) => kn.differ |= first != shares,
         }
     }
-    (declared, lists)
+    k
 }
 
 /// Groups every member's shared-outcome lines by partnership (id and members) and proxy, and
@@ -178,17 +173,10 @@ pub fn shared_outcomes(members: &[Member]) -> Vec<SharedOutcome> {
 
 /// [`shared_outcomes`] for organisations however read (`review` reads them without valuing).
 pub fn group(members: &[Entrant]) -> Vec<SharedOutcome> {
-    let (declared, lists) = agreement(members);
     // Each partnership (id and members) once, by number, so a long member list is not copied
-    // for every claim.
-    let mut keys: Vec<Key> = Vec::new();
+    // for every claim; its declarations are read in the same pass.
+    let mut known: Vec<Known> = Vec::new();
     let mut numbers: HashMap<Key, usize> = HashMap::new();
-    let mut number = |key: Key| -> usize {
-        *numbers.entry(key).or_insert_with_key(|k| {
-            keys.push(k.clone());
-            keys.len() - 1
-        })
-    };
     // (partnership number, proxy) -> member index -> that member's lines.
     type Lines<'c> = BTreeMap<usize, Vec<&'c Claim>>;
     let mut groups: BTreeMap<(usize, String), Lines> = BTreeMap::new();
@@ -196,13 +184,20 @@ pub fn group(members: &[Entrant]) -> Vec<SharedOutcome> {
         let own: HashMap<&str, usize> = m
             .partnerships
             .iter()
-            .map(|p| (p.id.as_str(), number(key_of(p))))
+            .map(|p| {
+                let k = intern(&mut known, &mut numbers, key_of(p), Some(&p.shares));
+                (p.id.as_str(), k)
+            })
             .collect();
         for c in m.claims {
-            let k = match own.get(c.partnership.as_str()) {
-                Some(&k) => k,
-                None => number((c.partnership.clone(), Vec::new())),
-            };
+            let k = own.get(c.partnership.as_str()).copied().unwrap_or_else(|| {
+                intern(
+                    &mut known,
+                    &mut numbers,
+                    (c.partnership.clone(), Vec::new()),
+                    None,
+                )
+            });
             groups
                 .entry((k, c.proxy.clone()))
                 .or_default()
@@ -211,15 +206,22 @@ pub fn group(members: &[Entrant]) -> Vec<SharedOutcome> {
                 .push(c);
         }
     }
+    // How many member lists each id is declared with.
+    let mut lists: HashMap<&str, usize> = HashMap::new();
+    for kn in known.iter().filter(|kn| kn.first.is_some()) {
+        *lists.entry(kn.key.0.as_str()).or_default() += 1;
+    }
     let mut out = Vec::with_capacity(groups.len());
     for ((k, proxy), by_member) in groups {
-        let (partnership, listed) = keys[k].clone();
-        let d = declared.get(&keys[k]);
-        let differ = d.is_some_and(|d| d.differ);
-        let agreed = d
-            .filter(|d| !d.differ && !d.first.is_empty())
-            .map(|d| d.first.clone());
-        let other_lists = lists.get(&partnership).map_or(0, BTreeSet::len) > 1;
+        let kn = &known[k];
+        let (partnership, listed) = kn.key.clone();
+        let differ = kn.differ;
+        let agreed = kn
+            .first
+            .as_ref()
+            .filter(|f| !differ && !f.is_empty())
+            .cloned();
+        let other_lists = lists.get(partnership.as_str()).copied().unwrap_or(0) > 1;
         let mut claims: Vec<MemberClaim> = by_member
             .iter()
             .map(|(&i, lines)| MemberClaim {
