@@ -622,6 +622,18 @@ fn a_place_described_without_a_decile_travels_in_the_submission() {
     assert_eq!(places(&network(&f, &["--format", "json"]).json()), calc);
 }
 
+/// `text` with its fingerprint made to match its content again, as another tool would write it.
+fn refingerprinted(text: &str) -> String {
+    let doc: toml::Table = toml::from_str(text).unwrap();
+    let fingerprint = social_value::submission::fingerprint_of_document(&doc);
+    let old = text
+        .lines()
+        .find(|l| l.starts_with("fingerprint = "))
+        .unwrap()
+        .to_string();
+    text.replace(&old, &format!("fingerprint = \"{fingerprint}\""))
+}
+
 #[test]
 fn a_file_that_says_version_1_but_uses_version_2_fields_is_amber_in_review() {
     let f = three_claiming_everything();
@@ -629,17 +641,7 @@ fn a_file_that_says_version_1_but_uses_version_2_fields_is_amber_in_review() {
     let text = std::fs::read_to_string(f.path("inbox/a.toml"))
         .unwrap()
         .replace("format_version = 2", "format_version = 1");
-    let doc: toml::Table = toml::from_str(&text).unwrap();
-    let fingerprint = social_value::submission::fingerprint_of_document(&doc);
-    let old = text
-        .lines()
-        .find(|l| l.starts_with("fingerprint = "))
-        .unwrap()
-        .to_string();
-    f.write(
-        "odd.toml",
-        &text.replace(&old, &format!("fingerprint = \"{fingerprint}\"")),
-    );
+    f.write("odd.toml", &refingerprinted(&text));
     let r = f.run_cmd(&[
         "review",
         "odd.toml",
@@ -655,4 +657,40 @@ fn a_file_that_says_version_1_but_uses_version_2_fields_is_amber_in_review() {
     assert!(integrity
         .to_string()
         .contains("says format_version 1 but uses version 2"));
+}
+
+#[test]
+fn a_submissions_partnerships_keep_the_same_rules_as_a_projects() {
+    let f = three_members(
+        AGREED,
+        "proxy,quantity,partnership\nhealth.ae-attendance,100,north-falls-alliance\n",
+    );
+    let text = std::fs::read_to_string(f.path("inbox/a.toml")).unwrap();
+    for (from, to, why) in [
+        (
+            "GB-CHC-3 = \"0.2\"",
+            "GB-CHC-3 = \"0.4\"",
+            "gives out 120% of the outcome",
+        ),
+        (
+            "GB-CHC-3 = \"0.2\"",
+            "GB-CHC-3 = \"0.2\"\nGB-X = \"0\"",
+            "gives a share to GB-X, who is not a member",
+        ),
+    ] {
+        assert!(text.contains(from), "{text}");
+        f.write("odd.toml", &refingerprinted(&text.replace(from, to)));
+        let r = f.run_cmd(&[
+            "review",
+            "odd.toml",
+            "--toolkit",
+            "test-kit.toml",
+            "--format",
+            "json",
+        ]);
+        let j = r.json();
+        let reproduce = &j["checks"][1];
+        assert_eq!(reproduce["rating"], "red", "{reproduce}");
+        assert!(reproduce.to_string().contains(why), "{why}: {reproduce}");
+    }
 }

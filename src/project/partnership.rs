@@ -35,6 +35,96 @@ impl Partnership {
             .cloned()
             .collect()
     }
+
+    /// The rules a declaration keeps whoever wrote it (project.toml or a submission): at least
+    /// two members, the organisation among them, and any split giving every member, and only
+    /// members, a share from 0 to 1, the shares adding up to at most 1. Decision: a split that
+    /// leaves some credit unassigned is allowed (another body, such as the NHS, may hold the
+    /// rest); one that gives out more than the whole is refused. `organisation` is `None` when
+    /// it is not known (an empty id, reported on its own).
+    pub fn broken(&self, organisation: Option<&str>) -> Vec<Broken<'_>> {
+        let id = &self.id;
+        let mut out = Vec::new();
+        let listed: HashSet<&str> = self.members.iter().map(String::as_str).collect();
+        if listed.len() < 2 {
+            out.push(Broken {
+                part: Part::Members,
+                message: format!("partnership \"{id}\" has fewer than two members"),
+                help: "list every organisation's id, your own included: members = [\"GB-CHC-1234567\", \"GB-CHC-7654321\"]",
+            });
+        } else if let Some(organisation) = organisation.filter(|o| !listed.contains(o)) {
+            out.push(Broken {
+                part: Part::Members,
+                message: format!("your organisation ({organisation}) is not a member of partnership \"{id}\""),
+                help: "add your [organisation] id to members: an organisation claims a share only of what it helped achieve",
+            });
+        }
+        if self.shares.is_empty() {
+            return out;
+        }
+        let mut sum = Decimal::ZERO;
+        for (member, &share) in &self.shares {
+            if !listed.contains(member.as_str()) {
+                out.push(Broken {
+                    part: Part::Share(member),
+                    message: format!(
+                        "the split gives a share to {member}, who is not a member of \"{id}\""
+                    ),
+                    help: "give shares only to the ids in members",
+                });
+            }
+            if !(Decimal::ZERO..=Decimal::ONE).contains(&share) {
+                out.push(Broken {
+                    part: Part::Share(member),
+                    message: format!("{member}'s share {share} is not between 0 and 1"),
+                    help: "a share is a fraction: 0.5 is half",
+                });
+            }
+            sum = sum.saturating_add(share);
+        }
+        let missing: Vec<&str> = self
+            .members
+            .iter()
+            .filter(|m| !self.shares.contains_key(*m))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            out.push(Broken {
+                part: Part::Split,
+                message: format!("the split of \"{id}\" gives no share to {}", missing.join(", ")),
+                help: "give every member a share (0 if it claims none), or leave shares out if no split is agreed",
+            });
+        }
+        if sum > Decimal::ONE {
+            out.push(Broken {
+                part: Part::Split,
+                message: format!(
+                    "the split of \"{id}\" gives out {} of the outcome, more than all of it",
+                    crate::num::percent(sum)
+                ),
+                help: "the shares must add up to 1 (100%) or less",
+            });
+        }
+        out
+    }
+}
+
+/// Where in a partnership's declaration a broken rule lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part<'a> {
+    Members,
+    /// The split as a whole.
+    Split,
+    /// One member's share.
+    Share(&'a str),
+}
+
+/// A rule a partnership's declaration breaks, with what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken<'a> {
+    pub part: Part<'a>,
+    pub message: String,
+    pub help: &'static str,
 }
 
 /// What the organisation says about a place it works in.
@@ -97,10 +187,8 @@ pub(super) struct RawPlaceNote {
     deprivation_decile: Option<Spanned<i64>>,
 }
 
-/// Checks every `[[partnership]]`: an id used once, at least two distinct members including
-/// the organisation itself, and any split naming only members, each 0 to 1, adding up to at
-/// most 1. Decision: a split that leaves some credit unassigned is allowed (another body, such
-/// as the NHS, may hold the rest); one that gives out more than the whole is refused.
+/// Reads every `[[partnership]]`: an id used once, each member listed once, each share given
+/// once and written exactly; then the rules of [`Partnership::broken`], each named at its line.
 pub(super) fn read_partnerships(
     raw: Vec<RawPartnership>,
     organisation: &str,
@@ -141,80 +229,36 @@ pub(super) fn read_partnerships(
                 members.push(name);
             }
         }
-        if members.len() < 2 {
-            err(
-                r.members.span(),
-                format!("partnership \"{id}\" has fewer than two members"),
-                "list every organisation's id, your own included: members = [\"GB-CHC-1234567\", \"GB-CHC-7654321\"]",
-            );
-        } else if !organisation.is_empty() && !listed.contains(organisation) {
-            err(
-                r.members.span(),
-                format!("your organisation ({organisation}) is not a member of partnership \"{id}\""),
-                "add your [organisation] id to members: an organisation claims a share only of what it helped achieve",
-            );
-        }
         let mut shares = BTreeMap::new();
-        if let Some(s) = &r.shares {
-            let mut sum = Decimal::ZERO;
-            for (member, share) in s.get_ref() {
-                let member = member.trim();
-                let raw_text = text.get(share.span()).unwrap_or("");
-                let value = crate::num::exact_toml(raw_text, share.get_ref().0)
-                    .unwrap_or(share.get_ref().0);
-                if !listed.contains(member) {
-                    err(
-                        share.span(),
-                        format!(
-                            "the split gives a share to {member}, who is not a member of \"{id}\""
-                        ),
-                        "give shares only to the ids in members",
-                    );
-                }
-                if !(Decimal::ZERO..=Decimal::ONE).contains(&value) {
-                    err(
-                        share.span(),
-                        format!("{member}'s share {value} is not between 0 and 1"),
-                        "a share is a fraction: 0.5 is half",
-                    );
-                }
-                sum = sum.saturating_add(value);
-                if shares.insert(member.to_string(), value).is_some() {
-                    err(
-                        share.span(),
-                        format!("the split of \"{id}\" gives {member} a share twice"),
-                        "give each member one share",
-                    );
-                }
-            }
-            let missing: Vec<&str> = members
-                .iter()
-                .filter(|m| !shares.contains_key(*m))
-                .map(String::as_str)
-                .collect();
-            if !missing.is_empty() {
+        let mut share_spans: HashMap<String, Range<usize>> = HashMap::new();
+        for (member, share) in r.shares.iter().flat_map(|s| s.get_ref()) {
+            let member = member.trim();
+            let raw_text = text.get(share.span()).unwrap_or("");
+            let value =
+                crate::num::exact_toml(raw_text, share.get_ref().0).unwrap_or(share.get_ref().0);
+            if shares.insert(member.to_string(), value).is_some() {
                 err(
-                    s.span(),
-                    format!("the split of \"{id}\" gives no share to {}", missing.join(", ")),
-                    "give every member a share (0 if it claims none), or leave shares out if no split is agreed",
+                    share.span(),
+                    format!("the split of \"{id}\" gives {member} a share twice"),
+                    "give each member one share",
                 );
             }
-            if sum > Decimal::ONE {
-                err(
-                    s.span(),
-                    format!(
-                        "the split of \"{id}\" gives out {} of the outcome, more than all of it",
-                        crate::num::percent(sum)
-                    ),
-                    "the shares must add up to 1 (100%) or less",
-                );
-            }
+            share_spans.insert(member.to_string(), share.span());
         }
-        out.push(Partnership {
+        let partnership = Partnership {
             id,
             members,
             shares,
-        });
+        };
+        for b in partnership.broken((!organisation.is_empty()).then_some(organisation)) {
+            let span = match b.part {
+                Part::Members => r.members.span(),
+                Part::Split => r.shares.as_ref().map_or(0..0, |s| s.span()),
+                Part::Share(m) => share_spans.get(m).cloned().unwrap_or(0..0),
+            };
+            err(span, b.message, b.help);
+        }
+        out.push(partnership);
     }
     out
 }

@@ -861,8 +861,9 @@ fn code(text: &str, path: &Path) -> Result<String, Problems> {
     }
 }
 
-/// The partnerships a submission declares, checked as a project's are: every outcome line's
-/// partnership declared, shares between 0 and 1 adding up to at most 1, given to members only.
+/// The partnerships a submission declares, checked by the same rules as a project's
+/// ([`project::Partnership::broken`]), and every outcome line's partnership declared; the first
+/// problem stops the recomputation.
 pub fn partnerships(s: &Submission, path: &Path) -> Result<Vec<project::Partnership>, Problems> {
     let bad = |m: String| -> Problems { Diagnostic::error(m).in_file(path).into() };
     let mut out: Vec<project::Partnership> = Vec::new();
@@ -871,55 +872,30 @@ pub fn partnerships(s: &Submission, path: &Path) -> Result<Vec<project::Partners
         if !ids.insert(p.id.as_str()) {
             return Err(bad(format!("partnership {:?} is declared twice", p.id)));
         }
-        let members: std::collections::HashSet<&str> =
+        let listed: std::collections::HashSet<&str> =
             p.members.iter().map(String::as_str).collect();
-        if members.len() < 2 || members.len() != p.members.len() {
-            return Err(bad(format!(
-                "partnership {:?} needs at least two members, each listed once",
-                p.id
-            )));
-        }
-        if !members.contains(s.organisation.id.as_str()) {
-            return Err(bad(format!(
-                "the organisation is not a member of partnership {:?}",
-                p.id
-            )));
-        }
-        if !p.shares.is_empty() && p.members.iter().any(|m| !p.shares.contains_key(m)) {
-            return Err(bad(format!(
-                "partnership {:?}'s split does not give every member a share",
-                p.id
-            )));
+        if listed.len() != p.members.len() {
+            return Err(bad(format!("partnership {:?} lists a member twice", p.id)));
         }
         let mut shares = std::collections::BTreeMap::new();
-        let mut sum = Decimal::ZERO;
         for (member, text) in &p.shares {
-            let x = fraction(text, "share").map_err(|_| {
+            let share = dec(text, "share").map_err(|_| {
                 bad(format!(
-                    "partnership {:?}: {member}'s share {text:?} is not between 0 and 1",
+                    "partnership {:?}: {member}'s share {text:?} is not a number",
                     p.id
                 ))
             })?;
-            if !members.contains(member.as_str()) {
-                return Err(bad(format!(
-                    "partnership {:?} gives a share to {member}, who is not a member",
-                    p.id
-                )));
-            }
-            sum += x;
-            shares.insert(member.clone(), x);
+            shares.insert(member.clone(), share);
         }
-        if sum > Decimal::ONE {
-            return Err(bad(format!(
-                "partnership {:?}'s shares add up to more than 1",
-                p.id
-            )));
-        }
-        out.push(project::Partnership {
+        let partnership = project::Partnership {
             id: p.id.clone(),
             members: p.members.clone(),
             shares,
-        });
+        };
+        if let Some(b) = partnership.broken(Some(&s.organisation.id)).first() {
+            return Err(bad(b.message.clone()));
+        }
+        out.push(partnership);
     }
     if let Some(o) = s.outcome.iter().find(|o| {
         o.partnership
