@@ -84,8 +84,9 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
         social_value::write::write_atomic(name, body).map_err(|e| Failure::write(name, e))
     };
     w(&dir.join("network.json"), json.as_bytes())?;
-    let mut members = csv::Writer::from_writer(Vec::new());
-    let _ = members.write_record([
+    // The tables as CSV, with plain numbers, from the same JSON (so each figure is written once).
+    let j: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    let member_keys = [
         "id",
         "name",
         "present_value",
@@ -94,43 +95,18 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
         "volunteer_hours",
         "rebased_from",
         "file",
-    ]);
-    for m in &s.members {
-        let cells = [
-            m.id.clone(),
-            m.name.clone(),
-            social_value::num::money(m.present_value),
-            social_value::num::money(m.investment),
-            m.ratio().map(|r| fixed(r, 2)).unwrap_or_default(),
-            m.hours.normalize().to_string(),
-            if m.rebased {
-                m.toolkit_version.clone()
-            } else {
-                String::new()
-            },
-            m.file.display().to_string(),
-        ];
-        let _ = members.write_record(
-            cells
-                .iter()
-                .map(|c| social_value::report::spreadsheet_safe(c).into_owned()),
-        );
-    }
+    ];
     w(
         &tables.join("members.csv"),
-        &members.into_inner().unwrap_or_default(),
+        &csv_table(&member_keys, &rows_of(&j["per_member"], &member_keys)),
     )?;
-    let mut quarantine = csv::Writer::from_writer(Vec::new());
-    let _ = quarantine.write_record(["file", "reason"]);
-    for q in &s.quarantined {
-        let _ = quarantine.write_record([
-            social_value::report::spreadsheet_safe(&q.file.display().to_string()).into_owned(),
-            social_value::report::spreadsheet_safe(&q.reason).into_owned(),
-        ]);
-    }
+    let quarantine_keys = ["file", "reason"];
     w(
         &tables.join("quarantine.csv"),
-        &quarantine.into_inner().unwrap_or_default(),
+        &csv_table(
+            &quarantine_keys,
+            &rows_of(&j["quarantined"], &quarantine_keys),
+        ),
     )?;
     let ratios: Vec<_> = s
         .members
@@ -151,7 +127,6 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
     };
     let svg_text = draw(&chart, &charts)?;
     // Where value arises: the network's value by place, when members give places.
-    let j: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
     let place_bars: Vec<Bar> = j["by_place"]
         .as_array()
         .into_iter()
@@ -181,37 +156,9 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
         place_svg = Some(draw(&chart, &charts)?);
     }
     let doc = network::page::sections(&j);
-    // The shared outcomes and places as CSV, with plain numbers as members.csv has them.
-    let cell = |v: &serde_json::Value| match v {
-        serde_json::Value::Null => String::new(),
-        serde_json::Value::String(t) => t.clone(),
-        serde_json::Value::Array(a) => a
-            .iter()
-            .map(|x| x.to_string())
-            .collect::<Vec<_>>()
-            .join(";"),
-        other => other.to_string(),
-    };
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    for x in j["shared_outcomes"].as_array().into_iter().flatten() {
-        for c in x["claims"].as_array().into_iter().flatten() {
-            rows.push(vec![
-                cell(&x["partnership"]),
-                cell(&x["proxy"]),
-                cell(&c["member"]),
-                cell(&c["name"]),
-                cell(&c["share"]),
-                cell(&c["agreed_share"]),
-                cell(&c["present_value"]),
-                cell(&c["counted"]),
-                cell(&c["over_claimed"]),
-                cell(&x["counted_as"]),
-            ]);
-        }
-    }
-    let shared_header = [
-        "partnership",
-        "proxy",
+    // One row per claim: the outcome's own keys, then the claim's.
+    let outcome_keys = ["partnership", "proxy"];
+    let claim_keys = [
         "member",
         "name",
         "share",
@@ -219,8 +166,22 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
         "present_value",
         "counted",
         "over_claimed",
-        "counted_as",
     ];
+    let mut shared: Vec<Vec<String>> = Vec::new();
+    for x in j["shared_outcomes"].as_array().into_iter().flatten() {
+        for c in rows_of(&x["claims"], &claim_keys) {
+            let mut row: Vec<String> = outcome_keys.iter().map(|k| cell(&x[*k])).collect();
+            row.extend(c);
+            row.push(cell(&x["counted_as"]));
+            shared.push(row);
+        }
+    }
+    let shared_header: Vec<&str> = outcome_keys
+        .iter()
+        .chain(&claim_keys)
+        .chain(&["counted_as"])
+        .copied()
+        .collect();
     let place_keys = [
         "place",
         "name",
@@ -233,28 +194,14 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
         "value_per_person",
         "deprivation_deciles",
     ];
-    let place_rows: Vec<Vec<String>> = j["by_place"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|p| place_keys.iter().map(|k| cell(&p[*k])).collect())
-        .collect();
+    let places = rows_of(&j["by_place"], &place_keys);
     for (file, header, rows) in [
-        ("shared_outcomes.csv", &shared_header[..], &rows),
-        ("places.csv", &place_keys[..], &place_rows),
+        ("shared_outcomes.csv", &shared_header[..], &shared),
+        ("places.csv", &place_keys[..], &places),
     ] {
-        if rows.is_empty() {
-            continue;
+        if !rows.is_empty() {
+            w(&tables.join(file), &csv_table(header, rows))?;
         }
-        let mut t = csv::Writer::from_writer(Vec::new());
-        let _ = t.write_record(header);
-        for r in rows {
-            let _ = t.write_record(
-                r.iter()
-                    .map(|c| social_value::report::spreadsheet_safe(c).into_owned()),
-            );
-        }
-        w(&tables.join(file), &t.into_inner().unwrap_or_default())?;
     }
     w(
         &dir.join("network.md"),
@@ -270,6 +217,39 @@ fn write_out(dir: &std::path::Path, s: &network::Summary, json: &str) -> Result<
         network::page::html(&doc, &chart_svg).as_bytes(),
     )?;
     Ok(())
+}
+
+/// A JSON value as a CSV cell: text as it is, nothing for null, a list joined with `;`.
+fn cell(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(t) => t.clone(),
+        serde_json::Value::Array(a) => a.iter().map(cell).collect::<Vec<_>>().join(";"),
+        other => other.to_string(),
+    }
+}
+
+/// The cells of `keys` from each object of the JSON array `items`.
+fn rows_of(items: &serde_json::Value, keys: &[&str]) -> Vec<Vec<String>> {
+    items
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|x| keys.iter().map(|k| cell(&x[*k])).collect())
+        .collect()
+}
+
+/// A CSV table, every cell made safe for a spreadsheet.
+fn csv_table(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut t = csv::Writer::from_writer(Vec::new());
+    let _ = t.write_record(header);
+    for r in rows {
+        let _ = t.write_record(
+            r.iter()
+                .map(|c| social_value::report::spreadsheet_safe(c).into_owned()),
+        );
+    }
+    t.into_inner().unwrap_or_default()
 }
 
 /// Writes `chart` as `<name>.svg` and `<name>.png` into `dir`; returns the SVG for the page.
