@@ -354,34 +354,6 @@ pub fn summarise(
     }
 }
 
-/// A pooled indicator in a sentence (network text and pages alike).
-pub fn pooled_sentence(x: &Value) -> String {
-    let s = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
-    let change = match x["mean_change"].as_str() {
-        Some(m) => format!(
-            "mean change {m} on its {} to {} scale ({} is better)",
-            s(&x["scale_min"]),
-            s(&x["scale_max"]),
-            if x["higher_is_better"] == true {
-                "higher"
-            } else {
-                "lower"
-            }
-        ),
-        None => "no one measured before and after".into(),
-    };
-    format!(
-        "{}: {} organisations, {} people measured before and after of {} who answered; {change}; {} improved, {} the same, {} worse",
-        s(&x["name"]),
-        x["organisations"],
-        x["pairs"],
-        x["people"],
-        x["improved"],
-        x["same"],
-        x["worse"]
-    )
-}
-
 /// Each indicator across the network: how many organisations and people stand behind it, and
 /// the mean change pooled over everyone measured before and after (each member's mean weighted
 /// by its pairs). Local indicators (an organisation's own questions) are not pooled, as two

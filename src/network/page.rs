@@ -35,6 +35,33 @@ fn pennies(v: &Value) -> i64 {
         .unwrap_or(0)
 }
 
+/// A pooled indicator in a sentence (network text and pages alike).
+fn pooled_sentence(x: &Value) -> String {
+    let change = match x["mean_change"].as_str() {
+        Some(m) => format!(
+            "mean change {m} on its {} to {} scale ({} is better)",
+            st(&x["scale_min"]),
+            st(&x["scale_max"]),
+            if x["higher_is_better"] == true {
+                "higher"
+            } else {
+                "lower"
+            }
+        ),
+        None => "no one measured before and after".into(),
+    };
+    format!(
+        "{}: {} organisations, {} people measured before and after of {} who answered; {change}; {} improved, {} the same, {} worse",
+        st(&x["name"]),
+        x["organisations"],
+        x["pairs"],
+        x["people"],
+        x["improved"],
+        x["same"],
+        x["worse"]
+    )
+}
+
 fn percent_text(v: &Value) -> String {
     parse_decimal(&st(v)).map_or_else(|_| st(v), crate::num::percent)
 }
@@ -165,8 +192,7 @@ pub fn sections(j: &Value) -> Vec<Section> {
     if let Some(ind) = j["indicators"].as_array().filter(|i| !i.is_empty()) {
         let mut told = section("What people told us");
         told.sentences.push("Members' own before-and-after measures, pooled: each mean change is weighted by the people each member measured twice. Organisations' own (local) questions are not pooled.".into());
-        told.sentences
-            .extend(ind.iter().map(super::pooled_sentence));
+        told.sentences.extend(ind.iter().map(pooled_sentence));
         out.push(told);
     }
     out.push(members_section(j));
