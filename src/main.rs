@@ -34,10 +34,9 @@ fn main() -> ExitCode {
                 "{}",
                 social_value::diag::terminal_safe(&problems.to_string())
             );
-            let n = problems.error_count();
             eprintln!(
-                "{n} problem{} found; {consequence}.",
-                if n == 1 { "" } else { "s" }
+                "{} found; {consequence}.",
+                social_value::num::plural(problems.error_count() as u64, "problem", "problems")
             );
             ExitCode::from(1)
         }

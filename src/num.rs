@@ -193,6 +193,12 @@ pub fn money_exact(d: Decimal) -> String {
     format!("{sign}£{}.{frac}", group_thousands(int))
 }
 
+/// `n thing` or `n things`.
+pub fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A count or quantity for people: `5,432.5`, trailing zeros dropped.
 pub fn quantity(d: Decimal) -> String {
     let s = d.normalize().to_string();

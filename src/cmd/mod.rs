@@ -1,5 +1,7 @@
 //! One file per subcommand: each reads its arguments, calls the library, and writes the output.
 
+pub use social_value::num::plural;
+
 pub mod calc;
 pub mod check;
 pub mod init;
@@ -76,9 +78,8 @@ pub fn warn_skipped(skipped: &social_value::project::Skipped) {
         eprint!("{}", social_value::diag::terminal_safe(&w.to_string()));
     }
     eprintln!(
-        "warning: {} row{} with problems left out (--skip-bad-rows): the figures are a draft",
-        skipped.rows,
-        if skipped.rows == 1 { "" } else { "s" }
+        "warning: {} with problems left out (--skip-bad-rows): the figures are a draft",
+        plural(skipped.rows, "row", "rows")
     );
 }
 
@@ -104,10 +105,4 @@ pub fn shell_word(s: &str) -> String {
     } else {
         format!("\"{}\"", s.replace('"', "\\\""))
     }
-}
-
-/// `n thing` or `n things`.
-pub fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
-    let n = n.into();
-    format!("{n} {}", if n == 1 { one } else { many })
 }

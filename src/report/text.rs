@@ -221,9 +221,8 @@ fn skipped_rows(out: &mut String, v: &Valuation) {
     }
     let _ = writeln!(
         out,
-        "\nDRAFT: {} row{} with problems left out of these figures (--skip-bad-rows)",
-        v.skipped.rows,
-        if v.skipped.rows == 1 { "" } else { "s" }
+        "\nDRAFT: {} with problems left out of these figures (--skip-bad-rows)",
+        crate::num::plural(v.skipped.rows, "row", "rows")
     );
     for d in &v.skipped.problems {
         let at = d
