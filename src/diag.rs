@@ -150,10 +150,7 @@ impl Location {
         // `records.xlsx#Hours` names a sheet of records.xlsx.
         let name = self.file.to_string_lossy();
         let file = name.rsplit_once('#').map_or(name.as_ref(), |(f, _)| f);
-        let ext = file.rsplit_once('.').map_or("", |(_, e)| e);
-        ["xlsx", "xlsm", "xlsb", "xls", "ods"]
-            .iter()
-            .any(|x| x.eq_ignore_ascii_case(ext))
+        crate::sheet::is_spreadsheet(Path::new(file))
     }
 }
 
