@@ -258,6 +258,12 @@ impl Collector {
         }
     }
 
+    /// Whether the current row has had no error so far.
+    #[inline]
+    pub fn row_ok(&self) -> bool {
+        !self.row_bad
+    }
+
     /// Ends the current row: `true` when it had no errors and may be counted. Under
     /// `--skip-bad-rows` a row with errors is set aside here, with its problems.
     #[inline]

@@ -159,7 +159,6 @@ fn read_row(
     out: &mut Collector,
 ) {
     // Every problem in the row is reported, not just the first.
-    let errors_before = out.problems.error_count() as u64 + out.unlisted;
     let line = table.line(rec);
     let proxy_id = table.text(rec, PROXY).into_owned();
     let note = optional_text(table, rec, NOTE);
@@ -221,7 +220,7 @@ fn read_row(
             out.push(table.cell_error(rec, PROXY, "proxy", format!("this row has no proxy but gives {}; an unvalued output has no adjustments, reason, partnership or place", given.join(", ")))
                 .with_help("name a proxy to value the row, or clear those cells (put any explanation in the note)"));
         }
-        if out.problems.error_count() as u64 + out.unlisted == errors_before {
+        if out.row_ok() {
             rows.unvalued.push(Unvalued {
                 line,
                 quantity,
@@ -348,7 +347,7 @@ fn read_row(
         out.push(table.cell_error(rec, REASON, "reason", format!("this row changes the toolkit's {} for {proxy_id} but gives no reason", overridden.join(", ")))
             .with_help("write why in the reason column (e.g. \"half our clients were already in work\"); commissioners will ask"));
     }
-    let ok = out.problems.error_count() as u64 + out.unlisted == errors_before;
+    let ok = out.row_ok();
     if let (true, Some(quantity), Some(_)) = (ok, quantity, defaults) {
         rows.lines.push(OutcomeLine {
             line,
