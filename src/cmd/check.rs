@@ -63,13 +63,17 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
             plural(a.by_indicator.len() as u64, "indicator", "indicators")
         );
     }
+    let mut claiming: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    for id in inputs
+        .outcomes
+        .iter()
+        .flat_map(|o| &o.lines)
+        .filter_map(|l| l.partnership.as_deref())
+    {
+        *claiming.entry(id).or_default() += 1;
+    }
     for p in &project.partnerships {
-        let shared = inputs
-            .outcomes
-            .iter()
-            .flat_map(|o| &o.lines)
-            .filter(|l| l.partnership.as_ref() == Some(&p.id))
-            .count() as u64;
+        let shared = claiming.get(p.id.as_str()).copied().unwrap_or(0);
         let split = match p.share_of(&project.organisation.id) {
             Some(s) => format!("agreed split, our share {}", social_value::num::percent(s)),
             None => "no agreed split: each row gives its own attribution".into(),

@@ -267,12 +267,13 @@ pub fn read_inputs(
         warnings.extend(o.warnings.list.iter().cloned());
         skipped.extend(&o.skipped);
     }
+    let named: std::collections::HashSet<&str> = outcomes
+        .iter()
+        .flat_map(|o| &o.lines)
+        .filter_map(|l| l.partnership.as_deref())
+        .collect();
     for p in &project.partnerships {
-        let named = outcomes
-            .iter()
-            .flat_map(|o| &o.lines)
-            .any(|l| l.partnership.as_ref() == Some(&p.id));
-        if !named && outcomes.as_ref().is_none_or(|o| o.skipped.rows == 0) {
+        if !named.contains(p.id.as_str()) && outcomes.as_ref().is_none_or(|o| o.skipped.rows == 0) {
             warnings.push(
                 Diagnostic::warning(format!("partnership \"{}\" is declared but no outcome row names it", p.id))
                     .in_file(&project.path)
