@@ -235,16 +235,7 @@ fn a_network_pools_each_indicator_with_the_organisations_and_people_behind_it() 
     let s = f.run_cmd(&["submit", "project.toml", "--out", "inbox/b.toml"]);
     assert_eq!(s.code, 0, "{}", s.stderr);
 
-    let n = f.run_cmd(&[
-        "network",
-        "inbox",
-        "--year",
-        "2024",
-        "--toolkit",
-        "test-kit.toml",
-        "--format",
-        "json",
-    ]);
+    let n = f.network(&["--format", "json"]);
     assert_eq!(n.code, 0, "{}", n.stderr);
     let j = n.json();
     let pooled = &j["indicators"][0];
@@ -255,14 +246,7 @@ fn a_network_pools_each_indicator_with_the_organisations_and_people_behind_it() 
     // (100 × 0.5 + 50 × 0.2) ÷ 150 = 0.4
     assert_eq!(pooled["mean_change"], "0.4");
     assert_eq!(pooled["wellbys"], "60");
-    let text = f.run_cmd(&[
-        "network",
-        "inbox",
-        "--year",
-        "2024",
-        "--toolkit",
-        "test-kit.toml",
-    ]);
+    let text = f.network(&[]);
     assert!(
         text.stdout
             .contains("2 organisations, 150 people measured before and after of 153"),

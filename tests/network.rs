@@ -110,19 +110,9 @@ fn a_corrupted_file_is_quarantined_and_the_rest_are_summed() {
         .unwrap()
         .replacen("quantity = \"20\"", "quantity = \"2000\"", 1);
     f.write("inbox/m1.toml", &bad);
-    let j = json(
-        f.dir.path(),
-        &[
-            "network",
-            "inbox",
-            "--year",
-            "2024",
-            "--toolkit",
-            "test-kit.toml",
-            "--format",
-            "json",
-        ],
-    );
+    let j = f.network(&["--format", "json"]);
+    assert_eq!(j.code, 0, "{}", j.stderr);
+    let j = j.json();
     assert_eq!(j["files_found"], 3);
     assert_eq!(j["included"], 2);
     let q = &j["quarantined"][0];
@@ -145,19 +135,9 @@ fn duplicates_keep_one_and_list_the_other_and_other_years_are_set_aside() {
         0
     );
     std::fs::copy(f.path("inbox/a.toml"), f.path("inbox/b.toml")).unwrap();
-    let j = json(
-        f.dir.path(),
-        &[
-            "network",
-            "inbox",
-            "--year",
-            "2024",
-            "--toolkit",
-            "test-kit.toml",
-            "--format",
-            "json",
-        ],
-    );
+    let j = f.network(&["--format", "json"]);
+    assert_eq!(j.code, 0, "{}", j.stderr);
+    let j = j.json();
     assert_eq!(j["included"], 1);
     assert!(j["quarantined"][0]["reason"]
         .as_str()
@@ -325,19 +305,7 @@ fn member_names_are_escaped_in_the_network_page() {
         .code,
         0
     );
-    let r = run_in(
-        f.dir.path(),
-        &[
-            "network",
-            "inbox",
-            "--year",
-            "2024",
-            "--toolkit",
-            "test-kit.toml",
-            "--out",
-            "out",
-        ],
-    );
+    let r = f.network(&["--out", "out"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let html = std::fs::read_to_string(f.path("out/network.html")).unwrap();
     assert!(

@@ -133,14 +133,7 @@ fn names_from_a_strangers_submission_cannot_drive_the_terminal() {
         "test-kit.toml",
     ]);
     assert_eq!(s.code, 0, "{}", s.stderr);
-    let n = f.run_cmd(&[
-        "network",
-        "inbox",
-        "--year",
-        "2024",
-        "--toolkit",
-        "test-kit.toml",
-    ]);
+    let n = f.network(&[]);
     assert!(
         !n.stdout.contains('\u{1b}') && !n.stdout.contains('\u{7}'),
         "{:?}",

@@ -67,19 +67,6 @@ fn three_claiming_everything() -> Fixture {
     )
 }
 
-fn network(f: &Fixture, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "network",
-        "inbox",
-        "--year",
-        "2024",
-        "--toolkit",
-        "test-kit.toml",
-    ];
-    args.extend_from_slice(extra);
-    f.run_cmd(&args)
-}
-
 fn review(f: &Fixture, who: &str) -> Run {
     f.run_cmd(&[
         "review",
@@ -122,7 +109,7 @@ fn a_shared_outcome_claimed_in_full_by_three_members_is_counted_once_and_flagged
     assert!(text.contains("format_version = 2"), "{text}");
     assert!(text.contains("partnership = \"north-falls-alliance\""));
 
-    let r = network(&f, &["--format", "json", "--out", "out"]);
+    let r = f.network(&["--format", "json", "--out", "out"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let j = r.json();
     assert_eq!(j["present_value_claimed"], "41400.00", "3 × £13,800");
@@ -223,7 +210,7 @@ fn an_agreed_split_is_claimed_share_by_share_and_counted_as_claimed() {
         AGREED,
         "proxy,quantity,partnership\nhealth.ae-attendance,100,north-falls-alliance\n",
     );
-    let j = network(&f, &["--format", "json"]).json();
+    let j = f.network(&["--format", "json"]).json();
     let s = &j["shared_outcomes"][0];
     assert_eq!(s["over_claimed"], false);
     assert_eq!(s["counted_as"], "as claimed");
@@ -283,7 +270,7 @@ fn partners_who_declare_different_splits_are_counted_at_the_largest_claim() {
         .replace("\"GB-CHC-2\" = 0.3", "\"GB-CHC-2\" = 0.2")
         .replace("\"GB-CHC-3\" = 0.2", "\"GB-CHC-3\" = 0.6");
     member(&f, "c", "GB-CHC-3", "E08000010", &other, row);
-    let j = network(&f, &["--format", "json"]).json();
+    let j = f.network(&["--format", "json"]).json();
     let s = &j["shared_outcomes"][0];
     assert_eq!(s["declarations_differ"], true);
     assert_eq!(s["agreed_shares"], serde_json::Value::Null);
@@ -293,7 +280,7 @@ fn partners_who_declare_different_splits_are_counted_at_the_largest_claim() {
     // C's 60% (£8,280) is the largest claim.
     assert_eq!(s["present_value_counted"], "8280.00");
     assert_eq!(j["present_value"], "8280.00");
-    let text = network(&f, &[]);
+    let text = f.network(&[]);
     assert!(
         text.stdout.contains("declare different splits"),
         "{}",
@@ -433,7 +420,7 @@ fn value_hours_and_investment_by_place_with_names_from_the_toolkit() {
         text.contains("place = \"E08000003\"") && !text.contains("Wigan"),
         "{text}"
     );
-    let n = network(&f, &["--format", "json"]).json();
+    let n = f.network(&["--format", "json"]).json();
     assert_eq!(n["by_place"][0]["name"], "Manchester");
     assert_eq!(n["by_place"][1]["deprivation_deciles"][0], 2);
 }
@@ -451,11 +438,11 @@ fn members_are_shown_by_quarter_and_ranked_only_when_asked() {
             &format!("proxy,quantity\nhealth.ae-attendance,{q}00\n"),
         );
     }
-    let plain = network(&f, &[]);
+    let plain = f.network(&[]);
     assert_eq!(plain.code, 0, "{}", plain.stderr);
     assert!(plain.stdout.contains("highest quarter") && plain.stdout.contains("lowest quarter"));
     assert!(!plain.stdout.contains("ranked"), "{}", plain.stdout);
-    let j = network(&f, &["--format", "json"]).json();
+    let j = f.network(&["--format", "json"]).json();
     assert!(j.get("ranked").is_none());
     let quarters: Vec<u64> = j["per_member"]
         .as_array()
@@ -465,13 +452,13 @@ fn members_are_shown_by_quarter_and_ranked_only_when_asked() {
         .collect();
     assert_eq!(quarters, [1, 2, 3, 4]);
 
-    let ranked = network(&f, &["--rank"]);
+    let ranked = f.network(&["--rank"]);
     assert!(
         ranked.stdout.contains("Members ranked by SROI ratio"),
         "{}",
         ranked.stdout
     );
-    let j = network(&f, &["--rank", "--format", "json"]).json();
+    let j = f.network(&["--rank", "--format", "json"]).json();
     let first = &j["ranked"][0];
     assert_eq!(
         (first["rank"].as_u64(), first["id"].as_str()),
@@ -533,7 +520,7 @@ shares = { "GB-CHC-1" = 0.5, "GB-CHC-2" = 0.5 }
         "{findings:?}"
     );
     // The network agrees: nothing over-claimed this year.
-    let j = network(&f, &["--format", "json"]).json();
+    let j = f.network(&["--format", "json"]).json();
     assert_eq!(j["shared_outcomes"][0]["over_claimed"], false);
 }
 
@@ -619,7 +606,7 @@ fn a_place_described_without_a_decile_travels_in_the_submission() {
     assert_eq!(s.code, 0, "{}", s.stderr);
     let text = std::fs::read_to_string(f.path("inbox/m.toml")).unwrap();
     assert!(text.contains("[[place]]\nplace = \"E08000001\""), "{text}");
-    assert_eq!(places(&network(&f, &["--format", "json"]).json()), calc);
+    assert_eq!(places(&f.network(&["--format", "json"]).json()), calc);
 }
 
 /// `text` with its fingerprint made to match its content again, as another tool would write it.

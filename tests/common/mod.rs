@@ -181,6 +181,20 @@ impl Fixture {
         (run_in(self.dir.path(), &all), out)
     }
 
+    /// `network inbox --year 2024 --toolkit test-kit.toml` in the folder, with `extra` added.
+    pub fn network(&self, extra: &[&str]) -> Run {
+        let mut all = vec![
+            "network",
+            "inbox",
+            "--year",
+            "2024",
+            "--toolkit",
+            "test-kit.toml",
+        ];
+        all.extend_from_slice(extra);
+        self.run_cmd(&all)
+    }
+
     pub fn calc(&self, args: &[&str]) -> Run {
         let project = self.path("project.toml");
         let mut all = vec!["calc", project.to_str().unwrap()];
