@@ -92,6 +92,11 @@ impl Date {
         Some(Read { date, written })
     }
 
+    /// Days from `earlier` to this date (negative when this date is the earlier).
+    pub fn days_since(self, earlier: Date) -> i64 {
+        days_from_civil(self) - days_from_civil(earlier)
+    }
+
     /// The UK financial year this date falls in, by its starting calendar year (April to March).
     pub fn financial_year(self) -> i32 {
         if self.month >= 4 {
@@ -197,6 +202,17 @@ pub fn civil_from_days(days: i64) -> Option<Date> {
     Date::new(i32::try_from(year).ok()?, month as u8, day as u8)
 }
 
+/// Days from 1970-01-01 to `d` (the inverse of [`civil_from_days`]; H. Hinnant's method).
+pub fn days_from_civil(d: Date) -> i64 {
+    let (m, day) = (i64::from(d.month), i64::from(d.day));
+    let y = i64::from(d.year) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Checks that one file writes its slashed dates in one day/month order.
 ///
 /// Decision: a file with no evidence either way (every slashed date has day and month of 12
@@ -290,6 +306,24 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[cfg(test)]
+mod day_count_tests {
+    use super::*;
+
+    /// Checked against Python: (date(2025,2,13) - date(2024,6,19)).days == 239, and
+    /// date(2024,2,29) is day 19782 after 1970-01-01.
+    #[test]
+    fn days_between_dates_and_back() {
+        let a = Date::new(2024, 6, 19).unwrap();
+        let b = Date::new(2025, 2, 13).unwrap();
+        assert_eq!(b.days_since(a), 239);
+        assert_eq!(a.days_since(b), -239);
+        let leap = Date::new(2024, 2, 29).unwrap();
+        assert_eq!(days_from_civil(leap), 19_782);
+        assert_eq!(civil_from_days(19_782), Some(leap));
     }
 }
 

@@ -115,7 +115,11 @@ fn tables_at(path: &Path) {
         if let Ok(a) = project::indicators::read_answers(path, &known, options) {
             for (id, answers) in &a.by_indicator {
                 if let Some(ind) = bundled().indicator(id) {
-                    let _ = crate::value::indicators::analyse(ind, answers);
+                    let settings = crate::project::indicators::Settings {
+                        months_between: Some(rust_decimal::Decimal::from(12)),
+                        ..Default::default()
+                    };
+                    let _ = crate::value::indicators::analyse(ind, answers, 5, &settings);
                 }
             }
         }

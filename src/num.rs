@@ -239,6 +239,32 @@ pub fn percent(d: Decimal) -> String {
     }
 }
 
+/// Each part's share of their sum in whole percent, adding up to exactly 100 (largest
+/// remainders get the leftover points), so shown shares add up as shown money does. `None`
+/// when a part is negative or nothing is positive: shares of such a sum mean nothing.
+pub fn whole_percents(parts: &[Decimal]) -> Option<Vec<u32>> {
+    let total = checked_sum(parts.iter().copied())?;
+    if total <= Decimal::ZERO || parts.iter().any(|p| *p < Decimal::ZERO) {
+        return None;
+    }
+    let exact: Vec<Decimal> = parts
+        .iter()
+        .map(|p| p.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(total))
+        .collect::<Option<_>>()?;
+    let mut whole: Vec<u32> = exact
+        .iter()
+        .map(|e| e.floor().to_string().parse().unwrap_or(0))
+        .collect();
+    let left = 100u32.saturating_sub(whole.iter().sum());
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    // Largest remainder first; ties to the earlier part.
+    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).cmp(&(exact[a] - exact[a].floor())));
+    for &i in order.iter().take(left as usize) {
+        whole[i] += 1;
+    }
+    Some(whole)
+}
+
 /// `a ÷ b` when `b` is above zero and the quotient fits; `None` otherwise (never a panic).
 pub fn ratio(a: Decimal, b: Decimal) -> Option<Decimal> {
     (b > Decimal::ZERO).then(|| a.checked_div(b)).flatten()
@@ -260,6 +286,25 @@ fn group_thousands(int: &str) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod percent_tests {
+    use super::*;
+
+    #[test]
+    fn whole_percents_add_up_to_a_hundred() {
+        let d = |x: i64| Decimal::from(x);
+        // 1/3 each: 33.33 → 34, 33, 33.
+        assert_eq!(whole_percents(&[d(1), d(1), d(1)]), Some(vec![34, 33, 33]));
+        // 84.33, 15.67, 0 → 84, 16, 0.
+        assert_eq!(
+            whole_percents(&[d(8433), d(1567), d(0)]),
+            Some(vec![84, 16, 0])
+        );
+        assert_eq!(whole_percents(&[d(5), d(-1)]), None);
+        assert_eq!(whole_percents(&[d(0)]), None);
+    }
 }
 
 #[cfg(test)]

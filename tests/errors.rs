@@ -262,7 +262,7 @@ fn broken_toolkit(from: &str, to: &str) -> common::Run {
 fn toolkit_fraction_out_of_range_points_at_the_value() {
     broken_toolkit("deadweight = 0.4", "deadweight = 40").fails_with(&[
         "deadweight must be between 0 and 1, found 40",
-        "test-kit.toml:28:14",
+        "test-kit.toml:29:14",
         "write it as a fraction: 0.4 for 40%",
     ]);
 }

@@ -24,6 +24,13 @@ higher_is_better = true
 source = "ONS personal wellbeing (ONS4)"
 valuation = "wellby"
 
+[indicator.basis]
+deadweight = "convention: tests"
+attribution = "convention: tests"
+displacement = "convention: tests"
+drop_off = "convention: tests"
+duration = "convention: tests"
+
 [[indicator]]
 id = "ucla.loneliness-3"
 name = "UCLA three-item loneliness scale"
@@ -38,7 +45,13 @@ source = "Hughes et al. (2004)"
 fn project(rows: &str) -> Fixture {
     let f = Fixture::new();
     f.write("test-kit.toml", &wellby_kit());
-    f.add_to_project("\n[indicators]\nfile = \"answers.csv\"\n");
+    // Undated answers a year apart: the WELLBYs count a whole year. The worked example's
+    // wellbeing proxy counts other people, and both sides say so.
+    f.add_to_project("\n[indicators]\nfile = \"answers.csv\"\nmonths_between = 12\noverlap_reason = \"the people answering are not the sixty\"\n");
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity,overlap_reason\noutcome.big,60,the sixty did not answer the question\n",
+    );
     f.write(
         "answers.csv",
         &format!("person,indicator,before,after\n{rows}"),
@@ -190,14 +203,42 @@ fn names_as_references_are_warned_and_references_never_leave_in_a_submission() {
 }
 
 #[test]
-fn claiming_wellbeing_from_answers_and_from_a_proxy_is_warned() {
-    // The worked example's outcome.big is a wellbeing proxy.
+fn claiming_wellbeing_from_answers_and_from_a_proxy_needs_a_reason_on_both_sides() {
+    // The worked example's outcome.big is a wellbeing proxy in the WELLBY's theme.
     let f = project(&half_a_point_for_100());
+    let with_reason = std::fs::read_to_string(f.path("project.toml")).unwrap();
+    let without: String = with_reason
+        .lines()
+        .filter(|l| !l.starts_with("overlap_reason"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    f.write("project.toml", &without);
+    f.write("outcomes.csv", "proxy,quantity\noutcome.big,60\n");
+    f.calc(&[]).fails_with(&[
+        "outcomes.csv:2 claims outcome.big and project.toml (WELLBYs from [indicators]) claims wellby",
+        "must never be added for the same people",
+        "project.toml (WELLBYs from [indicators]) claims wellby and outcomes.csv:2 claims outcome.big",
+        "[indicators] overlap_reason",
+        "2 problems found",
+    ]);
+    // With the row's reason but not project.toml's, only the WELLBY side is refused.
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity,overlap_reason\noutcome.big,60,the sixty did not answer\n",
+    );
+    f.calc(&[]).fails_with(&[
+        "project.toml (WELLBYs from [indicators]) claims wellby",
+        "1 problem found",
+    ]);
+    // With both, it values, and the result carries the reasons.
+    f.write("project.toml", &with_reason);
     let r = f.calc(&["--format", "json"]);
-    assert!(
-        r.stderr.contains("wellbeing is claimed twice"),
-        "{}",
-        r.stderr
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["lines"][0]["overlap_reason"], "the sixty did not answer");
+    assert_eq!(
+        j["lines"][1]["overlap_reason"],
+        "the people answering are not the sixty"
     );
 }
 
@@ -332,4 +373,111 @@ fn toolkit_diff_shows_indicators_added_and_changed() {
         r.stdout
     );
     assert!(r.stdout.contains("duration: 1 -> 2"), "{}", r.stdout);
+}
+
+/// 40 people, changes cycling 0, 1, 1, 2 (sum 40), each answering 122 days apart (1 May to
+/// 31 August 2024). Independently (Python's decimal module): 40 × 1 × 122/365 =
+/// 13.36986..., held to 4 places rounding down: 13.3698 WELLBYs; at £13,000 (2019 prices,
+/// toolkit in 2019 prices, no discounting, no adjustments): £173,807.40.
+#[test]
+fn wellbys_count_only_the_months_between_the_answers() {
+    let rows: String = (0..40)
+        .map(|i| {
+            format!(
+                "P{i:02},ons.life-satisfaction,5,{},2024-05-01,2024-08-31\n",
+                5 + [0, 1, 1, 2][i % 4]
+            )
+        })
+        .collect();
+    let f = project("");
+    f.write(
+        "answers.csv",
+        &format!("person,indicator,before,after,date_before,date_after\n{rows}"),
+    );
+    let j = f.calc(&["--format", "json"]).json();
+    let ind = &j["indicators"][0];
+    assert_eq!(ind["wellbys"], "13.3698", "{ind}");
+    assert_eq!(ind["time_weight"], "0.3342");
+    assert_eq!(ind["present_value"], "173807.40");
+    let line = &j["lines"][1];
+    assert_eq!(
+        (line["proxy"].as_str(), line["duration"].as_u64()),
+        (Some("wellby"), Some(1))
+    );
+    assert_eq!(line["measured"]["pairs"], 40);
+    // Undated, with no months_between: refused at the first pair's row, saying how to fix it.
+    let undated: String = (0..40)
+        .map(|i| {
+            format!(
+                "P{i:02},ons.life-satisfaction,5,{}\n",
+                5 + [0, 1, 1, 2][i % 4]
+            )
+        })
+        .collect();
+    f.write(
+        "answers.csv",
+        &format!("person,indicator,before,after\n{undated}"),
+    );
+    let p = std::fs::read_to_string(f.path("project.toml")).unwrap();
+    f.write("project.toml", &p.replace("months_between = 12\n", ""));
+    f.calc(&[]).fails_with(&[
+        "answers.csv:2",
+        "the answers on this row are not dated",
+        "months_between = 12",
+    ]);
+}
+
+/// 40 pairs whose changes are -1 (8), 0 (15), 1 (13) and 2 (4): mean 0.325, 95% interval about
+/// 0.03 to 0.62 (Python: statistics.stdev 0.9167, t 2.0227). Valued at 40 × 0.325 = 13
+/// WELLBYs a year apart (£169,000 at 2019 prices; no adjustments, no discounting) against
+/// £120,000 invested, the ratio is 1.41, but the change could be nearly nothing: the
+/// simulation, drawing the change from its interval, finds runs below 1:1.
+#[test]
+fn a_weak_measured_change_shows_a_real_chance_of_falling_below_one() {
+    let changes: Vec<i64> = [(-1, 8), (0, 15), (1, 13), (2, 4)]
+        .iter()
+        .flat_map(|&(c, n)| std::iter::repeat_n(c, n))
+        .collect();
+    let rows: String = changes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("P{i:02},ons.life-satisfaction,5,{}\n", 5 + c))
+        .collect();
+    let f = project(&rows);
+    f.write("outcomes.csv", "proxy,quantity,note\n,1,an output\n");
+    let p = std::fs::read_to_string(f.path("project.toml")).unwrap();
+    f.write(
+        "project.toml",
+        &p.replace("amount = 250000", "amount = 120000"),
+    );
+    let j = f.calc(&["--format", "json"]).json();
+    assert_eq!(
+        j["indicators"][0]["wellbys"], "13",
+        "{}",
+        j["indicators"][0]
+    );
+    assert_eq!(j["present_value"], "169000.00");
+    assert_eq!(j["sroi_ratio"], "1.41");
+    let s = f.run_cmd(&[
+        "sensitivity",
+        "project.toml",
+        "--format",
+        "json",
+        "--runs",
+        "2000",
+    ]);
+    assert_eq!(s.code, 0, "{}", s.stderr);
+    let mc = &s.json()["monte_carlo"];
+    let below: f64 = mc["p_ratio_below_1"].as_str().unwrap().parse().unwrap();
+    assert!(
+        below > 0.02,
+        "a weak change must show a chance below 1:1: {mc}"
+    );
+    let text = f
+        .run_cmd(&["sensitivity", "project.toml", "--runs", "2000"])
+        .stdout;
+    assert!(
+        text.contains("it fell below 1:1 in ") && !text.contains("in none of them"),
+        "{text}"
+    );
 }

@@ -52,11 +52,10 @@ fn init_then_check_calc_and_report_work_with_no_edits() {
     let v = calc.json();
     assert_eq!(v["volunteer_hours"], "2");
     assert_eq!(v["stories_withheld"], 1, "the example story has no consent");
-    assert_eq!(
-        v["lines"].as_array().unwrap().len(),
-        2,
-        "one role and one outcome"
-    );
+    // Volunteer time is counted as input: one outcome line, and the time in the investment.
+    assert_eq!(v["lines"].as_array().unwrap().len(), 1, "one outcome");
+    assert_eq!(v["volunteering"]["counted_as"], "input");
+    assert_eq!(v["investment_in_kind"], v["volunteer_time_value"]);
 
     let out = tmp.path().join("out");
     let report = run_in(

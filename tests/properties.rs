@@ -113,6 +113,8 @@ fn outcome_lines() -> impl Strategy<Value = Vec<OutcomeLine>> {
                 note: None,
                 partnership: None,
                 place: PLACES[place].map(str::to_string),
+                quantity_range: None,
+                overlap_reason: None,
             })
             .collect()
     })
@@ -157,7 +159,7 @@ fn valuation(tk: &Toolkit, investments: &[Investment], lines: Vec<OutcomeLine>) 
 /// A toolkit text with just a header and a price index (no proxies are needed to rebase).
 fn index_toolkit(price_year: i32, index: &[(i32, Decimal)]) -> String {
     let mut t = format!(
-        "[toolkit]\nid = \"gen\"\nversion = \"1\"\ntitle = \"Generated\"\ncurrency = \"GBP\"\n\
+        "[toolkit]\nformat_version = 2\nid = \"gen\"\nversion = \"1\"\ntitle = \"Generated\"\ncurrency = \"GBP\"\n\
          price_year = {price_year}\ndiscount_rate = 0.035\ndiscount_first_year = false\n\n\
          [price_index]\n"
     );

@@ -42,26 +42,41 @@ fn example_report_has_every_part() {
     // The first page: headline, how, whose lives.
     let first = &html[..html.find("id=\"value-for-money\"").unwrap()];
     for needle in [
-        "£276,806.23",
-        "£118,600.00",
-        "2.33 : 1",
-        "£2.33 of social value for every £1 invested",
+        "£195,508.40",
+        "£149,663.17",
+        "1.31 : 1",
+        "£1.31 of social value for every £1 invested",
+        "made up of 87% wellbeing, 13% non-cashable fiscal savings",
         "How this was reached",
         "story S03, shared with consent",
         "2,537.5",
+        "worth £31,063.17 at replacement cost (counted as input)",
+        "£3,398.50 of benefits or taxes no longer paid",
+        "social payback",
     ] {
         assert!(first.contains(needle), "first page lacks {needle}");
     }
-    // Value for money, worked by hand from the example: £118,600 ÷ 2,537.5 hours = £46.74;
-    // ÷ 412 people = £287.86; ÷ 192 outcome units (48+30+22+9+64+6+8+3+2) = £617.71;
-    // fiscal £66,593.61 ÷ £118,600 = £0.56 per £1.
+    // Value for money, worked independently from the example (Python's decimal module):
+    // investment £118,600 + volunteer time £31,063.17 = £149,663.17; ÷ 2,537.5 hours = £58.98;
+    // ÷ 412 people = £363.26; fiscal (all non-cashable) £25,935.81 ÷ it = £0.17;
+    // transfers £3,398.50 ÷ it = £0.02; ÷ 48 A&E attendances = £3,117.98.
     let vfm = read(&out, "tables/value_for_money.csv");
-    for needle in ["£46.74", "£287.86", "£617.71", "£0.56"] {
+    for needle in [
+        "£58.98",
+        "£363.26",
+        "cashable,£0.00",
+        "not cashable,£0.17",
+        "£0.02",
+    ] {
         assert!(
             vfm.contains(needle),
             "value for money lacks {needle}:\n{vfm}"
         );
     }
+    let per_unit = read(&out, "tables/cost_per_unit.csv");
+    assert!(per_unit.contains("£3,117.98"), "{per_unit}");
+    // No mixed-unit "cost per outcome" any more.
+    assert!(!vfm.contains("cost per outcome,"), "{vfm}");
     // result.json is calc's JSON.
     let calc = run(&[
         "calc",

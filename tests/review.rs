@@ -34,7 +34,7 @@ fn findings(j: &serde_json::Value) -> String {
 }
 
 #[test]
-fn the_example_submission_reviews_all_green() {
+fn the_example_submission_recomputes_and_its_claims_beside_each_other_are_put_to_the_reviewer() {
     let dir = tempfile::tempdir().unwrap();
     let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield-cvs/project.toml");
     submit(dir.path(), project.to_str().unwrap(), "oak.toml");
@@ -44,18 +44,26 @@ fn the_example_submission_reviews_all_green() {
         assert!(!text.contains(secret), "{secret} in the submission");
     }
     let (code, j) = review_json(dir.path(), "oak.toml", &[]);
-    assert_eq!(j["overall"], "green", "{}", findings(&j));
+    // WELLBYs beside two wellbeing proxies, each with a reason the people differ: a person
+    // must judge that, so amber, never green; nothing is red.
+    assert_eq!(j["overall"], "amber", "{}", findings(&j));
     assert_eq!(code, 0);
-    for check in [
-        "integrity",
-        "reproducibility",
-        "toolkit",
-        "over-claiming",
-        "evidence",
-    ] {
+    for check in ["integrity", "reproducibility", "toolkit", "evidence"] {
         assert_eq!(rating(&j, check), "green", "{check}: {}", findings(&j));
     }
-    assert!(findings(&j).contains("every figure recomputes to the penny"));
+    assert_eq!(rating(&j, "over-claiming"), "amber", "{}", findings(&j));
+    let f = findings(&j);
+    assert!(f.contains("every figure recomputes to the penny"), "{f}");
+    assert!(
+        f.contains("outcome 7 (wellbeing.into-employment) is claimed beside outcome 10 (wellby), which must never be added for the same people; the organisation says: \\\"Course members are job seekers"),
+        "{f}"
+    );
+    assert!(
+        f.contains("of transfers (benefits or taxes no longer paid) is shown apart"),
+        "{f}"
+    );
+    // The WELLBY line's adjustments are its indicator's, not a change needing a reason.
+    assert!(!f.contains("outcome 10 (wellby): changes"), "{f}");
 }
 
 #[test]

@@ -21,9 +21,9 @@ fn check_lists_every_problem_with_line_and_column() {
     f.write("bad.toml", &bad);
     let r = run_in(f.dir.path(), &["toolkit", "check", "bad.toml"]);
     r.fails_with(&[
-        "bad.toml:28:14",
+        "bad.toml:29:14",
         "deadweight must be between 0 and 1",
-        "bad.toml:21:7",
+        "bad.toml:22:7",
         "low 9999 is above the value 8500",
         "2 problems found; the toolkit is not valid.",
     ]);
@@ -197,9 +197,9 @@ fn diff_shows_a_revalued_proxy_and_other_changes() {
     assert!(same.stdout.contains("no differences"), "{}", same.stdout);
 }
 
-const IMPORT: &str = "id,name,kind,unit,value,price_year,source,url,licence,deadweight,themes\n\
-myorg.loneliness,Feeling less lonely,wellbeing,person-year,\"1,200.50\",2024,Own survey 2024 Q7,https://example.org/survey,Licensed to Test Org,,wellbeing;loneliness\n\
-myorg.meal,Hot meal,economic,meal,4.25,2014,Own costs,https://example.org/costs,CC-BY-4.0,10%,\n";
+const IMPORT: &str = "id,name,kind,unit,value,price_year,source,url,licence,deadweight,themes,basis\n\
+myorg.loneliness,Feeling less lonely,wellbeing,person-year,\"1,200.50\",2024,Own survey 2024 Q7,https://example.org/survey,Licensed to Test Org,,wellbeing;loneliness,\n\
+myorg.meal,Hot meal,economic,meal,4.25,2014,Own costs,https://example.org/costs,CC-BY-4.0,10%,,our 2023 waiting-list comparison\n";
 
 #[test]
 fn import_appends_checked_proxies_and_keeps_the_file_usable() {
@@ -235,7 +235,7 @@ fn import_appends_checked_proxies_and_keeps_the_file_usable() {
     );
     assert!(
         show.stdout
-            .contains("medians across 383 published SROI reports"),
+            .contains("the medians in published SROI reports"),
         "{}",
         show.stdout
     );
@@ -401,4 +401,159 @@ fn import_errors_name_the_right_line_in_a_windows_file() {
         &["toolkit", "import", "values.csv", "--into", "test-kit.toml"],
     )
     .fails_with(&["values.csv:3:5"]);
+}
+
+/// The bank with one edit, checked: `toolkit check` must refuse it with `needles`.
+fn bank_refuses(from: &str, to: &str, needles: &[&str]) {
+    let f = Fixture::new();
+    let text = std::fs::read_to_string("proxies/uk-core.toml").unwrap();
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "{from:?} is not unique in the bank"
+    );
+    f.write("kit.toml", &text.replacen(from, to, 1));
+    run_in(f.dir.path(), &["toolkit", "check", "kit.toml"]).fails_with(needles);
+}
+
+#[test]
+fn a_valued_tag_without_per_story_is_refused() {
+    bank_refuses(
+        "per_story = 1                    # one story tells of one A&E visit avoided",
+        "# per_story removed",
+        &[
+            "tag \"avoided-ae\" carries a proxy but does not say how much of it one story evidences",
+            "add per_story = 0.25",
+        ],
+    );
+}
+
+#[test]
+fn never_with_naming_an_unknown_id_is_refused_with_a_suggestion() {
+    bank_refuses(
+        "never_with = [\"crime.theft-of-vehicle-police-cost\"]",
+        "never_with = [\"crime.theft-of-vehicle-police-costs\"]",
+        &[
+            "never_with names \"crime.theft-of-vehicle-police-costs\", which is not in this toolkit",
+            "did you mean \"crime.theft-of-vehicle-police-cost\"?",
+        ],
+    );
+}
+
+#[test]
+fn an_outcome_proxy_with_deadweight_0_needs_evidence() {
+    // The GP appointment's deadweight is a convention: at 0 it is refused.
+    let f = Fixture::new();
+    let text = std::fs::read_to_string("proxies/uk-core.toml").unwrap();
+    let start = text.find("id = \"health.gp-appointment\"").unwrap();
+    let at = start + text[start..].find("deadweight = 0.25").unwrap();
+    let edited = format!("{}deadweight = 0{}", &text[..at], &text[at + 17..]);
+    f.write("kit.toml", &edited);
+    run_in(f.dir.path(), &["toolkit", "check", "kit.toml"]).fails_with(&[
+        "outcome proxy \"health.gp-appointment\" assumes nothing would have happened anyway (deadweight 0), with no evidence for it",
+        "1 problem found",
+    ]);
+    // And an outcome proxy with no basis at all is refused, whatever its deadweight.
+    let end = start + text[start..].find("[proxy.basis]").unwrap();
+    let close = end + text[end..].find("\n\n").unwrap();
+    f.write("kit.toml", &format!("{}{}", &text[..end], &text[close..]));
+    run_in(f.dir.path(), &["toolkit", "check", "kit.toml"]).fails_with(&[
+        "outcome proxy \"health.gp-appointment\" has no basis for its default adjustments",
+    ]);
+}
+
+#[test]
+fn a_version_1_toolkit_is_told_what_to_add() {
+    let f = Fixture::new();
+    f.write("old.toml", &TOOLKIT.replacen("format_version = 2\n", "", 1));
+    run_in(f.dir.path(), &["toolkit", "check", "old.toml"]).fails_with(&[
+        "old.toml:3:6",
+        "is read as format 1, which is no longer read",
+        "add format_version = 2 under [toolkit]",
+        "per_story",
+        "basis",
+        "transfer = true",
+    ]);
+}
+
+#[test]
+fn per_story_is_refused_where_a_story_is_never_valued() {
+    bank_refuses(
+        "harm = true                      # a harm suffered",
+        "harm = true\nper_story = 0.5 # ",
+        &[
+            "tag \"left-abusive-home\" gives per_story, but a story with it is never valued",
+            "a harm done to a person is evidence only",
+        ],
+    );
+    bank_refuses(
+        "per_story = 1                    # one story tells of one call-out avoided",
+        "per_story = 2",
+        &["tag \"avoided-ambulance\": per_story must be above 0 and at most 1, found 2"],
+    );
+}
+
+#[test]
+fn import_writes_a_basis_for_every_adjustment_and_the_new_flags() {
+    let f = Fixture::new();
+    f.write(
+        "values.csv",
+        "id,name,kind,unit,value,price_year,source,url,licence,deadweight,basis,transfer,never_with\n\
+         myorg.meal,Hot meal,economic,meal,4.25,2014,Own costs,https://example.org/costs,CC-BY-4.0,10%,our 2023 waiting-list comparison,no,health.ae-attendance\n\
+         myorg.grant,Grant passed on,fiscal,grant,100,2024,Own accounts,https://example.org/a,CC-BY-4.0,,,yes,\n",
+    );
+    let r = run_in(
+        f.dir.path(),
+        &["toolkit", "import", "values.csv", "--into", "test-kit.toml"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let meal = run_in(
+        f.dir.path(),
+        &["toolkit", "show", "myorg.meal", "test-kit.toml"],
+    );
+    for needle in [
+        "basis: deadweightour 2023 waiting-list comparison",
+        "basis: attributionconvention: the median attribution",
+        "never with      health.ae-attendance",
+    ] {
+        assert!(meal.stdout.contains(needle), "{needle}\n{}", meal.stdout);
+    }
+    let grant = run_in(
+        f.dir.path(),
+        &["toolkit", "show", "myorg.grant", "test-kit.toml"],
+    );
+    assert!(
+        grant.stdout.contains("transfer        yes"),
+        "{}",
+        grant.stdout
+    );
+    // The pair is read both ways round.
+    let ae = run_in(
+        f.dir.path(),
+        &["toolkit", "show", "health.ae-attendance", "test-kit.toml"],
+    );
+    assert!(
+        ae.stdout.contains("never with      myorg.meal"),
+        "{}",
+        ae.stdout
+    );
+
+    // Adjustments given with no basis, and a deadweight of 0 on a convention, are refused.
+    let g = Fixture::new();
+    g.write(
+        "values.csv",
+        "id,name,kind,unit,value,price_year,source,url,licence,deadweight,attribution,basis\n\
+         a.one,One,fiscal,unit,10,2024,S,https://e.org,L,,0.3,\n\
+         a.two,Two,fiscal,unit,10,2024,S,https://e.org,L,0,,convention: none\n",
+    );
+    run_in(
+        g.dir.path(),
+        &["toolkit", "import", "values.csv", "--into", "test-kit.toml"],
+    )
+    .fails_with(&[
+        "values.csv:2",
+        "the row gives its own adjustments but no basis for them",
+        "values.csv:3",
+        "deadweight 0 says nothing would have happened anyway",
+    ]);
 }

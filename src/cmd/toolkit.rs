@@ -241,8 +241,29 @@ fn show(id: &str, file: Option<&Path>) -> Result<(), Failure> {
         percent(a.drop_off),
         a.duration
     );
+    if let Some(b) = &p.basis {
+        for (name, text) in b.fields() {
+            let _ = writeln!(out, "  basis: {name:<9}{text}");
+        }
+    }
     if let Some(r) = &p.rationale {
         let _ = writeln!(out, "  why             {r}");
+    }
+    if p.transfer {
+        let _ = writeln!(
+            out,
+            "  transfer        yes: shown in the fiscal view, never counted as social value"
+        );
+    }
+    if p.whole_period {
+        let _ = writeln!(
+            out,
+            "  whole period    yes: a story is evidence of it, never valued as it"
+        );
+    }
+    let never = tk.never_with(&p.id);
+    if !never.is_empty() {
+        let _ = writeln!(out, "  never with      {}", never.join(", "));
     }
     let _ = writeln!(out, "  source          {}", p.source);
     let _ = writeln!(out, "  url             {}", p.url);

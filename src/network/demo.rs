@@ -151,6 +151,8 @@ fn member(
             note: Some("demo".into()),
             partnership: None,
             place: None,
+            quantity_range: None,
+            overlap_reason: None,
         });
     }
     let partnership = partnership_of(i);
@@ -177,6 +179,8 @@ fn member(
             note: Some("demo: a shared outcome".into()),
             partnership: Some(p.id.clone()),
             place: None,
+            quantity_range: None,
+            overlap_reason: None,
         });
     }
     let stories = Stories {

@@ -225,6 +225,8 @@ fn one(path: &Path, year: i32, tk: &Toolkit) -> Outcome {
         claims: v
             .lines
             .iter()
+            // A transfer is outside the member's value, so never counted or removed here.
+            .filter(|l| !l.transfer)
             .filter_map(|l| {
                 Some(shared::Claim {
                     partnership: l.partnership.clone()?,

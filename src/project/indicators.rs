@@ -40,13 +40,107 @@ const PERSON: usize = 0;
 const INDICATOR: usize = 1;
 const BEFORE: usize = 2;
 const AFTER: usize = 3;
-const DATES: [(usize, &str); 2] = [(4, "date_before"), (5, "date_after")];
+const DATE_BEFORE: usize = 4;
+const DATE_AFTER: usize = 5;
 
 /// One person's answers to one indicator (either may be missing). No reference is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Answer {
     pub before: Option<Decimal>,
     pub after: Option<Decimal>,
+    /// Days from the first answer to the second, when the row dates both.
+    pub days: Option<u32>,
+    /// The row it was read from, so a problem with the pair can be pointed at.
+    pub line: u64,
+}
+
+/// The rest of `[indicators]` in project.toml, as written.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSettings {
+    pub file: toml::Spanned<String>,
+    months_between: Option<toml::Spanned<crate::num::Dec>>,
+    #[serde(default)]
+    persists: bool,
+    persists_reason: Option<toml::Spanned<String>>,
+    overlap_reason: Option<String>,
+}
+
+/// How a measured change is valued (`[indicators]`). Decision: without dates or a stated gap
+/// the change is not valued at all, rather than assumed to last a year, because answers given
+/// four months apart do not show a year of changed life.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Months between the two answers, for rows that do not date them (`months_between`).
+    pub months_between: Option<Decimal>,
+    /// Why the change lasts beyond the time measured (`persists = true` with
+    /// `persists_reason`): then the WELLBYs count a whole first year and the indicator's
+    /// duration and drop-off apply.
+    pub persists: Option<String>,
+    /// Why the people answering are not those counted by a wellbeing proxy beside them.
+    pub overlap_reason: Option<String>,
+}
+
+/// Longest gap between answers `months_between` may state (ten years).
+const MAX_MONTHS: i64 = 120;
+
+impl Settings {
+    pub(crate) fn read(raw: RawSettings, path: &Path, text: &str, p: &mut Problems) -> Settings {
+        let mut err = |span: std::ops::Range<usize>, msg: String, help: &str| {
+            p.push(
+                Diagnostic::error(msg)
+                    .at_span(path, text, span)
+                    .with_help(help),
+            );
+        };
+        let months_between = raw.months_between.and_then(|m| {
+            let raw_text = text.get(m.span()).unwrap_or("");
+            let v = crate::num::exact_toml(raw_text, m.get_ref().0).unwrap_or(m.get_ref().0);
+            if v > Decimal::ZERO && v <= Decimal::from(MAX_MONTHS) {
+                Some(v)
+            } else {
+                err(
+                    m.span(),
+                    format!("months_between must be above 0 and at most {MAX_MONTHS}, found {v}"),
+                    "the usual gap between the first and second answer, in months, e.g. 12",
+                );
+                None
+            }
+        });
+        let reason = raw
+            .persists_reason
+            .as_ref()
+            .map(|r| r.get_ref().trim().to_string())
+            .filter(|r| !r.is_empty());
+        let persists = match (raw.persists, reason) {
+            (true, Some(r)) => Some(r),
+            (true, None) => {
+                err(raw.file.span(), "[indicators] says persists = true without a persists_reason".into(), "say why the change lasts beyond the time measured (e.g. a follow-up a year later), or remove persists");
+                None
+            }
+            (false, Some(_)) => {
+                let span = raw
+                    .persists_reason
+                    .as_ref()
+                    .map_or(raw.file.span(), |r| r.span());
+                err(
+                    span,
+                    "persists_reason is given but persists is not true".into(),
+                    "add persists = true, or remove persists_reason",
+                );
+                None
+            }
+            (false, None) => None,
+        };
+        Settings {
+            months_between,
+            persists,
+            overlap_reason: raw
+                .overlap_reason
+                .map(|r| r.trim().to_string())
+                .filter(|r| !r.is_empty()),
+        }
+    }
 }
 
 /// Every indicator's answers, in the order the indicators are declared.
@@ -109,12 +203,26 @@ pub fn read_answers(
         };
         let before = score(BEFORE, "before");
         let after = score(AFTER, "after");
-        for (k, name) in DATES {
+        let mut date = |k: usize, name: &str| -> Option<Date> {
             let text = t.text(rec, k);
-            if !text.is_empty() && Date::read(text.as_bytes()).is_none() {
+            if text.is_empty() {
+                return None;
+            }
+            let d = Date::read(text.as_bytes()).map(|r| r.date);
+            if d.is_none() {
                 out.push(t.cell_error(rec, k, name, format!("{} is not a date", quoted(&text))).with_help("write dates as 2024-04-01"));
             }
-        }
+            d
+        };
+        let dates = (date(DATE_BEFORE, "date_before"), date(DATE_AFTER, "date_after"));
+        let days = match dates {
+            (Some(b), Some(a)) if a > b => u32::try_from(a.days_since(b)).ok(),
+            (Some(b), Some(a)) => {
+                out.push(t.cell_error(rec, DATE_AFTER, "date_after", format!("the second answer ({a}) is not after the first ({b})")).with_help("check the dates: date_after is when the person answered the second time"));
+                None
+            }
+            _ => None,
+        };
         if let Some(w) = which {
             if !person.is_empty() && !seen.insert((w, person)) {
                 out.push(t.cell_error(rec, PERSON, "person", format!("this person has another row for {}", known[w].id)).with_help("one row per person and indicator, with both answers"));
@@ -122,7 +230,7 @@ pub fn read_answers(
         }
         if out.end_row() {
             if let Some(w) = which {
-                answers[w].push(Answer { before, after });
+                answers[w].push(Answer { before, after, days, line: t.line(rec) });
             }
         }
     });

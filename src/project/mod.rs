@@ -126,6 +126,9 @@ pub struct Project {
     pub reach: Option<Reach>,
     /// People's before-and-after answers (`[indicators] file`).
     pub indicators: Option<PathBuf>,
+    /// How measured change is valued: the gap between answers, whether it persists, and why
+    /// WELLBYs may stand beside wellbeing proxies (the rest of `[indicators]`).
+    pub indicator_settings: indicators::Settings,
     /// The organisation's own indicators (`[[indicator]]`), marked local, never valued.
     pub local_indicators: Vec<crate::toolkit::indicator::Indicator>,
     /// Partnerships whose shared outcomes the organisation claims a share of (`[[partnership]]`).
@@ -150,7 +153,7 @@ struct RawProject {
     outcomes: Option<RawFileRef>,
     stories: Option<RawFileRef>,
     reach: Option<RawReach>,
-    indicators: Option<RawFileRef>,
+    indicators: Option<indicators::RawSettings>,
     /// Read separately, with spans, by `toolkit::indicator::local`.
     #[serde(default)]
     indicator: Vec<toml::Value>,
@@ -430,7 +433,14 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
         outcomes: raw.outcomes.map(|o| dir.join(o.file.get_ref().trim())),
         stories: raw.stories.map(|s| dir.join(s.file.get_ref().trim())),
         reach,
-        indicators: raw.indicators.map(|s| dir.join(s.file.get_ref().trim())),
+        indicators: raw
+            .indicators
+            .as_ref()
+            .map(|s| dir.join(s.file.get_ref().trim())),
+        indicator_settings: raw
+            .indicators
+            .map(|s| indicators::Settings::read(s, path, &text, &mut p))
+            .unwrap_or_default(),
         local_indicators: if raw.indicator.is_empty() {
             Vec::new()
         } else {
@@ -474,6 +484,7 @@ impl Project {
             stories: None,
             reach,
             indicators: None,
+            indicator_settings: indicators::Settings::default(),
             local_indicators: Vec::new(),
             partnerships: Vec::new(),
             places: Vec::new(),

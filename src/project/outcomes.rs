@@ -55,6 +55,18 @@ const COLUMNS: &[Column] = &[
         name: "place",
         required: false,
     },
+    Column {
+        name: "quantity_low",
+        required: false,
+    },
+    Column {
+        name: "quantity_high",
+        required: false,
+    },
+    Column {
+        name: "overlap_reason",
+        required: false,
+    },
 ];
 const PROXY: usize = 0;
 const QUANTITY: usize = 1;
@@ -70,6 +82,9 @@ const REASON: usize = 7;
 const NOTE: usize = 8;
 const PARTNERSHIP: usize = 9;
 const PLACE: usize = 10;
+const QUANTITY_LOW: usize = 11;
+const QUANTITY_HIGH: usize = 12;
+const OVERLAP_REASON: usize = 13;
 
 /// Most decimal places a quantity may have (smaller fractions would make the sensitivity
 /// analysis's ratios overflow, and are never meant).
@@ -93,6 +108,12 @@ pub struct OutcomeLine {
     pub partnership: Option<String>,
     /// Where the outcome arose (a district code), when the row says.
     pub place: Option<String>,
+    /// The organisation's own lowest and highest plausible quantity, for the uncertainty
+    /// analysis (`quantity_low`, `quantity_high`); otherwise ±10% is assumed there.
+    pub quantity_range: Option<(Decimal, Decimal)>,
+    /// Why the people counted here are not those of a line whose proxy must never be added to
+    /// this one (`overlap_reason`), quoted in the report and the review.
+    pub overlap_reason: Option<String>,
 }
 
 /// A row with no proxy: something that happened and is reported, but not valued.
@@ -164,38 +185,13 @@ fn read_row(
     let note = optional_text(table, rec, NOTE);
     let reason = optional_text(table, rec, REASON);
     let quantity_text = table.text(rec, QUANTITY);
-    let quantity = if quantity_text.is_empty() {
-        None
-    } else {
-        let parsed = parse_decimal(&quantity_text);
-        let problem = match &parsed {
-            Ok(q) if *q < Decimal::ZERO => Some((
-                format!("quantity {q} is negative"),
-                "record a harm with a proxy whose value is negative, not with a negative quantity",
-            )),
-            Ok(q) if q.normalize().scale() > MAX_PLACES => Some((
-                format!("quantity {q} has more than {MAX_PLACES} decimal places"),
-                "round it: a quantity is a count or an amount, e.g. 60 or 12.5",
-            )),
-            Ok(q) if *q > Decimal::from(MAX_QUANTITY) => Some((
-                format!("quantity {q} is more than the {MAX_QUANTITY} one row may claim"),
-                "check for a typing slip, or split the claim over rows",
-            )),
-            Ok(_) => None,
-            Err(e) => Some((e.to_string(), "write a plain number, e.g. 60 or 1200")),
-        };
-        match problem {
-            Some((message, help)) => {
-                out.push(
-                    table
-                        .cell_error(rec, QUANTITY, "quantity", message)
-                        .with_help(help),
-                );
-                None
-            }
-            None => parsed.ok(),
-        }
-    };
+    let quantity = quantity_cell(table, rec, QUANTITY, "quantity", out);
+    let overlap_reason = optional_text(table, rec, OVERLAP_REASON);
+    let low = quantity_cell(table, rec, QUANTITY_LOW, "quantity_low", out);
+    let high = quantity_cell(table, rec, QUANTITY_HIGH, "quantity_high", out);
+    let range_given = [QUANTITY_LOW, QUANTITY_HIGH]
+        .iter()
+        .any(|&k| !table.raw(rec, k).is_empty());
 
     if proxy_id.is_empty() {
         let mut given: Vec<&str> = FRACTIONS
@@ -208,7 +204,15 @@ fn read_row(
         if reason.is_some() {
             given.push("reason");
         }
-        for (k, name) in [(PARTNERSHIP, "partnership"), (PLACE, "place")] {
+        if overlap_reason.is_some() {
+            given.push("overlap_reason");
+        }
+        for (k, name) in [
+            (PARTNERSHIP, "partnership"),
+            (PLACE, "place"),
+            (QUANTITY_LOW, "quantity_low"),
+            (QUANTITY_HIGH, "quantity_high"),
+        ] {
             if !table.raw(rec, k).is_empty() {
                 given.push(name);
             }
@@ -217,7 +221,7 @@ fn read_row(
             out.push(table.cell_error(rec, PROXY, "proxy", "proxy is empty and there is no note".into())
                 .with_help("name a proxy to value the row, or write a note (e.g. \"people came to the lunch club\") to record it unvalued"));
         } else if !given.is_empty() {
-            out.push(table.cell_error(rec, PROXY, "proxy", format!("this row has no proxy but gives {}; an unvalued output has no adjustments, reason, partnership or place", given.join(", ")))
+            out.push(table.cell_error(rec, PROXY, "proxy", format!("this row has no proxy but gives {}; an unvalued output has no adjustments, reasons, range, partnership or place", given.join(", ")))
                 .with_help("name a proxy to value the row, or clear those cells (put any explanation in the note)"));
         }
         if out.row_ok() {
@@ -347,6 +351,9 @@ fn read_row(
         out.push(table.cell_error(rec, REASON, "reason", format!("this row changes the toolkit's {} for {proxy_id} but gives no reason", overridden.join(", ")))
             .with_help("write why in the reason column (e.g. \"half our clients were already in work\"); commissioners will ask"));
     }
+    let quantity_range = range_given
+        .then(|| range_cells(table, rec, (quantity, low, high), out))
+        .flatten();
     let ok = out.row_ok();
     if let (true, Some(quantity), Some(_)) = (ok, quantity, defaults) {
         rows.lines.push(OutcomeLine {
@@ -359,7 +366,91 @@ fn read_row(
             note,
             partnership,
             place,
+            quantity_range,
+            overlap_reason,
         });
+    }
+}
+
+/// Reads a quantity cell (`quantity`, `quantity_low`, `quantity_high`): a number from 0 to
+/// [`MAX_QUANTITY`] with at most [`MAX_PLACES`] decimals; `None` when empty or wrong.
+fn quantity_cell(
+    table: &Layout,
+    rec: &ByteRecord,
+    k: usize,
+    name: &str,
+    out: &mut Collector,
+) -> Option<Decimal> {
+    let text = table.text(rec, k);
+    if text.is_empty() {
+        return None;
+    }
+    let parsed = parse_decimal(&text);
+    let problem = match &parsed {
+        Ok(q) if *q < Decimal::ZERO => Some((
+            format!("{name} {q} is negative"),
+            "record a harm with a proxy whose value is negative, not with a negative quantity",
+        )),
+        Ok(q) if q.normalize().scale() > MAX_PLACES => Some((
+            format!("{name} {q} has more than {MAX_PLACES} decimal places"),
+            "round it: a quantity is a count or an amount, e.g. 60 or 12.5",
+        )),
+        Ok(q) if *q > Decimal::from(MAX_QUANTITY) => Some((
+            format!("{name} {q} is more than the {MAX_QUANTITY} one row may claim"),
+            "check for a typing slip, or split the claim over rows",
+        )),
+        Ok(_) => None,
+        Err(e) => Some((e.to_string(), "write a plain number, e.g. 60 or 1200")),
+    };
+    match problem {
+        Some((message, help)) => {
+            out.push(table.cell_error(rec, k, name, message).with_help(help));
+            None
+        }
+        None => parsed.ok(),
+    }
+}
+
+/// `quantity_low` and `quantity_high` come together and hold the quantity between them.
+fn range_cells(
+    table: &Layout,
+    rec: &ByteRecord,
+    (quantity, low, high): (Option<Decimal>, Option<Decimal>, Option<Decimal>),
+    out: &mut Collector,
+) -> Option<(Decimal, Decimal)> {
+    let help = "give both quantity_low and quantity_high, the lowest and highest the quantity could plausibly be, with the quantity between them";
+    match (quantity, low, high) {
+        (Some(q), Some(l), Some(h)) if l <= q && q <= h => Some((l, h)),
+        (Some(q), Some(l), Some(h)) => {
+            let (k, name) = if l > q {
+                (QUANTITY_LOW, "quantity_low")
+            } else {
+                (QUANTITY_HIGH, "quantity_high")
+            };
+            let message = format!("the range {l} to {h} does not hold the quantity {q}");
+            out.push(table.cell_error(rec, k, name, message).with_help(help));
+            None
+        }
+        (_, None, _) if table.raw(rec, QUANTITY_LOW).is_empty() => {
+            let message = "quantity_high is given without quantity_low".to_string();
+            out.push(
+                table
+                    .cell_error(rec, QUANTITY_LOW, "quantity_low", message)
+                    .with_help(help),
+            );
+            None
+        }
+        (_, _, None) if table.raw(rec, QUANTITY_HIGH).is_empty() => {
+            let message = "quantity_low is given without quantity_high".to_string();
+            out.push(
+                table
+                    .cell_error(rec, QUANTITY_HIGH, "quantity_high", message)
+                    .with_help(help),
+            );
+            None
+        }
+        // A cell that did not read as a number is already reported.
+        _ => None,
     }
 }
 

@@ -76,9 +76,14 @@ file = "volunteer_hours.csv"         # or a spreadsheet: "hours.xlsx", or "recor
                                      # for one sheet. Columns: date, volunteer, role, hours.
                                      # Volunteers' names stay on this computer: they are only
                                      # used to count people, never written into a report.
-as = "value"                         # "value": volunteers' time counts as social value you
-                                     # delivered; "input": it counts as a donation in kind
-                                     # (added to the investment). Choose one and say why.
+as = "input"                         # How volunteers' time counts. "input": it is a donation
+                                     # in kind, added to the investment, because the hours are
+                                     # what produce your outcomes (the SROI guide's way, and
+                                     # what a commissioner expects). "value": the hours also
+                                     # count as value delivered; bolder, as the same hours then
+                                     # produce outcomes and are counted again, so the report
+                                     # shows the ratio both ways. Either way the report gives
+                                     # the value of the time at replacement cost.
 [volunteering.roles]                 # each role in the log, and the proxy that values its hour
 befriender = "{hour}"
 
@@ -93,7 +98,10 @@ befriender = "{hour}"
 [outcomes]
 file = "outcomes.csv"                # what changed, one row per outcome: proxy, quantity and,
                                      # only if you have evidence, your own adjustments + reason;
-                                     # optional partnership and place columns
+                                     # optional partnership and place columns; quantity_low and
+                                     # quantity_high if you are unsure of a count; and an
+                                     # overlap_reason when two rows the toolkit says must never
+                                     # be added count different people
 
 [stories]
 file = "stories.csv"                 # people's own words; consent must be "yes" to publish one
@@ -102,14 +110,14 @@ file = "stories.csv"                 # people's own words; consent must be "yes"
     let hours = format!("date,volunteer,role,hours\n{start},Sam Example,befriender,2\n");
     let outcomes = match outcome {
         Some((id, name, unit)) => format!(
-            "proxy,quantity,deadweight,attribution,displacement,drop_off,duration,reason,note,partnership,place\n\
-             {id},1,,,,,,,\"Example: 1 {} ({}); replace with your own outcomes\",,\n",
+            "proxy,quantity,deadweight,attribution,displacement,drop_off,duration,reason,note,partnership,place,quantity_low,quantity_high,overlap_reason\n\
+             {id},1,,,,,,,\"Example: 1 {} ({}); replace with your own outcomes\",,,,,\n",
             unit.replace('"', "\"\""),
             name.replace('"', "\"\"")
         ),
         None => {
-            "proxy,quantity,deadweight,attribution,displacement,drop_off,duration,reason,note,partnership,place\n\
-                 ,1,,,,,,,\"Example output, reported but not valued\",,\n"
+            "proxy,quantity,deadweight,attribution,displacement,drop_off,duration,reason,note,partnership,place,quantity_low,quantity_high,overlap_reason\n\
+                 ,1,,,,,,,\"Example output, reported but not valued\",,,,,\n"
                 .to_string()
         }
     };

@@ -7,8 +7,9 @@ use crate::value::{Line, Origin, Valuation};
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
-/// Version of the result layout (see docs/result-format.md).
-pub const RESULT_FORMAT_VERSION: u32 = 1;
+/// Version of the result layout (see docs/result-format.md). 2: `present_value` leaves out
+/// transfers, which `transfers` totals.
+pub const RESULT_FORMAT_VERSION: u32 = 2;
 
 fn exact(d: Decimal) -> String {
     d.normalize().to_string()
@@ -43,7 +44,7 @@ fn line(number: usize, l: &Line) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut out = json!({
         "number": number,
         "origin": origin,
         "proxy": l.proxy,
@@ -79,7 +80,42 @@ fn line(number: usize, l: &Line) -> Value {
         "evidence": l.evidence,
         "partnership": l.partnership,
         "place": l.place,
-    })
+    });
+    let more = json!({
+        "transfer": l.transfer,
+        "valued_from_stories": l.from_stories(),
+        "overlap_reason": l.overlap_reason,
+        "quantity_low": l.quantity_range.map(|r| exact(r.0)),
+        "quantity_high": l.quantity_range.map(|r| exact(r.1)),
+        "measured": l.measured.map(|m| json!({
+            "pairs": m.pairs,
+            "mean_change": exact(m.mean_change.round_dp(4)),
+            "ci_low": exact(m.ci.0),
+            "ci_high": exact(m.ci.1),
+            "time_weight": exact(m.weight.round_dp(4)),
+        })),
+    });
+    if let (Some(o), Value::Object(extra)) = (out.as_object_mut(), more) {
+        o.extend(extra);
+    }
+    out
+}
+
+/// The present value's parts, each with its share in whole percent (adding up to 100 when
+/// no part is negative).
+pub fn composition(v: &Valuation) -> Value {
+    let parts = v.totals.composition();
+    let amounts: Vec<Decimal> = parts.iter().map(|p| p.1).collect();
+    let shares = crate::num::whole_percents(&amounts);
+    Value::Array(
+        parts
+            .iter()
+            .enumerate()
+            .map(|(i, (name, x))| {
+                json!({"part": name, "present_value": money(*x), "percent": shares.as_ref().map(|s| s[i])})
+            })
+            .collect(),
+    )
 }
 
 /// Value, hours, investment and reach by place.
@@ -139,6 +175,7 @@ pub fn to_value(v: &Valuation) -> Value {
     });
     let stories: Vec<Value> = v.stories.iter().map(|s| json!({
         "id": s.id, "title": s.title, "text": s.text, "tags": s.tags, "valued_as": s.valued_as, "evidence_for": s.evidence_for,
+        "evidence_only": s.evidence_only.iter().map(|(tag, why)| json!({"tag": tag, "why": why})).collect::<Vec<_>>(),
     })).collect();
     let warnings: Vec<Value> = v
         .warnings
@@ -185,6 +222,11 @@ pub fn to_value(v: &Valuation) -> Value {
         "sroi_ratio": t.sroi_ratio.map(|r| fixed(r, 2)),
         "payback_months": t.payback_months.map(|m| fixed(m, 1)),
         "harms": money(t.harms),
+        "transfers": money(t.transfers),
+        "story_value": money(t.story_value),
+        "volunteer_time_value": money(t.volunteer_time_value),
+        "sroi_ratio_volunteer_time_as_input": t.sroi_ratio_volunteer_time_as_input.map(|r| fixed(r, 2)),
+        "composition": composition(v),
         "by_kind": money_map(t.by_kind.iter().map(|(k, v)| (*k, *v))),
         "by_beneficiary": money_map(t.by_beneficiary.iter().map(|(k, v)| (k, *v))),
         "by_theme": money_map(t.by_theme.iter().map(|(k, v)| (k, *v))),
@@ -200,20 +242,27 @@ pub fn to_value(v: &Valuation) -> Value {
         "stories": stories,
         "indicators": super::people::json(v),
         "warnings": warnings,
-        "skipped_rows": {
-            "rows": v.skipped.rows,
-            "problems": v.skipped.problems.iter().map(|d| {
-                let loc = d.location.as_ref();
-                json!({
-                    "file": loc.and_then(|l| l.file.file_name()).map(|n| n.to_string_lossy()),
-                    "line": loc.and_then(|l| l.line),
-                    "column": loc.and_then(|l| l.column_name.clone()),
-                    "message": d.message,
-                })
-            }).collect::<Vec<_>>(),
-            "unlisted": v.skipped.unlisted,
-        },
+        "skipped_rows": skipped_rows(v),
     })
+}
+
+/// Rows set aside under `--skip-bad-rows`: file name, line, column and problem.
+fn skipped_rows(v: &Valuation) -> Value {
+    let problems: Vec<Value> = v
+        .skipped
+        .problems
+        .iter()
+        .map(|d| {
+            let loc = d.location.as_ref();
+            json!({
+                "file": loc.and_then(|l| l.file.file_name()).map(|n| n.to_string_lossy()),
+                "line": loc.and_then(|l| l.line),
+                "column": loc.and_then(|l| l.column_name.clone()),
+                "message": d.message,
+            })
+        })
+        .collect();
+    json!({"rows": v.skipped.rows, "problems": problems, "unlisted": v.skipped.unlisted})
 }
 
 /// Pretty JSON text ending in a newline.

@@ -118,12 +118,8 @@ fn per(total: Decimal, count: Decimal) -> Option<Decimal> {
         .flatten()
 }
 
-/// What a line is called in the report: volunteer lines by their role.
 fn line_name(l: &Line) -> String {
-    match &l.origin {
-        Origin::Volunteering { role } => format!("Volunteer time: {role}"),
-        _ => l.name.clone(),
-    }
+    l.label()
 }
 
 fn origin_text(l: &Line) -> String {
@@ -175,23 +171,38 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         "Net present value".into(),
         money_gbp(t.net_present_value),
     ]);
+    if let Some(r) = t.sroi_ratio_volunteer_time_as_input {
+        headline.row(vec![
+            "SROI ratio, volunteer time as input".into(),
+            format!("{} : 1", fixed(r, 2)),
+        ]);
+    }
+    if !t.transfers.is_zero() {
+        headline.row(vec![
+            "Transfers (not counted as social value)".into(),
+            money_gbp(t.transfers),
+        ]);
+    }
     if let Some(m) = t.payback_months {
-        headline.row(vec!["Payback".into(), format!("{} months", fixed(m, 1))]);
+        headline.row(vec![
+            "Social payback".into(),
+            format!("{} months", fixed(m, 1)),
+        ]);
     }
     headline.row(vec!["Volunteer hours".into(), quantity(hours)]);
     headline.row(vec!["Volunteers".into(), volunteers.to_string()]);
+    if v.volunteering.is_some() {
+        headline.row(vec![
+            "Volunteer time at replacement cost".into(),
+            money_gbp(t.volunteer_time_value),
+        ]);
+    }
     if let Some(r) = &v.reach {
         headline.row(vec!["People supported".into(), r.people.to_string()]);
     }
 
     // Value for money: economy, efficiency, effectiveness, and fiscal return by body.
-    let outcome_units: Decimal = v
-        .lines
-        .iter()
-        // Harms are not outcomes achieved.
-        .filter(|l| l.kind != Kind::Volunteering && l.value.present_value >= Decimal::ZERO)
-        .map(|l| l.quantity)
-        .sum();
+    let per_unit = cost_per_unit(v);
     let mut vfm = Table::new(
         "value_for_money",
         "Value for money",
@@ -230,12 +241,13 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         ]),
     }
     vfm.row(vec![
-        "Efficiency: cost per outcome".into(),
-        opt(per(inv, outcome_units)),
-        format!(
-            "investment ÷ {} outcomes recorded (all outcome lines, whatever their unit)",
-            quantity(outcome_units)
-        ),
+        "Efficiency: cost per unit of each outcome".into(),
+        if per_unit.rows.is_empty() {
+            "n/a".into()
+        } else {
+            format!("{} outcomes", per_unit.rows.len())
+        },
+        "all investment ÷ the units of one outcome, outcome by outcome (units of different kinds are never added); the investment pays for everything the organisation does, so none is what one outcome cost".into(),
     ]);
     vfm.row(vec![
         "Effectiveness: social value per £1".into(),
@@ -276,17 +288,31 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
             ),
         ],
     });
-    let fiscal_total: Decimal = v
-        .lines
-        .iter()
-        .filter(|l| l.kind == Kind::Fiscal)
-        .map(|l| l.value.present_value)
-        .sum();
+    let fiscal = |cashable: bool| -> Decimal {
+        v.lines
+            .iter()
+            .filter(|l| l.kind == Kind::Fiscal && !l.transfer)
+            .filter(|l| (l.cashable == Some(true)) == cashable)
+            .map(|l| l.value.present_value)
+            .sum()
+    };
     vfm.row(vec![
-        "Fiscal return per £1".into(),
-        per(fiscal_total, inv).map_or("n/a".into(), money_gbp),
-        "savings to public bodies (present value) ÷ investment".into(),
+        "Fiscal return per £1: cashable".into(),
+        per(fiscal(true), inv).map_or("n/a".into(), money_gbp),
+        "savings a public body can release as cash (present value) ÷ investment".into(),
     ]);
+    vfm.row(vec![
+        "Fiscal return per £1: not cashable".into(),
+        per(fiscal(false), inv).map_or("n/a".into(), money_gbp),
+        "savings of time or capacity that a public body cannot bank, or whose cashability is not stated (present value) ÷ investment".into(),
+    ]);
+    if !t.transfers.is_zero() {
+        vfm.row(vec![
+            "Transfers per £1 (not social value)".into(),
+            per(t.transfers, inv).map_or("n/a".into(), money_gbp),
+            "benefits or taxes no longer paid (present value) ÷ investment: money moved from one party to another, shown apart and in neither figure above".into(),
+        ]);
+    }
 
     let mut effect = Table::new(
         "value_by_outcome",
@@ -301,7 +327,11 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
             quantity(l.quantity),
             l.unit.clone(),
             money_gbp(l.value.present_value),
-            share(l.value.present_value, t.present_value),
+            if l.transfer {
+                String::new()
+            } else {
+                share(l.value.present_value, t.present_value)
+            },
         ]);
     }
 
@@ -314,25 +344,28 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
             "Cashable",
             "Not cashable",
             "Not stated",
+            "Transfers (not social value)",
         ],
     );
-    let mut bodies: BTreeMap<&str, [Decimal; 3]> = BTreeMap::new();
+    let mut bodies: BTreeMap<&str, [Decimal; 4]> = BTreeMap::new();
     for l in v.lines.iter().filter(|l| l.kind == Kind::Fiscal) {
         let e = bodies.entry(l.beneficiary.as_str()).or_default();
-        let k = match l.cashable {
-            Some(true) => 0,
-            Some(false) => 1,
-            None => 2,
+        let k = match (l.transfer, l.cashable) {
+            (true, _) => 3,
+            (false, Some(true)) => 0,
+            (false, Some(false)) => 1,
+            (false, None) => 2,
         };
         e[k] += l.value.present_value;
     }
-    for (body, [c, n, u]) in &bodies {
+    for (body, [c, n, u, tr]) in &bodies {
         fiscal.row(vec![
             body.to_string(),
             money_gbp(*c + *n + *u),
             money_gbp(*c),
             money_gbp(*n),
             money_gbp(*u),
+            money_gbp(*tr),
         ]);
     }
 
@@ -395,7 +428,8 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
     let mut theme_list: Vec<(Decimal, Value)> = themes
         .iter()
         .map(|(id, (lines, stories))| {
-            let value: Decimal = lines.iter().map(|l| l.value.present_value).sum();
+            // Transfers are listed with their theme but not counted in its value.
+            let value: Decimal = lines.iter().filter(|l| !l.transfer).map(|l| l.value.present_value).sum();
             by_theme.row(vec![theme_title(id), money_gbp(value), share(value, t.present_value), stories.len().to_string()]);
             let rows: Vec<Value> = lines.iter().map(|l| json!({"name": line_name(l), "quantity": quantity(l.quantity), "unit": l.unit, "present_value": money_gbp(l.value.present_value), "from": origin_text(l)})).collect();
             // Indicators people answered that are evidence for this theme.
@@ -504,6 +538,14 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
                 percent(Decimal::ONE - a.attribution)
             ));
         }
+        if let Some(r) = &l.overlap_reason {
+            changed.push(format!(
+                "claimed beside a line it must never be added to for the same people, because: {r}"
+            ));
+        }
+        if l.transfer {
+            changed.push("a transfer: not counted in the social value".into());
+        }
         let changed = changed.join("; ");
         adjustments.row(vec![
             (i + 1).to_string(),
@@ -556,10 +598,11 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
             bars: theme_bars,
         });
     }
-    let gross: Decimal = v.lines.iter().map(|l| l.value.gross).sum();
-    let dw: Decimal = v.lines.iter().map(|l| l.value.deadweight).sum();
-    let disp: Decimal = v.lines.iter().map(|l| l.value.displacement).sum();
-    let attr: Decimal = v.lines.iter().map(|l| l.value.attribution).sum();
+    let counted = || v.lines.iter().filter(|l| !l.transfer);
+    let gross: Decimal = counted().map(|l| l.value.gross).sum();
+    let dw: Decimal = counted().map(|l| l.value.deadweight).sum();
+    let disp: Decimal = counted().map(|l| l.value.displacement).sum();
+    let attr: Decimal = counted().map(|l| l.value.attribution).sum();
     if !v.lines.is_empty() {
         charts.push(Chart {
             name: "gross-to-net".into(),
@@ -601,31 +644,12 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         });
     }
 
-    let roles = v
-        .lines
-        .iter()
-        .filter(|l| matches!(l.origin, Origin::Volunteering { .. }))
-        .count();
-    let what = if roles > 0 {
-        format!(
-            "{} outcome lines and {roles} volunteer roles",
-            v.lines.len() - roles
-        )
-    } else {
-        format!("{} outcome lines", v.lines.len())
-    };
     // How sure: scenarios, switching values, one-way effects, simulation.
     let uncertainty = sens.map_or(Value::Null, |sn| {
         super::sure::section(sn, &mut tables, &mut charts)
     });
 
-    let how = format!(
-        "{what} valued with financial proxies from the shared toolkit {} {}, each adjusted for what would have happened anyway (deadweight), what others contributed (attribution) and problems moved elsewhere (displacement), then discounted at {} a year{}.",
-        v.toolkit.id,
-        v.toolkit.version,
-        percent(v.toolkit.discount_rate),
-        if v.toolkit.discount_first_year { " from the first year" } else { " after the first year" }
-    );
+    let how = method_sentence(v);
     // What people told us: the indicators' statistics, and for each measured before and after
     // a chart of the two means, the after bar carrying the 95% interval of the change.
     let mut people = Vec::new();
@@ -688,6 +712,7 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
     tables.extend([
         headline,
         vfm,
+        per_unit,
         effect,
         fiscal,
         by_theme,
@@ -721,6 +746,12 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
             "volunteers": volunteers,
             "people": v.reach.as_ref().map(|r| r.people),
             "how": how,
+            "composition": super::text::composition_text(v),
+            "story_value": (!t.story_value.is_zero()).then(|| money_gbp(t.story_value)),
+            "transfers": (!t.transfers.is_zero()).then(|| money_gbp(t.transfers)),
+            "volunteer_time_value": v.volunteering.as_ref().map(|_| money_gbp(t.volunteer_time_value)),
+            "volunteer_time_counted_as": v.volunteering.as_ref().map(|vt| match vt.counted_as { TimeAs::Value => "value", TimeAs::Input => "input" }),
+            "ratio_volunteer_time_as_input": t.sroi_ratio_volunteer_time_as_input.map(|r| fixed(r, 2)),
         },
         "uncertainty": uncertainty,
         "featured_story": featured,
@@ -813,4 +844,100 @@ fn shared_table(v: &Valuation) -> Option<Table> {
         ]);
     }
     (!t.rows.is_empty()).then_some(t)
+}
+
+/// Efficiency, outcome by outcome: all investment ÷ the units of one outcome line. Units of
+/// different kinds are never added together; volunteer time, transfers and harms are not
+/// outcomes achieved, and are left out.
+fn cost_per_unit(v: &Valuation) -> Table {
+    let mut t = Table::new(
+        "cost_per_unit",
+        "Efficiency: investment per unit of each outcome",
+        &["Outcome", "Units", "Unit", "Investment per unit"],
+    );
+    for l in v.lines.iter().filter(|l| {
+        l.kind != Kind::Volunteering && !l.transfer && l.value.present_value > Decimal::ZERO
+    }) {
+        t.row(vec![
+            line_name(l),
+            quantity(l.quantity),
+            l.unit.clone(),
+            per(v.totals.investment, l.quantity).map_or("n/a".into(), money_gbp),
+        ]);
+    }
+    t
+}
+
+/// The method in one sentence: what was valued, with which bank, and exactly which
+/// adjustments were applied (an adjustment at 0 on every line is not claimed as applied).
+fn method_sentence(v: &Valuation) -> String {
+    let counted: Vec<&Line> = v.lines.iter().filter(|l| !l.transfer).collect();
+    let roles = counted
+        .iter()
+        .filter(|l| matches!(l.origin, Origin::Volunteering { .. }))
+        .count();
+    let what = match roles {
+        0 => crate::num::plural(counted.len() as u64, "line", "lines"),
+        r => format!(
+            "{} and {}",
+            crate::num::plural((counted.len() - r) as u64, "outcome line", "outcome lines"),
+            crate::num::plural(r as u64, "volunteer role", "volunteer roles")
+        ),
+    };
+    let applied = |f: fn(&Line) -> Decimal| counted.iter().any(|l| !f(l).is_zero());
+    let mut deductions = Vec::new();
+    for (used, words) in [
+        (
+            applied(|l| l.adjustments.deadweight),
+            "what would have happened anyway (deadweight)",
+        ),
+        (
+            applied(|l| l.adjustments.attribution),
+            "what others contributed (attribution)",
+        ),
+        (
+            applied(|l| l.adjustments.displacement),
+            "problems moved elsewhere (displacement)",
+        ),
+        (
+            applied(|l| l.adjustments.drop_off),
+            "the fall in later years (drop-off)",
+        ),
+    ] {
+        if used {
+            deductions.push(words);
+        }
+    }
+    let adjusted = match deductions.len() {
+        0 => "with nothing deducted".to_string(),
+        1 => format!("adjusted for {}", deductions[0]),
+        n => format!(
+            "adjusted for {} and {}",
+            deductions[..n - 1].join(", "),
+            deductions[n - 1]
+        ),
+    };
+    let mut sources = vec!["the organisation's own records"];
+    if counted.iter().any(|l| l.measured.is_some()) {
+        sources.push("people's own before-and-after answers");
+    }
+    if counted.iter().any(|l| l.from_stories()) {
+        sources.push("people's stories (labelled where used)");
+    }
+    let sources = match sources.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => sources.join(""),
+    };
+    let transfers = if v.totals.transfers.is_zero() {
+        String::new()
+    } else {
+        " Transfers (benefits or taxes no longer paid) are shown as savings but not counted as social value.".into()
+    };
+    format!(
+        "{what} valued with financial proxies from the shared toolkit {} {}, {adjusted}, then discounted at {} a year{}. Quantities come from {sources}.{transfers}",
+        v.toolkit.id,
+        v.toolkit.version,
+        percent(v.toolkit.discount_rate),
+        if v.toolkit.discount_first_year { " from the first year" } else { " after the first year" },
+    )
 }

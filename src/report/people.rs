@@ -67,7 +67,30 @@ pub fn sentence(r: &IndicatorResult) -> String {
             r.unpaired
         ));
     }
+    s.push_str(&valued_sentence(r));
     s
+}
+
+/// For an indicator the toolkit values: what it was valued at and over what time, or why it
+/// is indicative only.
+fn valued_sentence(r: &IndicatorResult) -> String {
+    match (r.wellbys, &r.not_valued) {
+        (Some(w), _) => {
+            let over = match (&r.persists, r.time_weight) {
+                (Some(why), _) => {
+                    format!("for a whole year, as the change is said to persist ({why})")
+                }
+                (None, Some(t)) => format!(
+                    "for the time between the answers ({} of a year on average)",
+                    crate::num::percent(t.round_dp(2))
+                ),
+                (None, None) => String::new(),
+            };
+            format!(" Valued as {} WELLBYs {over}.", num(w))
+        }
+        (None, Some(why)) => format!(" Indicative, not valued: {why}."),
+        (None, None) => String::new(),
+    }
 }
 
 /// The `indicators` list of result.json.
@@ -102,6 +125,9 @@ pub fn json(v: &Valuation) -> Value {
                     "worse": r.worse,
                     "small_sample": r.small_sample,
                     "wellbys": r.wellbys.map(|d| d.normalize().to_string()),
+                    "not_valued": r.not_valued,
+                    "time_weight": r.time_weight.map(|d| d.round_dp(4).normalize().to_string()),
+                    "persists": r.persists,
                     "present_value": line.map(|l| money(l.value.present_value)),
                     "sentence": sentence(r),
                 })
@@ -125,8 +151,11 @@ pub fn rows(v: &Valuation) -> Vec<Vec<String>> {
                 r.ci.map_or("-".into(), |(lo, hi)| format!("{} to {}", num(lo), num(hi))),
                 r.effect_size.map_or("-".into(), |d| fixed(d, 2)),
                 format!("{} / {} / {}", r.improved, r.same, r.worse),
-                r.wellbys
-                    .map_or("not valued".into(), |w| format!("{} WELLBYs", num(w))),
+                match (r.wellbys, &r.not_valued) {
+                    (Some(w), _) => format!("{} WELLBYs", num(w)),
+                    (None, Some(_)) => "indicative, not valued".into(),
+                    (None, None) => "not valued".into(),
+                },
             ]
         })
         .collect()

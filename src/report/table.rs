@@ -33,6 +33,9 @@ const HEADER: &[&str] = &[
     "licence",
     "partnership",
     "place",
+    "transfer",
+    "valued_from_stories",
+    "overlap_reason",
 ];
 
 /// The lines table as CSV text with a header row.
@@ -77,6 +80,9 @@ pub fn render(v: &Valuation) -> String {
             spreadsheet_safe(&l.licence).into_owned(),
             spreadsheet_safe(l.partnership.as_deref().unwrap_or("")).into_owned(),
             l.place.clone().unwrap_or_default(),
+            l.transfer.to_string(),
+            l.from_stories().to_string(),
+            spreadsheet_safe(l.overlap_reason.as_deref().unwrap_or("")).into_owned(),
         ];
         let _ = w.write_record(&row);
     }

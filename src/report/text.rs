@@ -71,6 +71,13 @@ pub fn render(v: &Valuation) -> String {
     if !t.harms.is_zero() {
         row(&mut out, "  after harms of", &money_gbp(t.harms));
     }
+    if !t.transfers.is_zero() {
+        row(&mut out, "Transfers (not counted)", &money_gbp(t.transfers));
+        let _ = writeln!(
+            out,
+            "  benefits or taxes no longer paid move money and create none: shown as a saving, never as value"
+        );
+    }
     row(
         &mut out,
         "Net present value",
@@ -96,8 +103,28 @@ pub fn render(v: &Valuation) -> String {
         None if t.investment.is_zero() => row(&mut out, "SROI ratio", "n/a (no investment)"),
         None => row(&mut out, "SROI ratio", "too large to show"),
     }
+    if let Some(r) = t.sroi_ratio_volunteer_time_as_input {
+        row(
+            &mut out,
+            "Ratio, volunteer time as input",
+            &format!("{} : 1", fixed(r, 2)),
+        );
+        let _ = writeln!(
+            out,
+            "  the ratio above counts volunteer time as value (as = \"value\"); this is it counted as input"
+        );
+    }
+    let _ = writeln!(out, "  made up of {}", composition_text(v));
     if let Some(m) = t.payback_months {
-        row(&mut out, "Payback", &format!("{} months", fixed(m, 1)));
+        row(
+            &mut out,
+            "Social payback",
+            &format!("{} months", fixed(m, 1)),
+        );
+        let _ = writeln!(
+            out,
+            "  months of first-year social value to match the investment: value to people, not cash"
+        );
     }
     if let Some(vt) = &v.volunteering {
         let how = match vt.counted_as {
@@ -105,11 +132,15 @@ pub fn render(v: &Valuation) -> String {
             TimeAs::Input => "counted as in-kind input",
         };
         row(&mut out, "Volunteer hours", &quantity(vt.summary.hours));
+        row(
+            &mut out,
+            "Volunteer time value",
+            &money_gbp(t.volunteer_time_value),
+        );
         let _ = writeln!(
             out,
-            "  by {} volunteers, {how}, worth {} at replacement cost",
+            "  {} volunteers' hours at replacement cost, {how}",
             vt.summary.volunteers,
-            money_gbp(vt.gross_value)
         );
     }
 
@@ -166,8 +197,27 @@ pub fn render(v: &Valuation) -> String {
                 ),
                 None => format!("outcomes line {line}"),
             },
-            Origin::Stories { ids } => format!("stories {}", ids.join(", ")),
-            Origin::Indicator { id } => format!("people's own answers: {id}"),
+            Origin::Stories { ids } => format!(
+                "valued from stories {} ({} each)",
+                ids.join(", "),
+                per_story(l, ids.len())
+            ),
+            Origin::Indicator { id } => match &l.measured {
+                Some(m) => format!(
+                    "people's own answers: {id} ({} pairs, mean change {}, 95% interval {} to {}, {} of a year)",
+                    m.pairs,
+                    fixed(m.mean_change, 2),
+                    fixed(m.ci.0, 2),
+                    fixed(m.ci.1, 2),
+                    percent(m.weight.round_dp(2))
+                ),
+                None => format!("people's own answers: {id}"),
+            },
+        };
+        let from = if l.transfer {
+            format!("TRANSFER, not counted in social value; {from}")
+        } else {
+            from
         };
         let _ = writeln!(
             out,
@@ -234,6 +284,53 @@ fn skipped_rows(out: &mut String, v: &Valuation) {
     }
     if v.skipped.unlisted > 0 {
         let _ = writeln!(out, "  ... and {} more problems", v.skipped.unlisted);
+    }
+}
+
+/// How much of the proxy each story counted for (`per_story`), as a plain number.
+pub fn per_story(l: &Line, stories: usize) -> String {
+    let each = l
+        .quantity
+        .checked_div(Decimal::from(stories.max(1) as u64))
+        .unwrap_or_default();
+    quantity(each.round_dp(4))
+}
+
+/// What the present value is made of, in whole percent, and the share valued from stories:
+/// `84% wellbeing, 16% non-cashable fiscal savings; under 0.1% valued from stories`.
+pub fn composition_text(v: &Valuation) -> String {
+    let t = &v.totals;
+    let parts = t.composition();
+    let amounts: Vec<Decimal> = parts.iter().map(|p| p.1).collect();
+    let listed = match crate::num::whole_percents(&amounts) {
+        // Parts worth nothing are left out of the sentence (the JSON lists every part).
+        Some(pc) => parts
+            .iter()
+            .zip(pc)
+            .filter(|((_, x), _)| !x.is_zero())
+            .map(|((name, _), p)| format!("{p}% {name}"))
+            .collect::<Vec<_>>(),
+        None => parts
+            .iter()
+            .map(|(name, x)| format!("{} {name}", money_gbp(*x)))
+            .collect(),
+    };
+    format!(
+        "{}; {} valued from stories",
+        listed.join(", "),
+        small_share(t.story_value, t.present_value)
+    )
+}
+
+/// A share to one decimal place, never a bare "0.0%" for something that is there.
+pub fn small_share(part: Decimal, total: Decimal) -> String {
+    if part.is_zero() {
+        return "0%".into();
+    }
+    match crate::num::ratio(part.saturating_mul(Decimal::ONE_HUNDRED), total) {
+        Some(p) if p.abs() < Decimal::new(5, 2) => "under 0.1%".into(),
+        Some(p) => format!("{}%", fixed(p, 1)),
+        None => money_gbp(part),
     }
 }
 

@@ -88,6 +88,7 @@ pub fn to_value(s: &Sensitivity) -> Value {
             "present_value": spread(&sim.present_value, money),
             "sroi_ratio": sim.ratio.as_ref().map(|r| spread(r, |d| fixed(d, 2))),
             "p_ratio_below_1": sim.p_below_one.map(|p| fixed(p, 4)),
+            "runs_ratio_below_1": sim.runs_below_one,
             "histogram": sim.histogram.iter().map(|(a, b, n)| json!({"from": fixed(*a, 2), "to": fixed(*b, 2), "runs": n})).collect::<Vec<_>>(),
         },
         "flags": s.flags.iter().map(|f| json!({"line": f.line.map(|l| l + 1), "message": f.message})).collect::<Vec<_>>(),
@@ -100,17 +101,29 @@ pub fn json(s: &Sensitivity) -> String {
     t
 }
 
-/// The sentence a report leads with: the likely range, and the chance of falling below 1:1.
+/// How often the simulated ratio fell below 1:1, as people read it. Never "0.0%": a share
+/// that rounds to nothing is given as a count of runs ("in none of them", "in 3 of them").
+pub fn below_one_text(sim: &crate::sensitivity::Simulation) -> Option<String> {
+    let p = sim.p_below_one?;
+    let shown = fixed(p.saturating_mul(Decimal::ONE_HUNDRED), 1);
+    let runs = crate::num::quantity(Decimal::from(sim.runs_below_one));
+    Some(match sim.runs_below_one {
+        0 => "in none of them".to_string(),
+        _ if shown == "0.0" => format!("in {runs} of them"),
+        _ => format!("in {shown}% of them ({runs} runs)"),
+    })
+}
+
+/// The sentence a report leads with: the likely range, and how often it fell below 1:1.
 pub fn range_sentence(s: &Sensitivity) -> String {
     let sim = &s.simulation;
-    match (&sim.ratio, sim.p_below_one) {
-        (Some(r), Some(p)) => format!(
-            "In {} simulations that vary every proxy value and adjustment, the ratio was between {} and {} nine times in ten (median {}); the chance that it is below 1:1 is {}%.",
+    match (&sim.ratio, below_one_text(sim)) {
+        (Some(r), Some(below)) => format!(
+            "In {} simulations that vary every proxy value, adjustment, quantity and duration, and each measured change, the ratio was between {} and {} nine times in ten (median {}); it fell below 1:1 {below}.",
             crate::num::quantity(Decimal::from(sim.runs)),
             fixed(r.p5, 2),
             fixed(r.p95, 2),
             fixed(r.median, 2),
-            fixed(p.saturating_mul(Decimal::ONE_HUNDRED), 1)
         ),
         _ => format!(
             "In {} simulations the present value was between {} and {} nine times in ten.",
@@ -125,7 +138,7 @@ pub fn text(s: &Sensitivity) -> String {
     let mut out = String::new();
     let r = |x: Option<Decimal>| x.map_or("n/a".to_string(), |x| format!("{} : 1", fixed(x, 2)));
     let _ = writeln!(out, "How sure is the figure?\n\n{}\n", range_sentence(s));
-    let _ = writeln!(out, "Scenarios (low: proxies at their low values, deadweight, attribution and drop-off +10 points, displacement +5; high: the opposite)");
+    let _ = writeln!(out, "Scenarios (low: proxies at their low values, quantities at their low ends, deadweight, attribution and drop-off +10 points, displacement +5, outcomes lasting a year less; high: the opposite)");
     for c in &s.scenarios {
         let _ = writeln!(
             out,

@@ -23,9 +23,19 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
         crate::submission::partnerships(s, std::path::Path::new("submission")).unwrap_or_default();
     let declared: std::collections::HashMap<&str, &crate::project::Partnership> =
         declared.iter().map(|p| (p.id.as_str(), p)).collect();
+    // A WELLBY line's defaults are its valued indicator's, taken in the order they were valued.
+    let mut valued = s
+        .indicator
+        .iter()
+        .filter(|r| r.wellbys.is_some())
+        .filter_map(|r| Some((tk?.indicator(&r.id)?, r.persists.is_some())));
     for (i, o) in s.outcome.iter().enumerate() {
         let n = i + 1;
         let proxy = tk.and_then(|t| t.proxy(&o.proxy));
+        let wellby = (o.proxy == toolkit::indicator::WELLBY_PROXY)
+            .then(|| valued.next())
+            .flatten()
+            .map(|(ind, persists)| ind.wellby_adjustments(persists));
         let (dw, attr, drop) = (dec(&o.deadweight), dec(&o.attribution), dec(&o.drop_off));
         let reason = o.reason.as_deref().filter(|r| !r.trim().is_empty());
         let split = o
@@ -48,7 +58,7 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
         }
         if let Some(p) = proxy {
             // What changed from the toolkit is worked out here, not taken from the file.
-            let d = &p.defaults;
+            let d = &wellby.unwrap_or(p.defaults);
             let changed: Vec<&str> = [
                 ("deadweight", dw != d.deadweight),
                 ("attribution", attr != d.attribution && split.is_none()),
@@ -119,6 +129,10 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
             );
         }
     }
+    if let Some(tk) = tk {
+        overlaps(&mut c, s, tk);
+    }
+    volunteer_time_and_stories(&mut c, s);
     let mut seen = std::collections::HashSet::new();
     for o in &s.outcome {
         if !seen.insert(o.proxy.as_str()) {
@@ -197,7 +211,7 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
         if r > Decimal::from(37) {
             c.add(
                 Rating::Red,
-                format!("ratio {r} : 1 is above the highest of 383 published SROIs (37 : 1)"),
+                format!("ratio {r} : 1 is above the highest found in 247 published SROI reports (37 : 1)"),
                 "a ratio this high is almost always an error or an over-claim",
                 "check every line's quantity and adjustments",
             );
@@ -221,6 +235,84 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
         );
     }
     c
+}
+
+/// Lines the toolkit says must never be added for the same people, claimed together with a
+/// reason the people differ: quoted, for the reviewer to judge (a pair with no reason never
+/// recomputes, so it is red in the reproducibility check).
+fn overlaps(c: &mut Check, s: &Submission, tk: &Toolkit) {
+    for (i, o) in s.outcome.iter().enumerate() {
+        let Some(reason) = o.overlap_reason.as_deref() else {
+            continue;
+        };
+        let partners: Vec<String> = s
+            .outcome
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| tk.never_with(&o.proxy).contains(&x.proxy))
+            .map(|(j, x)| format!("outcome {} ({})", j + 1, x.proxy))
+            .collect();
+        if partners.is_empty() {
+            continue;
+        }
+        c.add(
+            Rating::Amber,
+            format!(
+                "outcome {} ({}) is claimed beside {}, which must never be added for the same people; the organisation says: \"{reason}\"",
+                i + 1,
+                o.proxy,
+                partners.join(", ")
+            ),
+            "if the same people are counted on both, the value is counted twice",
+            "check that the two lines count different people",
+        );
+    }
+}
+
+/// How volunteer time was counted, and how much of the value rests on stories.
+fn volunteer_time_and_stories(c: &mut Check, s: &Submission) {
+    let r = &s.results;
+    if s.volunteering
+        .as_ref()
+        .is_some_and(|v| v.counted_as == "value")
+    {
+        let as_input = r
+            .sroi_ratio_volunteer_time_as_input
+            .as_deref()
+            .map(|x| format!("; counted as input the ratio is {x} : 1"))
+            .unwrap_or_default();
+        c.add(
+            Rating::Amber,
+            format!("volunteer time is counted as value delivered, not as an input{as_input}"),
+            "the hours that produce the outcomes are counted again as an outcome",
+            "judge the ratio with volunteer time as input",
+        );
+    }
+    if let (Some(story), Ok(pv)) = (
+        r.story_value.as_deref().map(dec),
+        crate::num::parse_decimal(&r.present_value),
+    ) {
+        if pv > Decimal::ZERO && story * Decimal::TEN > pv {
+            c.add(
+                Rating::Amber,
+                format!(
+                    "{} of the value ({}) is valued from stories, not records",
+                    crate::report::text::small_share(story, pv),
+                    money_gbp(story)
+                ),
+                "a story evidences one instance of a change, not a count",
+                "ask for the records behind the stories' outcomes",
+            );
+        }
+    }
+    if let Some(t) = r.transfers.as_deref().map(dec).filter(|t| !t.is_zero()) {
+        c.add(
+            Rating::Green,
+            format!("{} of transfers (benefits or taxes no longer paid) is shown apart, not counted as social value", money_gbp(t)),
+            "",
+            "",
+        );
+    }
 }
 
 pub(super) fn evidence(s: &Submission, v: Option<&Valuation>, tk: Option<&Toolkit>) -> Check {

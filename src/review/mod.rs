@@ -159,7 +159,17 @@ pub fn review(path: &Path, opts: Options) -> Review {
             Rating::Amber,
             "the file says format_version 1 but uses version 2's partnerships or places",
             "a reader that knows only version 1 would refuse it; social-value reads them",
-            "ask for the file social-value submit wrote, which says version 2",
+            "ask for the file social-value submit wrote, which says version 3",
+        );
+    } else if s.submission.format_version < submission::FORMAT_VERSION {
+        integrity.add(
+            Rating::Amber,
+            format!(
+                "the file is format_version {}, written before transfers were kept out of social value and stories valued by per_story",
+                s.submission.format_version
+            ),
+            "its figures are recomputed under today's rules, so they may differ from those it claims",
+            "ask the organisation to submit again with the current social-value",
         );
     }
     if s.submission.fingerprint != read.computed_fingerprint {

@@ -17,10 +17,28 @@ pub(super) fn consistency(c: &mut Check, s: &Submission) {
         dec(&r.investment),
         dec(&r.net_present_value),
     );
-    let lines = crate::num::checked_sum(r.line.iter().map(|l| dec(&l.present_value)));
+    // Transfers sit outside the present value (version 3), in their own total.
+    let sum = |transfer: bool| {
+        crate::num::checked_sum(
+            r.line
+                .iter()
+                .filter(|l| l.transfer == transfer)
+                .map(|l| dec(&l.present_value)),
+        )
+    };
+    let lines = sum(false);
     // Lines are rounded one by one: half a penny each, at most.
     let slack = Decimal::new(5, 3) * Decimal::from(r.line.len() as u64 + 1);
     let mut bad = Vec::new();
+    if let (Some(claimed), Some(got)) = (r.transfers.as_deref().map(dec), sum(true)) {
+        if got.checked_sub(claimed).is_none_or(|d| d.abs() > slack) {
+            bad.push(format!(
+                "the transfer lines add up to {}, not the claimed transfers {}",
+                money_gbp(got),
+                money_gbp(claimed)
+            ));
+        }
+    }
     match lines {
         Some(l) if l.checked_sub(pv).is_none_or(|d| d.abs() > slack) => bad.push(format!(
             "the lines add up to {}, not the claimed present value {}",
@@ -107,6 +125,22 @@ pub(super) fn compare(
     ] {
         if a != b {
             diffs.push(format!("{name}: claimed {a}, recomputed {b}"));
+        }
+    }
+    // Version 3's totals (an older file has none to compare).
+    for (name, a, b) in [
+        ("transfers", &claimed.transfers, &got.transfers),
+        ("value from stories", &claimed.story_value, &got.story_value),
+        (
+            "volunteer time at replacement cost",
+            &claimed.volunteer_time_value,
+            &got.volunteer_time_value,
+        ),
+    ] {
+        if let (Some(a), Some(b)) = (a, b) {
+            if a != b {
+                diffs.push(format!("{name}: claimed {a}, recomputed {b}"));
+            }
         }
     }
     if claimed.sroi_ratio != got.sroi_ratio {

@@ -5,11 +5,11 @@ pub mod model;
 pub mod montecarlo;
 pub mod switching;
 
-pub use model::{Input, Model};
+pub use model::{duration_range, Input, Model, QUANTITY_STEP};
 pub use montecarlo::{Simulation, Spread};
 pub use switching::{Switch, Switching};
 
-use crate::toolkit::{Adjustments, Toolkit, MAX_DURATION};
+use crate::toolkit::{Adjustments, Toolkit};
 use crate::value::formula::Overflow;
 use crate::value::Valuation;
 use rust_decimal::Decimal;
@@ -23,9 +23,10 @@ pub const MATERIAL: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
 
 /// How far the pessimistic and optimistic scenarios, and one-way sensitivity, move each input.
 /// Decision: ±10 points on deadweight, attribution and drop-off is about the half-width of the
-/// interquartile ranges across 383 published SROIs; displacement, rarer, moves ±5 points;
-/// quantities and proxy values ±10%; duration ±1 year. Scenarios use the proxies' own low and
-/// high values instead of ±10%.
+/// middle half of the values published SROI reports use; displacement, rarer, moves ±5 points;
+/// proxy values ±10%; quantities over their range (the organisation's own, or ±10%); duration
+/// a year either way ([`model::duration_range`]). Scenarios use the proxies' own low and high
+/// values instead of ±10%.
 pub const STEP_FRACTION: Decimal = Decimal::from_parts(10, 0, 0, false, 2);
 pub const STEP_DISPLACEMENT: Decimal = Decimal::from_parts(5, 0, 0, false, 2);
 pub const STEP_SHARE: Decimal = Decimal::from_parts(10, 0, 0, false, 2);
@@ -59,6 +60,7 @@ pub struct Scenario {
 /// One input of one line moved down and up by its step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OneWay {
+    /// The line's index in the valuation.
     pub line: usize,
     pub name: String,
     pub input: &'static str,
@@ -100,13 +102,19 @@ fn clamp01(x: Decimal) -> Decimal {
     x.clamp(Decimal::ZERO, Decimal::ONE)
 }
 
+/// Adjustments moved by their steps: `sign` +1 deducts more (less value for a gain).
 fn shifted(a: &Adjustments, sign: Decimal) -> Adjustments {
+    let (shorter, longer) = duration_range(a.duration);
     Adjustments {
         deadweight: clamp01(a.deadweight + sign * STEP_FRACTION),
         attribution: clamp01(a.attribution + sign * STEP_FRACTION),
         displacement: clamp01(a.displacement + sign * STEP_DISPLACEMENT),
         drop_off: clamp01(a.drop_off + sign * STEP_FRACTION),
-        duration: a.duration,
+        duration: if sign > Decimal::ZERO {
+            shorter
+        } else {
+            longer
+        },
     }
 }
 
@@ -117,11 +125,12 @@ fn scenario(
 ) -> Result<Scenario, Overflow> {
     let mut pv = Decimal::ZERO;
     for i in &m.inputs {
-        let (value, adj) = match pessimistic {
-            None => (i.value, i.adjustments),
-            // For a harm the pessimistic case deducts less from it, not more.
+        let (quantity, value, adj) = match pessimistic {
+            None => (i.quantity, i.value, i.adjustments),
             Some(pessimistic) => {
-                let sign = if (i.value < Decimal::ZERO) == pessimistic {
+                // A gain's pessimistic case deducts more and counts less; a harm's the opposite.
+                let deduct_less = (i.value < Decimal::ZERO) == pessimistic;
+                let sign = if deduct_less {
                     Decimal::NEGATIVE_ONE
                 } else {
                     Decimal::ONE
@@ -131,10 +140,15 @@ fn scenario(
                 } else {
                     shifted(&i.adjustments, sign)
                 };
-                (if pessimistic { i.low } else { i.high }, adj)
+                let quantity = if deduct_less {
+                    i.quantity_high
+                } else {
+                    i.quantity_low
+                };
+                (quantity, if pessimistic { i.low } else { i.high }, adj)
             }
         };
-        pv = crate::value::formula::add(pv, m.line_pv(i.quantity, value, &adj)?)?;
+        pv = crate::value::formula::add(pv, m.line_pv(quantity, value, &adj)?)?;
     }
     Ok(Scenario {
         name,
@@ -191,7 +205,7 @@ pub fn analyse(
             let at_low = measure(others + m.line_pv(lo.0, lo.1, &lo.2)?);
             let at_high = measure(others + m.line_pv(hi.0, hi.1, &hi.2)?);
             one_way.push(OneWay {
-                line: i,
+                line: inp.line,
                 name: inp.name.clone(),
                 input,
                 low_setting: ls,
@@ -204,13 +218,16 @@ pub fn analyse(
         let (q, val, a) = (inp.quantity, inp.value, inp.adjustments);
         let down = Decimal::ONE - STEP_SHARE;
         let up = Decimal::ONE + STEP_SHARE;
-        run(
-            "quantity",
-            (q * down, val, a),
-            (q * up, val, a),
-            crate::num::quantity(q * down),
-            crate::num::quantity(q * up),
-        )?;
+        let (q_lo, q_hi) = (inp.quantity_low, inp.quantity_high);
+        if q_lo != q_hi {
+            run(
+                "quantity",
+                (q_lo, val, a),
+                (q_hi, val, a),
+                crate::num::quantity(q_lo.round_dp(2)),
+                crate::num::quantity(q_hi.round_dp(2)),
+            )?;
+        }
         run(
             "proxy value",
             (q, val * down, a),
@@ -238,15 +255,16 @@ pub fn analyse(
                 run(name, (q, val, lo), (q, val, hi), ls, hs)?;
             }
             let (mut lo, mut hi) = (a, a);
-            lo.duration = a.duration.saturating_sub(1).max(1);
-            hi.duration = (a.duration + 1).min(MAX_DURATION);
-            run(
-                "duration",
-                (q, val, lo),
-                (q, val, hi),
-                years(lo.duration),
-                years(hi.duration),
-            )?;
+            (lo.duration, hi.duration) = duration_range(a.duration);
+            if lo.duration != hi.duration {
+                run(
+                    "duration",
+                    (q, val, lo),
+                    (q, val, hi),
+                    years(lo.duration),
+                    years(hi.duration),
+                )?;
+            }
         }
         switching.extend(switching::for_line(&m, i, pvs[i], total)?);
     }
@@ -274,11 +292,10 @@ pub fn analyse(
 fn practice_flags(m: &Model, ratio: Option<Decimal>) -> Vec<Flag> {
     let mut flags = Vec::new();
     // Low deductions on a harm are cautious, not over-claiming: only gains are checked.
-    for (i, inp) in m
+    for inp in m
         .inputs
         .iter()
-        .enumerate()
-        .filter(|(_, i)| !i.volunteering && i.value >= Decimal::ZERO)
+        .filter(|i| !i.volunteering && i.value >= Decimal::ZERO)
     {
         let a = &inp.adjustments;
         let checks = [
@@ -289,7 +306,7 @@ fn practice_flags(m: &Model, ratio: Option<Decimal>) -> Vec<Flag> {
         for (name, x, (median, lower, upper), applies) in checks {
             if applies && x < lower {
                 flags.push(Flag {
-                    line: Some(i),
+                    line: Some(inp.line),
                     message: format!(
                         "{}: {name} {} is below the {} that three quarters of published SROIs use (median {}, middle half {} to {}); a commissioner may see this as over-claiming",
                         inp.name, pct(x), pct(lower), pct(median), pct(lower), pct(upper)
@@ -298,7 +315,7 @@ fn practice_flags(m: &Model, ratio: Option<Decimal>) -> Vec<Flag> {
             }
         }
         if a.duration > 5 {
-            flags.push(Flag { line: Some(i), message: format!("{}: the outcome is assumed to last {} years; published SROIs rarely claim more than 5 without follow-up evidence", inp.name, a.duration) });
+            flags.push(Flag { line: Some(inp.line), message: format!("{}: the outcome is assumed to last {} years; published SROIs rarely claim more than 5 without follow-up evidence", inp.name, a.duration) });
         }
     }
     if let Some(r) = ratio {

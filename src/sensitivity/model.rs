@@ -1,18 +1,70 @@
-//! A valuation reduced to what sensitivity analysis moves: each line's quantity, rebased unit
-//! value and range, and adjustments, with the investment and discounting fixed.
+//! A valuation reduced to what sensitivity analysis moves: each line's quantity and its range,
+//! rebased unit value and range, and adjustments, with the investment and discounting fixed.
 
 use crate::toolkit::{Adjustments, Toolkit};
 use crate::value::formula::{add, value_line, Overflow};
-use crate::value::{Origin, Valuation};
+use crate::value::{Line, Origin, Valuation};
 use rust_decimal::Decimal;
+
+/// How far a quantity moves either way when the organisation gives no range: ±10%.
+/// Decision: the organisation's own records are counts, not estimates, but what they count
+/// (visits avoided, people helped) is judged; ten per cent either way is a modest allowance,
+/// stated wherever it is used, and an organisation with a better one gives its own.
+pub const QUANTITY_STEP: Decimal = Decimal::from_parts(10, 0, 0, false, 2);
+
+/// The range a line's quantity is varied over (see [`Input::quantity_low`]).
+fn quantity_range(l: &Line) -> (Decimal, Decimal) {
+    if let Some(r) = l.quantity_range {
+        return r;
+    }
+    if matches!(l.origin, Origin::Volunteering { .. }) {
+        return (l.quantity, l.quantity);
+    }
+    if let Some(m) = &l.measured {
+        let at = |change: Decimal| {
+            Decimal::from(m.pairs)
+                .checked_mul(change)
+                .and_then(|x| x.checked_mul(m.weight))
+                .unwrap_or(l.quantity)
+        };
+        return (at(m.ci.0), at(m.ci.1));
+    }
+    (
+        l.quantity * (Decimal::ONE - QUANTITY_STEP),
+        l.quantity * (Decimal::ONE + QUANTITY_STEP),
+    )
+}
+
+/// Years a duration is varied over: one either way, never below 1; a one-year outcome is
+/// held at one. Decision: most one-year lines are one-off events (a visit avoided), which
+/// cannot last longer, and lengthening them would only add value; so only outcomes already
+/// said to last are moved up.
+pub fn duration_range(years: u32) -> (u32, u32) {
+    let lo = years.saturating_sub(1).max(1);
+    let hi = if years > 1 {
+        (years + 1).min(crate::toolkit::MAX_DURATION)
+    } else {
+        1
+    };
+    (lo, hi)
+}
 
 /// One valued line, as the analysis sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
+    /// The line's index in the valuation (transfers are not inputs, so indices skip them).
+    pub line: usize,
     pub proxy: String,
     /// What the line is called in results.
     pub name: String,
     pub quantity: Decimal,
+    /// The lowest and highest plausible quantity: the organisation's own (`quantity_low`,
+    /// `quantity_high`), the ends of a measured change's interval, or ±[`QUANTITY_STEP`];
+    /// volunteer hours, counted from a dated log, are held.
+    pub quantity_low: Decimal,
+    pub quantity_high: Decimal,
+    /// For a line valued from measured change: the change and its interval, drawn from.
+    pub measured: Option<crate::value::Measured>,
     /// Unit value in the toolkit's price year, with the proxy's low and high rebased alike
     /// (both equal to the value when the toolkit gives no range).
     pub value: Decimal,
@@ -33,10 +85,13 @@ pub struct Model {
 
 impl Model {
     pub fn from_valuation(v: &Valuation, tk: &Toolkit) -> Model {
+        // Transfers are outside the value, so outside its uncertainty.
         let inputs = v
             .lines
             .iter()
-            .map(|l| {
+            .enumerate()
+            .filter(|(_, l)| !l.transfer)
+            .map(|(line, l)| {
                 let (low, high) = tk
                     .proxy(&l.proxy)
                     .map_or((l.unit_value, l.unit_value), |p| {
@@ -44,12 +99,14 @@ impl Model {
                     });
                 let rebase = |x: Decimal| tk.rebase(x, l.price_year).unwrap_or(x);
                 let volunteering = matches!(l.origin, Origin::Volunteering { .. });
+                let (quantity_low, quantity_high) = quantity_range(l);
                 Input {
+                    line,
+                    quantity_low: quantity_low.min(quantity_high),
+                    quantity_high: quantity_high.max(quantity_low),
+                    measured: l.measured,
                     proxy: l.proxy.clone(),
-                    name: match &l.origin {
-                        Origin::Volunteering { role } => format!("Volunteer time: {role}"),
-                        _ => l.name.clone(),
-                    },
+                    name: l.label(),
                     quantity: l.quantity,
                     value: l.rebased_unit_value,
                     low: rebase(low),

@@ -1,13 +1,14 @@
-//! Monte Carlo ranges: proxy values drawn from PERT distributions over low/central/high and
-//! adjustments from beta distributions about their central values, many times, with a seed.
+//! Monte Carlo ranges: proxy values and quantities drawn from PERT distributions over
+//! low/central/high, adjustments from beta distributions about their central values, durations
+//! a year either way, and measured changes from their interval; many times, with a seed.
 
-use super::model::Model;
+use super::model::{Input, Model};
 use crate::value::formula::Overflow;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
-use statrs::distribution::Beta;
+use statrs::distribution::{Beta, StudentsT};
 use std::collections::BTreeMap;
 
 /// How concentrated the beta distribution of an adjustment is about its central value:
@@ -32,6 +33,8 @@ pub struct Simulation {
     pub ratio: Option<Spread>,
     /// Share of runs whose ratio is below 1:1.
     pub p_below_one: Option<Decimal>,
+    /// How many runs that is (shown instead of a share that would round to 0.0%).
+    pub runs_below_one: u32,
     /// Ratio histogram: (from, to, runs), 20 equal bins over the simulated range.
     pub histogram: Vec<(Decimal, Decimal, u32)>,
 }
@@ -48,6 +51,72 @@ fn pert(low: f64, mode: f64, high: f64) -> Option<Beta> {
         1.0 + 4.0 * (high - mode) / span,
     )
     .ok()
+}
+
+/// How one line's quantity is drawn in a run.
+enum QuantityDraw {
+    Fixed,
+    /// low + (high − low) × Beta (PERT about the quantity).
+    Pert(f64, f64, Beta),
+    /// pairs × (mean + se × T(pairs − 1)) × weight, the mean change drawn from its interval.
+    Measured {
+        pairs: f64,
+        mean: f64,
+        se: f64,
+        weight: f64,
+        t: StudentsT,
+    },
+}
+
+impl QuantityDraw {
+    fn new(i: &Input) -> QuantityDraw {
+        let f = |d: Decimal| d.to_f64().unwrap_or(0.0);
+        if let Some(m) = &i.measured {
+            let df = m.pairs.saturating_sub(1).max(1) as f64;
+            let t = StudentsT::new(0.0, 1.0, df);
+            if let Ok(t) = t {
+                use statrs::distribution::ContinuousCDF;
+                let half = (f(m.ci.1) - f(m.ci.0)) / 2.0;
+                return QuantityDraw::Measured {
+                    pairs: m.pairs as f64,
+                    mean: f(m.mean_change),
+                    se: half / t.inverse_cdf(0.975),
+                    weight: f(m.weight),
+                    t,
+                };
+            }
+        }
+        let (lo, mid, hi) = (f(i.quantity_low), f(i.quantity), f(i.quantity_high));
+        match pert(lo, mid, hi) {
+            Some(b) => QuantityDraw::Pert(lo, hi, b),
+            None => QuantityDraw::Fixed,
+        }
+    }
+
+    fn draw(&self, i: &Input, rng: &mut StdRng) -> Decimal {
+        use rand::distr::Distribution;
+        match self {
+            QuantityDraw::Fixed => i.quantity,
+            QuantityDraw::Pert(lo, hi, b) => dec(lo + (hi - lo) * b.sample(rng)),
+            QuantityDraw::Measured {
+                pairs,
+                mean,
+                se,
+                weight,
+                t,
+            } => dec(pairs * (mean + se * t.sample(rng)) * weight),
+        }
+    }
+}
+
+/// A duration a year either way ([`super::duration_range`]), each equally likely.
+fn draw_years(years: u32, rng: &mut StdRng) -> u32 {
+    use rand::RngExt;
+    let (lo, hi) = super::duration_range(years);
+    if lo == hi {
+        return years;
+    }
+    rng.random_range(lo..=hi)
 }
 
 fn about(m: f64) -> Option<Beta> {
@@ -106,6 +175,7 @@ pub fn simulate(m: &Model, runs: u32, seed: u64) -> Result<Simulation, Overflow>
                 .map(|x| about(x.to_f64().unwrap_or(0.0)))
         })
         .collect();
+    let quantities: Vec<QuantityDraw> = m.inputs.iter().map(QuantityDraw::new).collect();
     let mut pvs = Vec::with_capacity(runs as usize);
     let mut ratios = Vec::with_capacity(runs as usize);
     let mut values: BTreeMap<&str, Decimal> = BTreeMap::new();
@@ -118,8 +188,12 @@ pub fn simulate(m: &Model, runs: u32, seed: u64) -> Result<Simulation, Overflow>
             values.insert(id, dec(x));
         }
         let mut pv = Decimal::ZERO;
-        for (i, f) in m.inputs.iter().zip(&fractions) {
+        for ((i, f), q) in m.inputs.iter().zip(&fractions).zip(&quantities) {
             let mut adj = i.adjustments;
+            if !i.volunteering {
+                adj.duration = draw_years(adj.duration, &mut rng);
+            }
+            let quantity = q.draw(i, &mut rng);
             let slots = [
                 &mut adj.deadweight,
                 &mut adj.attribution,
@@ -136,17 +210,16 @@ pub fn simulate(m: &Model, runs: u32, seed: u64) -> Result<Simulation, Overflow>
             } else {
                 values.get(i.proxy.as_str()).copied().unwrap_or(i.value)
             };
-            pv = crate::value::formula::add(pv, m.line_pv(i.quantity, value, &adj)?)?;
+            pv = crate::value::formula::add(pv, m.line_pv(quantity, value, &adj)?)?;
         }
         if let Some(r) = m.ratio(pv) {
             ratios.push(r);
         }
         pvs.push(pv);
     }
-    let p_below_one = (!ratios.is_empty()).then(|| {
-        let below = ratios.iter().filter(|r| **r < Decimal::ONE).count();
-        Decimal::from(below as u64) / Decimal::from(ratios.len() as u64)
-    });
+    let below = ratios.iter().filter(|r| **r < Decimal::ONE).count();
+    let p_below_one = (!ratios.is_empty())
+        .then(|| Decimal::from(below as u64) / Decimal::from(ratios.len() as u64));
     let histogram = histogram(&ratios, 20);
     Ok(Simulation {
         runs,
@@ -154,6 +227,7 @@ pub fn simulate(m: &Model, runs: u32, seed: u64) -> Result<Simulation, Overflow>
         present_value: spread(pvs),
         ratio: (!ratios.is_empty()).then(|| spread(ratios)),
         p_below_one,
+        runs_below_one: u32::try_from(below).unwrap_or(u32::MAX),
         histogram,
     })
 }

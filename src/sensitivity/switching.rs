@@ -17,6 +17,7 @@ pub enum Switch {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Switching {
+    /// The line's index in the valuation.
     pub line: usize,
     pub name: String,
     pub input: &'static str,
@@ -55,7 +56,7 @@ pub fn for_line(
     let factor = target.checked_div(line_pv).ok_or(Overflow)?;
     let mut push = |input: &'static str, current: Decimal, switch: Switch| {
         out.push(Switching {
-            line: i,
+            line: inp.line,
             name: inp.name.clone(),
             input,
             current,
@@ -152,9 +153,13 @@ mod tests {
     /// 60 × £8,500, deadweight 40%, attribution 30%, drop-off 30%, 2 years.
     fn worked_example() -> Input {
         Input {
+            line: 0,
             proxy: "x".into(),
             name: "Outcome".into(),
             quantity: d("60"),
+            quantity_low: d("54"),
+            quantity_high: d("66"),
+            measured: None,
             value: d("8500"),
             low: d("8500"),
             high: d("8500"),
@@ -232,9 +237,13 @@ mod tests {
     fn harms_switch_by_lasting_longer() {
         let gain = worked_example();
         let harm = Input {
+            line: 1,
             proxy: "h".into(),
             name: "Complaints".into(),
             quantity: d("500"),
+            quantity_low: d("450"),
+            quantity_high: d("550"),
+            measured: None,
             value: d("-100"),
             low: d("-100"),
             high: d("-100"),

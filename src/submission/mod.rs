@@ -15,17 +15,21 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-/// The submission format version written when a return uses nothing newer than version 1.
-pub const FORMAT_VERSION: i64 = 1;
+/// The first submission format version (docs/submission-format.md).
+pub const FIRST_VERSION: i64 = 1;
 
-/// The version written when a return declares partnerships or places (docs/submission-format.md).
-/// Decision: a return without them is written exactly as before (version 1, same fingerprint),
-/// so older readers keep reading it; one with them says version 2, so an older reader refuses it
-/// by its version rather than by an unknown field.
+/// The version that added partnerships and places.
 pub const PLACES_VERSION: i64 = 2;
 
+/// The version written now. Decision: every return is written as version 3, because its
+/// present value no longer holds transfers, stories are valued by `per_story` and measured
+/// change is time-weighted: the same inputs mean a different figure, so an older reader must
+/// refuse the file by its version rather than misread it. Versions 1 and 2 are still read,
+/// and recomputed under today's rules.
+pub const FORMAT_VERSION: i64 = 3;
+
 /// Versions of the submission format this build understands.
-pub const FORMAT_VERSIONS: &[i64] = &[FORMAT_VERSION, PLACES_VERSION];
+pub const FORMAT_VERSIONS: &[i64] = &[FIRST_VERSION, PLACES_VERSION, FORMAT_VERSION];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -137,6 +141,14 @@ pub struct OutcomeRef {
     /// Where the outcome arose, when not the organisation's own place (version 2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
+    /// Why its people are not those of a line never to be added to it (version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlap_reason: Option<String>,
+    /// The organisation's lowest and highest plausible quantity (version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_low: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_high: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +178,9 @@ pub struct LineResult {
     pub proxy: String,
     pub origin: String,
     pub present_value: String,
+    /// A transfer: outside the present value, inside `transfers` (version 3).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub transfer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,6 +191,18 @@ pub struct Results {
     pub net_present_value: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sroi_ratio: Option<String>,
+    /// Present value of transfer lines, outside `present_value` (version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfers: Option<String>,
+    /// Present value valued from stories, inside `present_value` (version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub story_value: Option<String>,
+    /// Volunteer hours at replacement cost, however counted (version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volunteer_time_value: Option<String>,
+    /// With volunteer time counted as value: the ratio had it been input (version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sroi_ratio_volunteer_time_as_input: Option<String>,
     pub volunteer_hours: String,
     pub volunteers: u64,
     pub stories_withheld: u64,
@@ -255,6 +282,15 @@ pub struct IndicatorRef {
     pub worse: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wellbys: Option<String>,
+    /// Why a change the toolkit could value was not (version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_valued: Option<String>,
+    /// The share of a year the WELLBYs were counted for (version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_weight: Option<String>,
+    /// Why the change is said to last beyond the time measured (version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persists: Option<String>,
 }
 
 impl From<&crate::value::indicators::IndicatorResult> for IndicatorRef {
@@ -280,6 +316,9 @@ impl From<&crate::value::indicators::IndicatorResult> for IndicatorRef {
             same: r.same,
             worse: r.worse,
             wellbys: r.wellbys.map(exact),
+            not_valued: r.not_valued.clone(),
+            time_weight: r.time_weight.map(|w| exact(w.round_dp(4))),
+            persists: r.persists.clone(),
         }
     }
 }
@@ -295,6 +334,13 @@ pub fn results_of(v: &Valuation) -> Results {
         present_value: money(v.totals.present_value),
         net_present_value: money(v.totals.net_present_value),
         sroi_ratio: v.totals.sroi_ratio.map(|r| fixed(r, 2)),
+        transfers: Some(money(v.totals.transfers)),
+        story_value: Some(money(v.totals.story_value)),
+        volunteer_time_value: Some(money(v.totals.volunteer_time_value)),
+        sroi_ratio_volunteer_time_as_input: v
+            .totals
+            .sroi_ratio_volunteer_time_as_input
+            .map(|r| fixed(r, 2)),
         volunteer_hours: exact(
             v.volunteering
                 .as_ref()
@@ -314,6 +360,7 @@ pub fn results_of(v: &Valuation) -> Results {
                     Origin::Indicator { id } => format!("indicator: {id}"),
                 },
                 present_value: money(l.value.present_value),
+                transfer: l.transfer,
             })
             .collect(),
     }
@@ -400,6 +447,9 @@ pub fn from_valuation(v: &Valuation, toolkit: &Toolkit) -> Submission {
                 partnership: l.partnership.clone(),
                 // A line in the organisation's own place says nothing more.
                 place: l.place.clone().filter(|p| Some(p) != v.organisation.place.as_ref()),
+                overlap_reason: l.overlap_reason.clone(),
+                quantity_low: l.quantity_range.map(|r| exact(r.0)),
+                quantity_high: l.quantity_range.map(|r| exact(r.1)),
             })
             .collect(),
         partnership: v
@@ -441,9 +491,6 @@ pub fn from_valuation(v: &Valuation, toolkit: &Toolkit) -> Submission {
             .collect(),
         results: results_of(v),
     };
-    if s.uses_places() {
-        s.submission.format_version = PLACES_VERSION;
-    }
     s.submission.fingerprint = fingerprint_of(&s);
     s
 }
@@ -747,6 +794,8 @@ pub fn recompute(s: &Submission, toolkit: &Toolkit, path: &Path) -> Result<Valua
             note: o.note.clone(),
             partnership: o.partnership.clone(),
             place: o.place.as_deref().map(|c| code(c, path)).transpose()?,
+            quantity_range: range(o, i, path)?,
+            overlap_reason: o.overlap_reason.clone(),
         });
     }
     let unvalued = s
@@ -845,6 +894,33 @@ pub fn recompute(s: &Submission, toolkit: &Toolkit, path: &Path) -> Result<Valua
         },
         stories,
     )
+}
+
+/// An outcome's `quantity_low` and `quantity_high`: both or neither, holding the quantity.
+fn range(o: &OutcomeRef, i: usize, path: &Path) -> Result<Option<(Decimal, Decimal)>, Problems> {
+    let bad = |m: String| -> Problems { Diagnostic::error(m).in_file(path).into() };
+    match (&o.quantity_low, &o.quantity_high) {
+        (None, None) => Ok(None),
+        (Some(l), Some(h)) => {
+            let (l, h, q) = (
+                dec(l, "quantity_low")?,
+                dec(h, "quantity_high")?,
+                dec(&o.quantity, "quantity")?,
+            );
+            if Decimal::ZERO <= l && l <= q && q <= h {
+                Ok(Some((l, h)))
+            } else {
+                Err(bad(format!(
+                    "outcome {}: the range {l} to {h} does not hold the quantity {q}",
+                    i + 1
+                )))
+            }
+        }
+        _ => Err(bad(format!(
+            "outcome {}: quantity_low and quantity_high come together",
+            i + 1
+        ))),
+    }
 }
 
 /// A place in a submission: always a district code (names are resolved before writing).

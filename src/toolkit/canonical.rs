@@ -1,13 +1,13 @@
 //! A toolkit's fingerprint: SHA-256 of its canonical content, so two results can be proved to use
 //! the same bank. Comments, layout, key order and number spelling (`0.20` vs `0.2`) do not count.
 
-use super::{Proxy, Tag, Toolkit};
+use super::{Basis, Proxy, Tag, Toolkit};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
 /// Version of the canonical form below; part of the hashed text, so a change of form changes
 /// every fingerprint rather than silently colliding.
-const CANONICAL_VERSION: &str = "social-value toolkit canonical 1";
+const CANONICAL_VERSION: &str = "social-value toolkit canonical 2";
 
 /// The canonical text: one `key=value` line per field, values as JSON strings or exact decimals,
 /// proxies and tags sorted by id, price index by year.
@@ -39,6 +39,7 @@ pub fn canonical_text(tk: &Toolkit) -> String {
         "toolkit.price_index_licence={}",
         o(&tk.price_index_licence)
     ));
+    out.push(format!("toolkit.min_pairs={}", tk.min_pairs));
     for (year, index) in &tk.price_index {
         out.push(format!("price_index.{year}={}", d(*index)));
     }
@@ -76,6 +77,16 @@ pub fn canonical_text(tk: &Toolkit) -> String {
             k("themes"),
             serde_json::to_string(&p.themes).unwrap_or_default()
         ));
+        out.push(format!("{}={}", k("transfer"), p.transfer));
+        out.push(format!("{}={}", k("whole_period"), p.whole_period));
+        let mut never = p.never_with.clone();
+        never.sort();
+        out.push(format!(
+            "{}={}",
+            k("never_with"),
+            serde_json::to_string(&never).unwrap_or_default()
+        ));
+        basis(&mut out, &k, p.basis.as_ref());
     }
     let mut tags: Vec<&Tag> = tk.tags.iter().collect();
     tags.sort_by(|a, b| a.id.cmp(&b.id));
@@ -84,6 +95,9 @@ pub fn canonical_text(tk: &Toolkit) -> String {
         out.push(format!("{}={}", k("label"), s(&t.label)));
         out.push(format!("{}={}", k("theme"), s(&t.theme)));
         out.push(format!("{}={}", k("proxy"), o(&t.proxy)));
+        let per_story = t.per_story.map_or("null".to_string(), d);
+        out.push(format!("{}={}", k("per_story"), per_story));
+        out.push(format!("{}={}", k("harm"), t.harm));
     }
     // Indicators (a toolkit without them hashes exactly as before they existed).
     let mut indicators: Vec<_> = tk.indicators.iter().collect();
@@ -105,6 +119,7 @@ pub fn canonical_text(tk: &Toolkit) -> String {
         out.push(format!("{}={}", k("drop_off"), d(a.drop_off)));
         out.push(format!("{}={}", k("duration"), a.duration));
         out.push(format!("{}={}", k("themes"), s(&i.themes.join(";"))));
+        basis(&mut out, &k, i.basis.as_ref());
     }
     // Places likewise: a toolkit without them hashes as before they existed.
     let mut places: Vec<_> = tk.places.iter().collect();
@@ -115,6 +130,19 @@ pub fn canonical_text(tk: &Toolkit) -> String {
     let mut text = out.join("\n");
     text.push('\n');
     text
+}
+
+/// `<key>.basis.<adjustment>=` lines, or one `<key>.basis=null` when there is none.
+fn basis(out: &mut Vec<String>, key: &dyn Fn(&str) -> String, b: Option<&Basis>) {
+    let s = |v: &str| serde_json::to_string(v).unwrap_or_default();
+    match b {
+        None => out.push(format!("{}=null", key("basis"))),
+        Some(b) => {
+            for (name, text) in b.fields() {
+                out.push(format!("{}={}", key(&format!("basis.{name}")), s(text)));
+            }
+        }
+    }
 }
 
 /// `sha256:` and the hex digest of [`canonical_text`].

@@ -36,6 +36,10 @@ const OPTIONAL: &[&str] = &[
     "duration",
     "rationale",
     "themes",
+    "basis",
+    "transfer",
+    "whole_period",
+    "never_with",
 ];
 
 /// Default adjustments for a row that gives none: the medians across 383 published SROI
@@ -49,7 +53,16 @@ const DEFAULTS: [(&str, &str); 5] = [
     ("drop_off", "0.215"),
     ("duration", "1"),
 ];
-const DEFAULT_RATIONALE: &str = "imported without adjustments of its own: medians across 383 published SROI reports (deadweight 20%, attribution 25.5%, drop-off 21.5%), one year";
+const DEFAULT_RATIONALE: &str = "imported without adjustments of its own: the medians in published SROI reports (deadweight 20%, attribution 25.5%, drop-off 21.5%), one year";
+
+/// The basis written for an adjustment a row does not give (see [`DEFAULTS`]).
+const DEFAULT_BASIS: [&str; 5] = [
+    "convention: the median deadweight in published SROI reports, 20% (middle half 10-35%; Munoz-Mora 2026); imported without a deadweight of its own",
+    "convention: the median attribution in published SROI reports, 25.5% (middle half 15-42%; Munoz-Mora 2026); imported without an attribution of its own",
+    "convention: none deducted; imported without a displacement of its own",
+    "convention: the median drop-off in published SROI reports, 21.5% a year (middle half 10-50%; Munoz-Mora 2026); imported without a drop-off of its own",
+    "convention: one year; imported without a duration of its own",
+];
 
 /// Values for columns a whole file lacks (e.g. the licence under which the user holds them).
 #[derive(Debug, Clone, Default)]
@@ -142,6 +155,83 @@ impl RowCheck<'_> {
     }
 }
 
+/// The optional yes/no and list columns of a row: transfer, whole_period, never_with.
+#[derive(Default)]
+struct Flags {
+    transfer: bool,
+    whole_period: bool,
+    never_with: Vec<String>,
+}
+
+fn yes_no(r: &mut RowCheck, col: &str) -> bool {
+    match r.get(col).to_lowercase().as_str() {
+        "" | "no" | "n" | "false" => false,
+        "yes" | "y" | "true" => true,
+        other => {
+            let message = format!("{col} {} is not yes or no", quoted(other));
+            r.fail(
+                col,
+                Broken {
+                    message,
+                    help: None,
+                },
+            );
+            false
+        }
+    }
+}
+
+fn read_flags(r: &mut RowCheck, known: &HashSet<String>) -> Flags {
+    let never_with: Vec<String> = r
+        .get("never_with")
+        .split(';')
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    for id in never_with.iter().filter(|id| !known.contains(*id)) {
+        let message = format!(
+            "never_with names {}, which is neither in the toolkit nor in this file",
+            quoted(id)
+        );
+        let help = Some("list proxy ids separated by ;".into());
+        r.fail("never_with", Broken { message, help });
+    }
+    Flags {
+        transfer: yes_no(r, "transfer"),
+        whole_period: yes_no(r, "whole_period"),
+        never_with,
+    }
+}
+
+fn write_flags(b: &mut String, f: &Flags) {
+    if f.transfer {
+        let _ = writeln!(b, "transfer = true");
+    }
+    if f.whole_period {
+        let _ = writeln!(b, "whole_period = true");
+    }
+    if !f.never_with.is_empty() {
+        let list: Vec<String> = f.never_with.iter().map(|t| toml_string(t)).collect();
+        let _ = writeln!(b, "never_with = [{}]", list.join(", "));
+    }
+}
+
+/// An adjustment the row gives needs a basis (the `basis` column); a deadweight of 0 needs
+/// evidence, not a convention.
+fn check_basis(r: &mut RowCheck, bases: &[&str; 5], zero_deadweight: bool) {
+    if bases.iter().any(|b| b.is_empty()) {
+        r.fail("basis", Broken {
+            message: "the row gives its own adjustments but no basis for them".into(),
+            help: Some("say in a basis column where they come from (the evaluation, or \"convention: ...\" with its published range)".into()),
+        });
+    } else if zero_deadweight && super::Basis::is_convention(bases[0]) {
+        r.fail("deadweight", Broken {
+            message: "deadweight 0 says nothing would have happened anyway, and the basis gives no evidence for it".into(),
+            help: Some("give the evaluation that shows it in the basis column, or use a deadweight from published practice (the median is 20%)".into()),
+        });
+    }
+}
+
 /// Checks every row of `sheet` and appends the good ones to the toolkit text `text` (read from
 /// `path`). Nothing is returned unless every row is good.
 pub fn import(
@@ -196,6 +286,17 @@ pub fn import(
     }
 
     let mut seen: HashSet<String> = existing.proxies.iter().map(|p| p.id.clone()).collect();
+    // Ids a never_with cell may name: the toolkit's and this file's.
+    let known: HashSet<String> = seen
+        .iter()
+        .cloned()
+        .chain(
+            sheet
+                .rows
+                .iter()
+                .map(|row| sheet.get(row, "id").to_string()),
+        )
+        .collect();
     let mut blocks = String::new();
     let mut added = Vec::new();
     for row in &sheet.rows {
@@ -311,8 +412,19 @@ pub fn import(
         };
         let mut adjustments = String::new();
         let mut defaulted = false;
-        for (col, default) in DEFAULTS {
+        let mut bases = [""; 5];
+        let basis_text = r.get("basis").to_string();
+        let mut zero_deadweight = false;
+        for (k, (col, default)) in DEFAULTS.into_iter().enumerate() {
             let given = r.get(col).to_string();
+            bases[k] = if given.is_empty() {
+                DEFAULT_BASIS[k]
+            } else {
+                basis_text.as_str()
+            };
+            zero_deadweight |= col == "deadweight"
+                && !given.is_empty()
+                && parse_fraction(&given).is_ok_and(|f| f.is_zero());
             let text = if given.is_empty() {
                 defaulted = true;
                 default.to_string()
@@ -360,9 +472,13 @@ pub fn import(
                 let _ = writeln!(adjustments, "{col} = {v}");
             }
         }
+        let flags = read_flags(&mut r, &known);
         let (Some(kind), Some(value), Some(year)) = (kind, value, year) else {
             continue;
         };
+        if kind != Kind::Volunteering {
+            check_basis(&mut r, &bases, zero_deadweight);
+        }
         let beneficiary = Some(r.get("beneficiary").to_string())
             .filter(|b| !b.is_empty())
             .unwrap_or_else(|| default_beneficiary(kind).to_string());
@@ -429,6 +545,13 @@ pub fn import(
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+        write_flags(b, &flags);
+        if kind != Kind::Volunteering {
+            let _ = writeln!(b, "\n[proxy.basis]");
+            for ((col, _), basis) in DEFAULTS.iter().zip(bases) {
+                let _ = writeln!(b, "{col} = {}", toml_string(basis));
+            }
+        }
         added.push(id);
     }
     if problems.has_errors() {

@@ -34,9 +34,25 @@ pub struct Indicator {
     /// Only indicators with a declared method are valued; the rest are evidence.
     pub valuation: Option<Valuation>,
     pub defaults: Adjustments,
+    /// Where the default adjustments come from; required when the indicator is valued.
+    pub basis: Option<super::Basis>,
     pub themes: Vec<String>,
     /// Declared by an organisation in its own project, not by the shared toolkit.
     pub local: bool,
+}
+
+impl Indicator {
+    /// The adjustments of the WELLBY line this indicator's change is valued on. Unless the
+    /// project says the change persists, it is counted for the time measured only: one year at
+    /// most, with no later years (so no drop-off).
+    pub fn wellby_adjustments(&self, persists: bool) -> Adjustments {
+        let mut a = self.defaults;
+        if !persists {
+            a.duration = 1;
+            a.drop_off = Decimal::ZERO;
+        }
+        a
+    }
 }
 
 #[derive(Deserialize)]
@@ -57,6 +73,7 @@ pub(super) struct RawIndicator {
     duration: Option<Spanned<i64>>,
     #[serde(default)]
     themes: Vec<String>,
+    basis: Option<Spanned<super::load::RawBasis>>,
 }
 
 /// The `wellby_*` fields of `[toolkit]`.
@@ -143,10 +160,14 @@ impl Checker<'_> {
             source,
             url,
             licence,
-            method: Some("WELLBYs = mean change in the organisation's own participants' life satisfaction × people measured before and after × years it is assumed to last, each valued at wellby_value (HM Treasury Green Book wellbeing method)".into()),
+            method: Some("WELLBYs = people measured before and after × their mean change in life satisfaction × the share of a year between the two answers (at most 1, unless the project says the change persists), valued at wellby_value (HM Treasury Green Book wellbeing method); only from min_pairs pairs with a 95% interval that excludes no change".into()),
             rationale: Some("the adjustments are the indicator's own (see [[indicator]])".into()),
             defaults: Adjustments::NONE,
+            basis: None,
             themes: vec!["wellbeing".into()],
+            transfer: false,
+            whole_period: false,
+            never_with: Vec::new(),
         })
     }
 
@@ -227,7 +248,14 @@ impl Checker<'_> {
                 }
                 None => 1,
             };
+            let basis = self.read_basis(
+                r.basis.as_ref(),
+                r.id.span(),
+                &format!("valued indicator \"{id}\""),
+                valuation.is_some(),
+            );
             out.push(Indicator {
+                basis,
                 id,
                 name,
                 scale_min: lo,

@@ -2,7 +2,7 @@
 //! Every problem is gathered (not just the first) and points at its file, line and column.
 
 use super::rules::{self, Broken};
-use super::{Adjustments, Kind, Proxy, Tag, Toolkit, MAX_DURATION};
+use super::{Adjustments, Basis, Kind, Proxy, Tag, Toolkit, MAX_DURATION};
 use crate::diag::{nearest, Diagnostic, Problems};
 use crate::num::{exact_toml, Dec};
 use rust_decimal::Decimal;
@@ -19,7 +19,17 @@ pub const BUNDLED: &[(&str, &str)] = &[("uk-core", include_str!("../../proxies/u
 const MAX_INDEX_SPREAD: i64 = 1000;
 
 /// Versions of the toolkit format this build understands (see docs/toolkit-format.md).
-const FORMAT_VERSIONS: &[i64] = &[1];
+/// Decision: version 1 is refused, not read with guesses: it has no `basis`, `per_story`,
+/// `transfer` or `never_with`, and reading it as if it had would value stories and transfers
+/// the way version 2 exists to stop.
+const FORMAT_VERSIONS: &[i64] = &[2];
+
+/// Fewest before-and-after pairs from which a measured change is valued, unless the toolkit
+/// says otherwise (`min_pairs`): the usual rule of thumb for a paired t interval to be trusted.
+pub const DEFAULT_MIN_PAIRS: u64 = 30;
+
+/// What the error for a version-1 toolkit tells its keeper to add.
+const UPGRADE_HELP: &str = "add format_version = 2 under [toolkit]; then give every outcome [[proxy]] a basis table (where each default adjustment comes from), every [[tag]] that carries a proxy a per_story (or harm = true), and mark transfers (transfer = true), whole-period costs (whole_period = true) and pairs never to add (never_with); docs/toolkit-format.md, \"Changes from version 1\", lists each";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,6 +62,7 @@ struct RawHeader {
     price_index_url: Option<String>,
     price_index_licence: Option<String>,
     fingerprint: Option<Spanned<String>>,
+    min_pairs: Option<Spanned<i64>>,
     wellby_value: Option<Spanned<Dec>>,
     wellby_low: Option<Spanned<Dec>>,
     wellby_high: Option<Spanned<Dec>>,
@@ -85,6 +96,24 @@ struct RawProxy {
     drop_off: Spanned<Dec>,
     duration: Spanned<i64>,
     themes: Spanned<Vec<String>>,
+    basis: Option<Spanned<RawBasis>>,
+    #[serde(default)]
+    transfer: bool,
+    #[serde(default)]
+    whole_period: bool,
+    never_with: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// `basis = { deadweight = "...", ... }`: each key optional here so that every missing one is
+/// reported by name.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawBasis {
+    deadweight: Option<String>,
+    attribution: Option<String>,
+    displacement: Option<String>,
+    drop_off: Option<String>,
+    duration: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -94,6 +123,9 @@ struct RawTag {
     label: Spanned<String>,
     theme: Spanned<String>,
     proxy: Option<Spanned<String>>,
+    per_story: Option<Spanned<Dec>>,
+    #[serde(default)]
+    harm: bool,
 }
 
 /// Where a toolkit came from: a file on disk or one bundled in the binary.
@@ -203,15 +235,40 @@ impl Checker<'_> {
     fn check(mut self, raw: RawFile) -> Result<Toolkit, Problems> {
         let header_span = raw.toolkit.span();
         let h = raw.toolkit.into_inner();
-        if let Some(fv) = &h.format_version {
-            if !FORMAT_VERSIONS.contains(fv.get_ref()) {
-                self.err(
-                    fv.span(),
-                    format!("toolkit format_version {} is not understood by this version of social-value", fv.get_ref()),
-                    Some("use format_version = 1, or update social-value".into()),
-                );
-            }
+        match &h.format_version {
+            Some(fv) if FORMAT_VERSIONS.contains(fv.get_ref()) => {}
+            Some(fv) if *fv.get_ref() == 1 => self.err(
+                fv.span(),
+                "toolkit format_version 1 is no longer read: format 2 makes the rules against over-claiming explicit".into(),
+                Some(UPGRADE_HELP.into()),
+            ),
+            Some(fv) => self.err(
+                fv.span(),
+                format!("toolkit format_version {} is not understood by this version of social-value", fv.get_ref()),
+                Some("use format_version = 2, or update social-value".into()),
+            ),
+            None => self.err(
+                h.id.span(),
+                "the toolkit does not say format_version = 2, so it is read as format 1, which is no longer read".into(),
+                Some(UPGRADE_HELP.into()),
+            ),
         }
+        let min_pairs = match &h.min_pairs {
+            None => DEFAULT_MIN_PAIRS,
+            Some(m) => {
+                match u64::try_from(*m.get_ref()) {
+                    Ok(n) if (5..=1_000_000).contains(&n) => n,
+                    _ => {
+                        self.err(
+                        m.span(),
+                        format!("min_pairs must be a whole number from 5 to 1,000,000, found {}", m.get_ref()),
+                        Some(format!("{DEFAULT_MIN_PAIRS} is the usual rule of thumb for a paired interval")),
+                    );
+                        DEFAULT_MIN_PAIRS
+                    }
+                }
+            }
+        };
         let id = self.nonempty(&h.id, "toolkit id");
         check_id(&mut self, &h.id, "toolkit id");
         let version = self.nonempty(&h.version, "toolkit version");
@@ -295,9 +352,10 @@ impl Checker<'_> {
         }
 
         let mut proxies = Vec::with_capacity(raw.proxy.len());
+        let mut declared_never = Vec::new();
         let mut seen = HashSet::new();
         for sp in raw.proxy {
-            let p = sp.into_inner();
+            let mut p = sp.into_inner();
             let pid = self.nonempty(&p.id, "proxy id");
             check_id(&mut self, &p.id, "proxy id");
             if !seen.insert(pid.clone()) {
@@ -307,6 +365,7 @@ impl Checker<'_> {
                     Some("every proxy needs its own id".into()),
                 );
             }
+            declared_never.push(p.never_with.take());
             proxies.push(self.proxy(p, pid, &index));
         }
 
@@ -333,6 +392,7 @@ impl Checker<'_> {
             }
             proxies.push(w);
         }
+        let never = self.never_pairs(&mut proxies, declared_never);
         let has_wellby = proxies
             .iter()
             .any(|p| p.id == super::indicator::WELLBY_PROXY);
@@ -348,30 +408,7 @@ impl Checker<'_> {
             if !seen_tags.insert(tid.clone()) {
                 self.err(t.id.span(), format!("tag id \"{tid}\" is used twice"), None);
             }
-            let label = self.nonempty(&t.label, "tag label");
-            let theme = self.nonempty(&t.theme, "tag theme");
-            let proxy = t.proxy.as_ref().map(|p| p.get_ref().trim().to_string());
-            if let (Some(sp), Some(pid)) = (&t.proxy, &proxy) {
-                match proxies.iter().find(|p: &&Proxy| &p.id == pid) {
-                    None => {
-                        let help = nearest(pid, proxies.iter().map(|p| p.id.as_str()))
-                            .map(|n| format!("did you mean \"{n}\"?"));
-                        self.err(sp.span(), format!("tag \"{tid}\" names proxy \"{pid}\", which is not in this toolkit"), help);
-                    }
-                    Some(p) if p.kind == Kind::Volunteering => self.err(
-                        sp.span(),
-                        format!("tag \"{tid}\" names volunteering proxy \"{pid}\""),
-                        Some("volunteer time is counted from hours, not stories; use an outcome proxy".into()),
-                    ),
-                    Some(_) => {}
-                }
-            }
-            tags.push(Tag {
-                id: tid,
-                label,
-                theme,
-                proxy,
-            });
+            tags.push(self.tag(t, tid, &proxies));
         }
 
         let toolkit = Toolkit {
@@ -393,6 +430,8 @@ impl Checker<'_> {
             places,
             origin: self.path.display().to_string(),
             fingerprint: String::new(),
+            min_pairs,
+            never,
         };
         if self.problems.has_errors() {
             return Err(self.problems);
@@ -463,6 +502,14 @@ impl Checker<'_> {
                 Some("e.g. themes = [\"health\"]; the first is the primary theme".into()),
             );
         }
+        if p.kind == Kind::Volunteering && (p.transfer || p.whole_period) {
+            self.err(
+                p.id.span(),
+                format!("volunteering proxy \"{id}\" cannot be a transfer or a whole-period cost"),
+                Some("an hour of volunteers' time is valued at what it would cost to replace: remove transfer and whole_period".into()),
+            );
+        }
+        let basis = self.basis(&p, &id, &defaults);
         Proxy {
             id,
             name,
@@ -480,7 +527,202 @@ impl Checker<'_> {
             method: p.method,
             rationale: p.rationale,
             defaults,
+            basis,
             themes,
+            transfer: p.transfer,
+            whole_period: p.whole_period,
+            never_with: Vec::new(),
+        }
+    }
+
+    /// Reads a proxy's `basis`: required, every adjustment named, for any proxy but volunteer
+    /// time; a deadweight of 0 needs evidence, not a convention.
+    fn basis(&mut self, p: &RawProxy, id: &str, defaults: &Adjustments) -> Option<Basis> {
+        let outcome = p.kind != Kind::Volunteering;
+        let basis = self.read_basis(
+            p.basis.as_ref(),
+            p.id.span(),
+            &format!("outcome proxy \"{id}\""),
+            outcome,
+        );
+        let evidenced = basis
+            .as_ref()
+            .is_some_and(|b| !b.deadweight.is_empty() && !Basis::is_convention(&b.deadweight));
+        if outcome && defaults.deadweight.is_zero() && !evidenced {
+            self.err(
+                p.deadweight.span(),
+                format!("outcome proxy \"{id}\" assumes nothing would have happened anyway (deadweight 0), with no evidence for it"),
+                Some("give basis.deadweight the evaluation that shows it, or use a deadweight from published practice (the median in SROI reports is 20%)".into()),
+            );
+        }
+        basis
+    }
+
+    /// Reads a `basis` table: every adjustment must be named. `owner` names what it belongs to
+    /// in messages; `required` says whether its absence is an error.
+    pub(super) fn read_basis(
+        &mut self,
+        raw: Option<&Spanned<RawBasis>>,
+        at: Range<usize>,
+        owner: &str,
+        required: bool,
+    ) -> Option<Basis> {
+        let Some(raw) = raw else {
+            if required {
+                self.err(
+                    at,
+                    format!("{owner} has no basis for its default adjustments"),
+                    Some("add basis = { deadweight = \"...\", attribution = \"...\", displacement = \"...\", drop_off = \"...\", duration = \"...\" }: the evaluation each comes from, or \"convention: ...\" with the published range it sits in".into()),
+                );
+            }
+            return None;
+        };
+        let span = raw.span();
+        let raw = raw.get_ref();
+        let mut field = |v: &Option<String>, what: &str| -> String {
+            let t = v.as_deref().unwrap_or("").trim().to_string();
+            if t.is_empty() {
+                self.err(
+                    span.clone(),
+                    format!("{owner}: basis gives nothing for {what}"),
+                    Some(format!("add {what} = \"...\" to basis: the evidence, or \"convention: ...\" with its published range")),
+                );
+            }
+            t
+        };
+        Some(Basis {
+            deadweight: field(&raw.deadweight, "deadweight"),
+            attribution: field(&raw.attribution, "attribution"),
+            displacement: field(&raw.displacement, "displacement"),
+            drop_off: field(&raw.drop_off, "drop_off"),
+            duration: field(&raw.duration, "duration"),
+        })
+    }
+
+    /// Checks the `never_with` lists (known ids, not the proxy itself, not volunteer time) and
+    /// returns every proxy's partners both ways round, the WELLBY's included: life satisfaction
+    /// already holds the wellbeing that a wellbeing proxy sharing one of its themes prices.
+    fn never_pairs(
+        &mut self,
+        proxies: &mut [Proxy],
+        declared: Vec<Option<Spanned<Vec<Spanned<String>>>>>,
+    ) -> BTreeMap<String, Vec<String>> {
+        let ids: HashSet<String> = proxies.iter().map(|p| p.id.clone()).collect();
+        let mut never: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut pair = |a: &str, b: &str| {
+            for (x, y) in [(a, b), (b, a)] {
+                let list = never.entry(x.to_string()).or_default();
+                if !list.iter().any(|z| z == y) {
+                    list.push(y.to_string());
+                }
+            }
+        };
+        for (i, list) in declared.into_iter().enumerate() {
+            let Some(list) = list else { continue };
+            let me = proxies[i].id.clone();
+            for other in list.into_inner() {
+                let name = other.get_ref().trim().to_string();
+                let problem = if name == me {
+                    Some((format!("proxy \"{me}\" lists itself in never_with"), None))
+                } else if !ids.contains(&name) {
+                    let help = nearest(&name, ids.iter().map(String::as_str))
+                        .map(|n| format!("did you mean \"{n}\"?"));
+                    Some((format!("proxy \"{me}\": never_with names \"{name}\", which is not in this toolkit"), help))
+                } else if proxies[i].kind == Kind::Volunteering {
+                    Some((format!("volunteering proxy \"{me}\" cannot have never_with"), Some("the value of an hour given is never an outcome; pairs are between outcome proxies".into())))
+                } else {
+                    None
+                };
+                match problem {
+                    Some((m, help)) => self.err(other.span(), m, help),
+                    None => {
+                        proxies[i].never_with.push(name.clone());
+                        pair(&me, &name);
+                    }
+                }
+            }
+        }
+        if let Some(w) = proxies
+            .iter()
+            .find(|p| p.id == super::indicator::WELLBY_PROXY)
+        {
+            let others: Vec<String> = proxies
+                .iter()
+                .filter(|p| p.id != w.id && p.kind == Kind::Wellbeing)
+                .filter(|p| p.themes.iter().any(|t| w.themes.contains(t)))
+                .map(|p| p.id.clone())
+                .collect();
+            for o in others {
+                pair(super::indicator::WELLBY_PROXY, &o);
+            }
+        }
+        for list in never.values_mut() {
+            list.sort();
+        }
+        never
+    }
+
+    /// Checks a `[[tag]]`: its proxy exists and is not volunteer time, and `per_story` is
+    /// given exactly when a story with the tag can be valued.
+    fn tag(&mut self, t: RawTag, id: String, proxies: &[Proxy]) -> Tag {
+        let label = self.nonempty(&t.label, "tag label");
+        let theme = self.nonempty(&t.theme, "tag theme");
+        let proxy = t.proxy.as_ref().map(|p| p.get_ref().trim().to_string());
+        let mut valued = false;
+        if let (Some(sp), Some(pid)) = (&t.proxy, &proxy) {
+            match proxies.iter().find(|p| &p.id == pid) {
+                None => {
+                    let help = nearest(pid, proxies.iter().map(|p| p.id.as_str()))
+                        .map(|n| format!("did you mean \"{n}\"?"));
+                    self.err(
+                        sp.span(),
+                        format!("tag \"{id}\" names proxy \"{pid}\", which is not in this toolkit"),
+                        help,
+                    );
+                }
+                Some(p) if p.kind == Kind::Volunteering => self.err(
+                    sp.span(),
+                    format!("tag \"{id}\" names volunteering proxy \"{pid}\""),
+                    Some(
+                        "volunteer time is counted from hours, not stories; use an outcome proxy"
+                            .into(),
+                    ),
+                ),
+                Some(p) => valued = !t.harm && !p.whole_period,
+            }
+        }
+        let per_story = t.per_story.as_ref().map(|f| (self.num(f), f.span()));
+        match (&per_story, valued) {
+            (None, true) => self.err(
+                t.proxy.as_ref().map_or(t.id.span(), Spanned::span),
+                format!("tag \"{id}\" carries a proxy but does not say how much of it one story evidences"),
+                Some("add per_story = 0.25 (a number above 0 and at most 1, in the proxy's unit), with a comment giving its basis".into()),
+            ),
+            (Some((_, span)), false) => self.err(
+                span.clone(),
+                format!("tag \"{id}\" gives per_story, but a story with it is never valued"),
+                Some(if t.harm {
+                    "a harm done to a person is evidence only: remove per_story".into()
+                } else if proxy.is_some() {
+                    "its proxy is a whole-period cost, which one story cannot evidence: remove per_story".into()
+                } else {
+                    "per_story goes with a proxy: add proxy, or remove per_story".into()
+                }),
+            ),
+            (Some((x, span)), true) if *x <= Decimal::ZERO || *x > Decimal::ONE => self.err(
+                span.clone(),
+                format!("tag \"{id}\": per_story must be above 0 and at most 1, found {x}"),
+                Some("one story evidences at most one unit of an outcome: a fraction such as 0.25".into()),
+            ),
+            _ => {}
+        }
+        Tag {
+            id,
+            label,
+            theme,
+            proxy,
+            per_story: per_story.filter(|_| valued).map(|(x, _)| x),
+            harm: t.harm,
         }
     }
 }

@@ -98,13 +98,55 @@ pub struct Proxy {
     pub method: Option<String>,
     pub rationale: Option<String>,
     pub defaults: Adjustments,
+    /// Where each default adjustment comes from; required for every outcome proxy.
+    pub basis: Option<Basis>,
     /// At least one; the first is the primary theme used for totals by theme.
     pub themes: Vec<String>,
+    /// Money moved from one party to another (a benefit, a tax or duty), not created: shown in
+    /// the fiscal view, never inside social value (HM Treasury Green Book).
+    pub transfer: bool,
+    /// The cost of a whole period or episode (a year of temporary accommodation, the whole
+    /// cost of a crime): never valued from a story, which evidences one instance of a change.
+    pub whole_period: bool,
+    /// Proxies that must never be claimed for the same people as this one, as declared here;
+    /// [`Toolkit::never_together`] reads the pairs both ways.
+    pub never_with: Vec<String>,
 }
 
 impl Proxy {
     pub fn primary_theme(&self) -> &str {
         self.themes.first().map_or("", String::as_str)
+    }
+}
+
+/// Where a proxy's default adjustments come from: the evaluation or evidence behind each, or
+/// `convention: ...` with the published range the figure sits in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Basis {
+    pub deadweight: String,
+    pub attribution: String,
+    pub displacement: String,
+    pub drop_off: String,
+    pub duration: String,
+}
+
+impl Basis {
+    /// Each adjustment's name and its basis, in the order adjustments are applied.
+    pub fn fields(&self) -> [(&'static str, &str); 5] {
+        [
+            ("deadweight", &self.deadweight),
+            ("attribution", &self.attribution),
+            ("displacement", &self.displacement),
+            ("drop_off", &self.drop_off),
+            ("duration", &self.duration),
+        ]
+    }
+
+    /// Whether a basis is a convention rather than evidence (it starts with `convention`).
+    pub fn is_convention(text: &str) -> bool {
+        text.trim_start()
+            .get(..10)
+            .is_some_and(|w| w.eq_ignore_ascii_case("convention"))
     }
 }
 
@@ -115,6 +157,12 @@ pub struct Tag {
     pub label: String,
     pub theme: String,
     pub proxy: Option<String>,
+    /// How much of the proxy (in its unit, above 0 and at most 1) one consented story
+    /// evidences; required exactly when the tag can be valued (see [`Toolkit::story_value`]).
+    pub per_story: Option<Decimal>,
+    /// A harm done to a person (abuse, self-harm, a crime suffered): such a story is evidence
+    /// only, never priced, so that nobody's worst day becomes a figure.
+    pub harm: bool,
 }
 
 /// A validated toolkit: every proxy's price year is indexed, every tag's proxy exists.
@@ -144,6 +192,11 @@ pub struct Toolkit {
     pub origin: String,
     /// SHA-256 of the canonical content (see [`fingerprint`]), computed when loaded.
     pub fingerprint: String,
+    /// Fewest before-and-after pairs from which a measured change is valued.
+    pub min_pairs: u64,
+    /// For each proxy, the proxies that must never be added for the same people, both ways
+    /// round (declared `never_with` lists, and the WELLBY's wellbeing proxies).
+    pub never: BTreeMap<String, Vec<String>>,
 }
 
 impl Toolkit {
@@ -153,6 +206,22 @@ impl Toolkit {
 
     pub fn tag(&self, id: &str) -> Option<&Tag> {
         self.tags.iter().find(|t| t.id == id)
+    }
+
+    /// The proxies that must never be added for the same people as proxy `id`.
+    pub fn never_with(&self, id: &str) -> &[String] {
+        self.never.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// What one consented story with tag `t` is valued as: its proxy and the quantity of it
+    /// (`per_story`). `None` when the tag is evidence only: it carries no proxy, it is a harm,
+    /// or its proxy is a whole-period cost.
+    pub fn story_value<'a>(&'a self, t: &'a Tag) -> Option<(&'a Proxy, Decimal)> {
+        let proxy = self.proxy(t.proxy.as_deref()?)?;
+        if t.harm || proxy.whole_period {
+            return None;
+        }
+        Some((proxy, t.per_story?))
     }
 
     pub fn indicator(&self, id: &str) -> Option<&indicator::Indicator> {

@@ -1,13 +1,21 @@
 //! Distance travelled: each indicator's before-and-after statistics (paired t interval,
 //! effect size, who improved), and the WELLBYs a life-satisfaction change is worth.
 
-use crate::project::indicators::Answer;
+use crate::project::indicators::{Answer, Settings};
 use crate::toolkit::indicator::{Indicator, Valuation};
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
-/// Fewest pairs for an interval (and for valuing a change): below this, only counts are shown.
+/// Fewest pairs for an interval: below this, only counts are shown. A change is valued only
+/// from the toolkit's `min_pairs` (30 in uk-core).
 pub const MIN_PAIRS: u64 = 5;
+
+/// Days in the year a dated gap is measured against: answers 365 days apart or more count a
+/// whole year, nearer ones that share of it.
+pub const DAYS_IN_YEAR: u32 = 365;
+
+/// Decimal places WELLBYs are held to, rounded down (so a claim is never rounded up).
+pub const WELLBY_PLACES: u32 = 4;
 /// Below this many pairs a result is labelled a small sample.
 pub const SMALL_SAMPLE: u64 = 30;
 
@@ -43,14 +51,31 @@ pub struct IndicatorResult {
     pub same: u64,
     pub worse: u64,
     pub small_sample: bool,
-    /// Sum of changes in WELLBYs (life satisfaction only, from [`MIN_PAIRS`] pairs).
+    /// WELLBYs valued: pairs × mean change × time weight (life satisfaction only, from the
+    /// toolkit's `min_pairs` pairs, when the interval excludes no change).
     pub wellbys: Option<Decimal>,
+    /// For an indicator the toolkit values, why this change was not valued (too few pairs,
+    /// an interval that includes no change): reported as indicative.
+    pub not_valued: Option<String>,
+    /// The mean share of a year between the two answers (at most 1 each), which the WELLBYs
+    /// were multiplied by; `None` when not valued or when the change is said to persist.
+    pub time_weight: Option<Decimal>,
+    /// Why the change lasts beyond the time measured, when the project says it does.
+    pub persists: Option<String>,
+    /// The line of the first pair with no dates, when the change would be valued but neither
+    /// dates nor `months_between` say how far apart the answers were.
+    pub undated: Option<u64>,
 }
 
 /// Statistics for one indicator's answers. Means are exact; the standard deviation, interval
 /// and effect size come from floating-point statistics (they are measures of spread, not
-/// money) and are rounded to 4 places.
-pub fn analyse(ind: &Indicator, answers: &[Answer]) -> IndicatorResult {
+/// money) and are rounded to 4 places. A valued indicator's WELLBYs follow [`wellbys`].
+pub fn analyse(
+    ind: &Indicator,
+    answers: &[Answer],
+    min_pairs: u64,
+    settings: &Settings,
+) -> IndicatorResult {
     let people = answers.len() as u64;
     let pairs: Vec<(Decimal, Decimal)> = answers
         .iter()
@@ -104,10 +129,7 @@ pub fn analyse(ind: &Indicator, answers: &[Answer]) -> IndicatorResult {
         (Some(m), Some(s)) if s > 0.0 => dec4(to_f(m) / s),
         _ => None,
     };
-    let wellbys = (ind.valuation == Some(Valuation::Wellby) && n >= MIN_PAIRS)
-        .then(|| crate::num::checked_sum(changes.iter().copied()))
-        .flatten();
-    IndicatorResult {
+    let mut r = IndicatorResult {
         id: ind.id.clone(),
         name: ind.name.clone(),
         scale_min: ind.scale_min,
@@ -129,8 +151,93 @@ pub fn analyse(ind: &Indicator, answers: &[Answer]) -> IndicatorResult {
         same,
         worse,
         small_sample: n < SMALL_SAMPLE,
-        wellbys,
+        wellbys: None,
+        not_valued: None,
+        time_weight: None,
+        persists: None,
+        undated: None,
+    };
+    if ind.valuation == Some(Valuation::Wellby) {
+        wellbys(&mut r, answers, min_pairs, settings);
     }
+    r
+}
+
+/// Values a life-satisfaction change, or says why not. Decision, defensible before impressive:
+/// only from `min_pairs` pairs whose 95% interval excludes no change; WELLBYs = pairs × mean
+/// change × the mean share of a year between the answers (each gap at most a year), unless
+/// the project says, with a reason, that the change persists (then a whole first year).
+fn wellbys(r: &mut IndicatorResult, answers: &[Answer], min_pairs: u64, settings: &Settings) {
+    let fixed4 = |d: Decimal| crate::num::fixed(d, 4);
+    if r.pairs < min_pairs {
+        r.not_valued = Some(format!(
+            "{} pairs of answers: a change is valued from {min_pairs} pairs",
+            r.pairs
+        ));
+        return;
+    }
+    match r.ci {
+        Some((lo, hi)) if lo > Decimal::ZERO || hi < Decimal::ZERO => {}
+        Some((lo, hi)) => {
+            r.not_valued = Some(format!(
+                "the 95% interval of the mean change, {} to {}, includes no change",
+                fixed4(lo),
+                fixed4(hi)
+            ));
+            return;
+        }
+        None => {
+            r.not_valued = Some("the change has no interval to test".into());
+            return;
+        }
+    }
+    let pairs: Vec<&Answer> = answers
+        .iter()
+        .filter(|a| a.before.is_some() && a.after.is_some())
+        .collect();
+    let sum_changes = pairs
+        .iter()
+        .filter_map(|a| Some(a.after? - a.before?))
+        .try_fold(Decimal::ZERO, |acc, c| acc.checked_add(c));
+    let weights = match &settings.persists {
+        Some(reason) => {
+            r.persists = Some(reason.clone());
+            Some(Decimal::from(r.pairs))
+        }
+        None => sum_of_weights(&pairs, settings.months_between)
+            .map_err(|line| r.undated = Some(line))
+            .ok(),
+    };
+    let (Some(sum_changes), Some(weights)) = (sum_changes, weights) else {
+        r.not_valued =
+            Some("the answers are not dated, so the time between them is unknown".into());
+        return;
+    };
+    let n = Decimal::from(r.pairs);
+    r.wellbys = sum_changes
+        .checked_mul(weights)
+        .and_then(|x| x.checked_div(n))
+        .map(|w| w.round_dp_with_strategy(WELLBY_PLACES, RoundingStrategy::ToNegativeInfinity));
+    if settings.persists.is_none() {
+        r.time_weight = weights.checked_div(n);
+    }
+}
+
+/// Σ over pairs of min(1, gap ÷ a year): a dated pair's days ÷ 365, else `months_between` ÷ 12.
+/// `Err(line)` names the first pair with neither.
+fn sum_of_weights(pairs: &[&Answer], months_between: Option<Decimal>) -> Result<Decimal, u64> {
+    let year = Decimal::from(DAYS_IN_YEAR);
+    let by_months = months_between.map(|m| m.min(Decimal::from(12)) / Decimal::from(12));
+    let mut capped_days = Decimal::ZERO;
+    let mut months_pairs = Decimal::ZERO;
+    for a in pairs {
+        match (a.days, by_months) {
+            (Some(d), _) => capped_days += Decimal::from(d.min(DAYS_IN_YEAR)),
+            (None, Some(_)) => months_pairs += Decimal::ONE,
+            (None, None) => return Err(a.line),
+        }
+    }
+    Ok(capped_days / year + months_pairs * by_months.unwrap_or_default())
 }
 
 /// The 97.5th percentile of Student's t with `df` degrees of freedom (statrs).
@@ -155,6 +262,7 @@ mod tests {
             url: None,
             valuation: wellby.then_some(Valuation::Wellby),
             defaults: Adjustments::NONE,
+            basis: None,
             themes: vec!["wellbeing".into()],
             local: false,
         }
@@ -162,11 +270,25 @@ mod tests {
 
     fn pairs(v: &[(i64, i64)]) -> Vec<Answer> {
         v.iter()
-            .map(|&(b, a)| Answer {
+            .enumerate()
+            .map(|(i, &(b, a))| Answer {
                 before: Some(Decimal::from(b)),
                 after: Some(Decimal::from(a)),
+                days: None,
+                line: i as u64 + 2,
             })
             .collect()
+    }
+
+    fn twelve_months() -> Settings {
+        Settings {
+            months_between: Some(Decimal::from(12)),
+            ..Settings::default()
+        }
+    }
+
+    fn analyse(ind: &Indicator, answers: &[Answer]) -> IndicatorResult {
+        super::analyse(ind, answers, 30, &twelve_months())
     }
 
     /// A known paired sample; the expected figures were computed independently in Python:
@@ -204,11 +326,83 @@ mod tests {
         answers.push(Answer {
             before: Some(Decimal::from(7)),
             after: None,
+            days: None,
+            line: 9,
         });
         let r = analyse(&indicator(false, false), &answers);
         assert_eq!((r.people, r.pairs, r.unpaired), (6, 5, 1));
         assert_eq!((r.improved, r.same, r.worse), (3, 1, 1));
         assert_eq!(r.mean_change, Some(Decimal::new(-14, 1)));
+    }
+
+    /// 40 pairs, changes cycling 0, 1, 1, 2 (sum 40, mean 1, interval well above 0), each pair
+    /// answered 122 days apart. Independently (Python's decimal module):
+    /// 40 × 1 × 122/365 = 13.369863013..., held to 4 places rounding down: 13.3698.
+    #[test]
+    fn wellbys_are_time_weighted_by_the_days_between_answers() {
+        let mut answers = pairs(
+            &(0..40)
+                .map(|i| (5, 5 + [0, 1, 1, 2][i % 4]))
+                .collect::<Vec<_>>(),
+        );
+        for a in &mut answers {
+            a.days = Some(122);
+        }
+        let r = super::analyse(&indicator(true, true), &answers, 30, &Settings::default());
+        assert_eq!(r.not_valued, None);
+        assert_eq!(r.wellbys, Some(Decimal::new(133_698, 4)));
+        assert_eq!(crate::num::fixed(r.time_weight.unwrap(), 4), "0.3342");
+        // A gap of a year or more counts one year, never more.
+        for a in &mut answers {
+            a.days = Some(500);
+        }
+        let r = super::analyse(&indicator(true, true), &answers, 30, &Settings::default());
+        assert_eq!(r.wellbys, Some(Decimal::from(40)));
+        // Six months stated once for undated rows halves them.
+        let six = Settings {
+            months_between: Some(Decimal::from(6)),
+            ..Settings::default()
+        };
+        let undated = pairs(
+            &(0..40)
+                .map(|i| (5, 5 + [0, 1, 1, 2][i % 4]))
+                .collect::<Vec<_>>(),
+        );
+        let r = super::analyse(&indicator(true, true), &undated, 30, &six);
+        assert_eq!(r.wellbys, Some(Decimal::from(20)));
+        // With neither, the first undated pair is named and nothing is valued.
+        let r = super::analyse(&indicator(true, true), &undated, 30, &Settings::default());
+        assert_eq!((r.wellbys, r.undated), (None, Some(2)));
+        // Said to persist (with a reason): a whole first year.
+        let lasts = Settings {
+            persists: Some("a year-later follow-up kept the gain".into()),
+            ..Settings::default()
+        };
+        let r = super::analyse(&indicator(true, true), &undated, 30, &lasts);
+        assert_eq!((r.wellbys, r.time_weight), (Some(Decimal::from(40)), None));
+    }
+
+    #[test]
+    fn a_change_is_valued_only_from_enough_pairs_with_an_interval_clear_of_zero() {
+        // 10 real improvements: too few pairs.
+        let few = pairs(&[(5, 7); 10]);
+        let r = analyse(&indicator(true, true), &few);
+        assert_eq!(r.wellbys, None);
+        assert!(
+            r.not_valued.as_deref().unwrap().contains("10 pairs"),
+            "{r:?}"
+        );
+        // 40 pairs whose changes average 0.25 with a spread that includes 0.
+        let weak: Vec<(i64, i64)> = (0..40).map(|i| (5, 5 + [-1, 0, 1, 1][i % 4])).collect();
+        let r = analyse(&indicator(true, true), &pairs(&weak));
+        assert_eq!(r.wellbys, None);
+        assert!(
+            r.not_valued
+                .as_deref()
+                .unwrap()
+                .contains("includes no change"),
+            "{r:?}"
+        );
     }
 
     #[test]
@@ -228,6 +422,8 @@ mod tests {
             .map(|i| Answer {
                 before: Some(Decimal::new(60 + (i % 3), 1)),
                 after: Some(Decimal::new(65 + (i % 3), 1)),
+                days: None,
+                line: i as u64 + 2,
             })
             .collect();
         let r = analyse(&indicator(true, true), &answers);

@@ -3,6 +3,7 @@
 
 pub mod formula;
 pub mod indicators;
+pub mod overlap;
 
 pub use formula::{LineValue, YearValue};
 
@@ -61,6 +62,46 @@ pub struct Line {
     pub partnership: Option<String>,
     /// Where the value arises: the row's place, else the organisation's (a district code).
     pub place: Option<String>,
+    /// A benefit, tax or duty moved, not created: shown apart, never in the value totals.
+    pub transfer: bool,
+    /// Why this line's people are not those of a line it must never be added to.
+    pub overlap_reason: Option<String>,
+    /// The organisation's own lowest and highest quantity, for the uncertainty analysis.
+    pub quantity_range: Option<(Decimal, Decimal)>,
+    /// For a line valued from people's own answers: the change and its interval.
+    pub measured: Option<Measured>,
+}
+
+impl Line {
+    /// Valued from consented stories (not from the organisation's records).
+    pub fn from_stories(&self) -> bool {
+        matches!(self.origin, Origin::Stories { .. })
+    }
+
+    /// What the line is called wherever it is shown: volunteer lines by their role; lines
+    /// valued from stories and transfers say so, so neither is ever mistaken for a record.
+    pub fn label(&self) -> String {
+        let name = match &self.origin {
+            Origin::Volunteering { role } => format!("Volunteer time: {role}"),
+            _ => self.name.clone(),
+        };
+        match (self.from_stories(), self.transfer) {
+            (_, true) => format!("{name} (transfer, not counted)"),
+            (true, false) => format!("{name} (valued from stories)"),
+            (false, false) => name,
+        }
+    }
+}
+
+/// A measured change behind a WELLBY line: quantity = pairs × mean change × weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measured {
+    pub pairs: u64,
+    pub mean_change: Decimal,
+    /// The 95% interval of the mean change (paired t).
+    pub ci: (Decimal, Decimal),
+    /// The share of a year counted (1 when the change is said to persist).
+    pub weight: Decimal,
 }
 
 /// Value, volunteer hours, investment and reach in one place. Decision: volunteer hours,
@@ -110,6 +151,9 @@ pub struct StoryUse {
     pub valued_as: Vec<String>,
     /// Proxies of outcome rows this story evidences (no value added).
     pub evidence_for: Vec<String>,
+    /// Tags whose proxy a story may not price (a harm, a whole-period cost, or a proxy never
+    /// to be added to one already claimed), with why: the story is evidence only.
+    pub evidence_only: Vec<(String, &'static str)>,
 }
 
 /// Totals over all lines.
@@ -123,11 +167,43 @@ pub struct Totals {
     pub net_present_value: Decimal,
     /// Present value of lines with negative value (harms), already inside `present_value`.
     pub harms: Decimal,
+    /// Present value of transfer lines (benefits, taxes, duties): shown apart, never inside
+    /// `present_value`, `net_present_value` or `sroi_ratio`.
+    pub transfers: Decimal,
+    /// Present value of the lines valued from stories, inside `present_value`.
+    pub story_value: Decimal,
+    /// Present value of fiscal lines the body can release as cash, inside `present_value`.
+    pub fiscal_cashable: Decimal,
+    /// Volunteer hours at replacement cost, however they are counted (0 without a log).
+    pub volunteer_time_value: Decimal,
+    /// Where volunteer time is counted as value: the ratio had it been counted as input
+    /// (present value less the time, over investment plus the time).
+    pub sroi_ratio_volunteer_time_as_input: Option<Decimal>,
     pub sroi_ratio: Option<Decimal>,
     pub payback_months: Option<Decimal>,
     pub by_kind: BTreeMap<&'static str, Decimal>,
     pub by_beneficiary: BTreeMap<String, Decimal>,
     pub by_theme: BTreeMap<String, Decimal>,
+}
+
+impl Totals {
+    /// What the present value is made of, for the headline: wellbeing, fiscal savings split by
+    /// whether the body can release them as cash (cashable not stated counts as not), the
+    /// economy, and volunteer time counted as value. The parts add up to the present value;
+    /// `story_value` is a part of them, shown beside.
+    pub fn composition(&self) -> [(&'static str, Decimal); 5] {
+        let kind = |k: Kind| self.by_kind.get(k.as_str()).copied().unwrap_or_default();
+        [
+            ("wellbeing", kind(Kind::Wellbeing)),
+            ("cashable fiscal savings", self.fiscal_cashable),
+            (
+                "non-cashable fiscal savings",
+                kind(Kind::Fiscal).saturating_sub(self.fiscal_cashable),
+            ),
+            ("economic", kind(Kind::Economic)),
+            ("volunteer time", kind(Kind::Volunteering)),
+        ]
+    }
 }
 
 /// Which toolkit valued the project, so the result can be compared and reproduced.
@@ -191,6 +267,8 @@ pub struct Inputs {
     pub outcomes: Option<project::OutcomeRows>,
     pub stories: Option<project::Stories>,
     pub answers: Option<project::indicators::Answers>,
+    /// What each indicator's answers show, with any WELLBYs they are worth.
+    pub measured: Vec<indicators::IndicatorResult>,
     /// Warnings from project.toml and every file, and about what they hold together.
     pub warnings: Vec<Diagnostic>,
     /// Rows set aside under `--skip-bad-rows`, from every file.
@@ -222,6 +300,51 @@ pub fn read_inputs(
         .stories
         .as_ref()
         .and_then(|p| keep(project::read_stories(p, toolkit, options), &mut problems));
+    let answers = read_answers(project, toolkit, options, &mut problems);
+    let measured = measure(project, toolkit, answers.as_ref(), &mut problems);
+    let claims = claims_of(project, outcomes.as_ref(), &measured);
+    problems.extend(overlap::check(&claims, toolkit));
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let mut warnings = problems.list;
+    let mut skipped = project::Skipped::default();
+    if let Some(h) = &hours {
+        warnings.extend(h.warnings.list.iter().cloned());
+        skipped.extend(&h.skipped);
+        warnings.extend(names_in_stories(project, h, stories.as_ref()));
+    }
+    if let Some(o) = &outcomes {
+        warnings.extend(o.warnings.list.iter().cloned());
+        skipped.extend(&o.skipped);
+    }
+    warnings.extend(unnamed_partnerships(project, outcomes.as_ref()));
+    if let Some(s) = &stories {
+        warnings.extend(s.warnings.list.iter().cloned());
+        skipped.extend(&s.skipped);
+    }
+    if let Some(a) = &answers {
+        warnings.extend(a.warnings.list.iter().cloned());
+        skipped.extend(&a.skipped);
+    }
+    Ok(Inputs {
+        hours,
+        outcomes,
+        stories,
+        answers,
+        measured,
+        warnings,
+        skipped,
+    })
+}
+
+/// The answers file, checked against the toolkit's indicators and the project's own.
+fn read_answers(
+    project: &Project,
+    toolkit: &Toolkit,
+    options: ReadOptions,
+    problems: &mut Problems,
+) -> Option<project::indicators::Answers> {
     let known: Vec<&crate::toolkit::indicator::Indicator> = toolkit
         .indicators
         .iter()
@@ -236,67 +359,123 @@ pub fn read_inputs(
             );
         }
     }
-    let answers = project.indicators.as_ref().and_then(|p| {
+    project.indicators.as_ref().and_then(|p| {
         keep(
             project::indicators::read_answers(p, &known, options),
-            &mut problems,
+            problems,
         )
-    });
-    if problems.has_errors() {
-        return Err(problems);
-    }
-    let mut warnings = problems.list;
-    let mut skipped = project::Skipped::default();
-    if let Some(h) = &hours {
-        warnings.extend(h.warnings.list.iter().cloned());
-        skipped.extend(&h.skipped);
-        // A story that names a volunteer will be published: say so, without repeating the name.
-        for s in stories.iter().flat_map(|s| &s.shared) {
-            if h.names.mentions(&s.text) || h.names.mentions(&s.title) {
-                if let Some(path) = &project.stories {
-                    warnings.push(
-                        Diagnostic::warning(format!("story {} mentions a volunteer from the volunteer log by name", s.id))
-                            .at_line(path, s.line)
-                            .with_help("stories with consent are published in reports: check the volunteer agreed to be named, or use initials"),
-                    );
-                }
-            }
+    })
+}
+
+/// Each indicator's statistics and WELLBYs; a change that would be valued but whose answers
+/// are undated, with no `months_between`, is an error at the first such row.
+fn measure(
+    project: &Project,
+    toolkit: &Toolkit,
+    answers: Option<&project::indicators::Answers>,
+    problems: &mut Problems,
+) -> Vec<indicators::IndicatorResult> {
+    let results: Vec<indicators::IndicatorResult> = answers
+        .iter()
+        .flat_map(|a| &a.by_indicator)
+        .filter_map(|(id, answers)| {
+            let ind = toolkit
+                .indicator(id)
+                .or_else(|| project.local_indicators.iter().find(|i| &i.id == id))?;
+            let settings = &project.indicator_settings;
+            Some(indicators::analyse(
+                ind,
+                answers,
+                toolkit.min_pairs,
+                settings,
+            ))
+        })
+        .collect();
+    for r in &results {
+        if let (Some(line), Some(path)) = (r.undated, &project.indicators) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "{}'s change would be valued, but the answers on this row are not dated and project.toml does not say how far apart they were",
+                    r.id
+                ))
+                .at_line(path, line)
+                .with_help("add date_before and date_after columns, or say once under [indicators] in project.toml: months_between = 12 (a change measured over four months is not a year of changed life)"),
+            );
         }
     }
-    if let Some(o) = &outcomes {
-        warnings.extend(o.warnings.list.iter().cloned());
-        skipped.extend(&o.skipped);
+    results
+}
+
+/// The valued claims of a project, for the never-add check: outcome rows, and each
+/// indicator's WELLBYs (claimed in project.toml).
+fn claims_of<'a>(
+    project: &'a Project,
+    outcomes: Option<&'a project::OutcomeRows>,
+    measured: &[indicators::IndicatorResult],
+) -> Vec<overlap::Claim<'a>> {
+    let mut claims: Vec<overlap::Claim> = Vec::new();
+    if let (Some(o), Some(path)) = (outcomes, &project.outcomes) {
+        claims.extend(o.lines.iter().map(|l| overlap::Claim {
+            proxy: &l.proxy,
+            at: overlap::Place::Row(path, l.line),
+            reason: l.overlap_reason.as_deref(),
+        }));
+    }
+    if measured.iter().any(|r| r.wellbys.is_some()) {
+        claims.push(overlap::Claim {
+            proxy: crate::toolkit::indicator::WELLBY_PROXY,
+            at: overlap::Place::Setting(&project.path, "WELLBYs from [indicators]"),
+            reason: project.indicator_settings.overlap_reason.as_deref(),
+        });
+    }
+    claims
+}
+
+/// A story that names a volunteer will be published: say so, without repeating the name.
+fn names_in_stories(
+    project: &Project,
+    hours: &HoursSummary,
+    stories: Option<&project::Stories>,
+) -> Vec<Diagnostic> {
+    let (Some(stories), Some(path)) = (stories, &project.stories) else {
+        return Vec::new();
+    };
+    stories
+        .shared
+        .iter()
+        .filter(|s| hours.names.mentions(&s.text) || hours.names.mentions(&s.title))
+        .map(|s| {
+            Diagnostic::warning(format!("story {} mentions a volunteer from the volunteer log by name", s.id))
+                .at_line(path, s.line)
+                .with_help("stories with consent are published in reports: check the volunteer agreed to be named, or use initials")
+        })
+        .collect()
+}
+
+/// Partnerships declared in project.toml that no outcome row names (unless rows were set
+/// aside, which might have named them).
+fn unnamed_partnerships(
+    project: &Project,
+    outcomes: Option<&project::OutcomeRows>,
+) -> Vec<Diagnostic> {
+    if outcomes.is_some_and(|o| o.skipped.rows > 0) {
+        return Vec::new();
     }
     let named: std::collections::HashSet<&str> = outcomes
         .iter()
         .flat_map(|o| &o.lines)
         .filter_map(|l| l.partnership.as_deref())
         .collect();
-    for p in &project.partnerships {
-        if !named.contains(p.id.as_str()) && outcomes.as_ref().is_none_or(|o| o.skipped.rows == 0) {
-            warnings.push(
-                Diagnostic::warning(format!("partnership \"{}\" is declared but no outcome row names it", p.id))
-                    .in_file(&project.path)
-                    .with_help("name it in the partnership column of the outcomes it shares, or remove the declaration"),
-            );
-        }
-    }
-    if let Some(s) = &stories {
-        warnings.extend(s.warnings.list.iter().cloned());
-        skipped.extend(&s.skipped);
-    }
-    if let Some(a) = &answers {
-        warnings.extend(a.warnings.list.iter().cloned());
-        skipped.extend(&a.skipped);
-    }
-    Ok(Inputs {
-        hours,
-        outcomes,
-        stories,
-        answers,
-        warnings,
-        skipped,
-    })
+    project
+        .partnerships
+        .iter()
+        .filter(|p| !named.contains(p.id.as_str()))
+        .map(|p| {
+            Diagnostic::warning(format!("partnership \"{}\" is declared but no outcome row names it", p.id))
+                .in_file(&project.path)
+                .with_help("name it in the partnership column of the outcomes it shares, or remove the declaration")
+        })
+        .collect()
 }
 
 /// [`calculate`], with rows with errors set aside when `options` say so.
@@ -308,17 +487,6 @@ pub fn calculate_with(
     let inputs = read_inputs(project, toolkit, options)?;
     let outcomes = inputs.outcomes.unwrap_or_default();
     let stories = inputs.stories.unwrap_or_default();
-    let results: Vec<indicators::IndicatorResult> = inputs
-        .answers
-        .iter()
-        .flat_map(|a| &a.by_indicator)
-        .filter_map(|(id, answers)| {
-            let ind = toolkit
-                .indicator(id)
-                .or_else(|| project.local_indicators.iter().find(|i| &i.id == id))?;
-            Some(indicators::analyse(ind, answers))
-        })
-        .collect();
     let mut valuation = assemble(
         project,
         toolkit,
@@ -326,7 +494,7 @@ pub fn calculate_with(
         outcomes,
         stories,
         inputs.warnings,
-        &results,
+        &inputs.measured,
     )
     .map_err(|Overflow| {
         Problems::one(
@@ -336,12 +504,13 @@ pub fn calculate_with(
         )
     })?;
     valuation.skipped = inputs.skipped;
-    valuation.indicators = results;
+    valuation.indicators = inputs.measured;
     Ok(valuation)
 }
 
 /// Values inputs already gathered (from a submission rather than CSV files). Every proxy they
-/// name must be in the toolkit.
+/// name must be in the toolkit, and no two outcome lines may be a pair never to add without
+/// a reason.
 pub fn from_inputs(
     project: &Project,
     toolkit: &Toolkit,
@@ -370,6 +539,19 @@ pub fn from_inputs(
         ))
         .in_file(&project.path)
         .into());
+    }
+    let claims: Vec<overlap::Claim> = outcomes
+        .lines
+        .iter()
+        .map(|l| overlap::Claim {
+            proxy: &l.proxy,
+            at: overlap::Place::Entry(&project.path, l.line),
+            reason: l.overlap_reason.as_deref(),
+        })
+        .collect();
+    let clashes = overlap::check(&claims, toolkit);
+    if clashes.has_errors() {
+        return Err(clashes);
     }
     assemble(project, toolkit, hours, outcomes, stories, Vec::new(), &[]).map_err(|Overflow| {
         Problems::one(
@@ -400,6 +582,13 @@ fn line_for(
         toolkit.discount_rate,
         toolkit.discount_first_year,
     )?;
+    let index = |year: i32| {
+        toolkit
+            .price_index
+            .get(&year)
+            .copied()
+            .unwrap_or(Decimal::ONE)
+    };
     Ok(Line {
         origin,
         proxy: p.id.clone(),
@@ -413,16 +602,8 @@ fn line_for(
         unit_value: p.value,
         price_year: p.price_year,
         rebased_unit_value: rebased,
-        index_from: toolkit
-            .price_index
-            .get(&p.price_year)
-            .copied()
-            .unwrap_or(Decimal::ONE),
-        index_to: toolkit
-            .price_index
-            .get(&toolkit.price_year)
-            .copied()
-            .unwrap_or(Decimal::ONE),
+        index_from: index(p.price_year),
+        index_to: index(toolkit.price_year),
         adjustments,
         overridden: Vec::new(),
         reason: None,
@@ -434,7 +615,187 @@ fn line_for(
         evidence: Vec::new(),
         partnership: None,
         place: None,
+        transfer: p.transfer,
+        overlap_reason: None,
+        quantity_range: None,
+        measured: None,
     })
+}
+
+/// Volunteer time: a line per role when counted as value, an in-kind investment line per
+/// role when counted as input; the replacement cost of all hours either way.
+fn volunteer_time(
+    toolkit: &Toolkit,
+    v: &project::Volunteering,
+    summary: HoursSummary,
+    investment: &mut Vec<InvestmentLine>,
+    lines: &mut Vec<Line>,
+) -> Result<VolunteerTime, Overflow> {
+    let mut gross_value = Decimal::ZERO;
+    for r in &summary.by_role {
+        let p = toolkit.proxy(&r.proxy).ok_or(Overflow)?;
+        let rate = toolkit.rebase(p.value, p.price_year).ok_or(Overflow)?;
+        let gross = r.hours.checked_mul(rate).ok_or(Overflow)?;
+        gross_value = add(gross_value, gross)?;
+        match v.counted_as {
+            TimeAs::Value => lines.push(line_for(
+                toolkit,
+                &r.proxy,
+                r.hours,
+                p.defaults,
+                Origin::Volunteering {
+                    role: r.role.clone(),
+                },
+            )?),
+            TimeAs::Input => investment.push(InvestmentLine {
+                source: format!(
+                    "Volunteer time, {}: {} hours at {} an hour ({})",
+                    r.role,
+                    crate::num::quantity(r.hours),
+                    crate::num::money_gbp(rate),
+                    p.id
+                ),
+                amount: gross,
+                in_kind: true,
+                volunteer_time: true,
+            }),
+        }
+    }
+    Ok(VolunteerTime {
+        counted_as: v.counted_as,
+        summary,
+        gross_value,
+    })
+}
+
+/// A WELLBY line for each indicator whose change is valued. Unless the project says the change
+/// persists, it is counted for the time measured only: one year at most, no later years.
+fn wellby_lines(
+    toolkit: &Toolkit,
+    measured: &[indicators::IndicatorResult],
+    overlap_reason: Option<&str>,
+    lines: &mut Vec<Line>,
+) -> Result<(), Overflow> {
+    for r in measured {
+        let (Some(wellbys), Some(ind)) = (r.wellbys, toolkit.indicator(&r.id)) else {
+            continue;
+        };
+        let adjustments = ind.wellby_adjustments(r.persists.is_some());
+        let mut line = line_for(
+            toolkit,
+            crate::toolkit::indicator::WELLBY_PROXY,
+            wellbys,
+            adjustments,
+            Origin::Indicator { id: r.id.clone() },
+        )?;
+        if let (Some(mean_change), Some(ci)) = (r.mean_change, r.ci) {
+            line.measured = Some(Measured {
+                pairs: r.pairs,
+                mean_change,
+                ci,
+                weight: r.time_weight.unwrap_or(Decimal::ONE),
+            });
+        }
+        line.overlap_reason = overlap_reason.map(str::to_string);
+        lines.push(line);
+    }
+    Ok(())
+}
+
+/// Stories: evidence for a proxy an outcome row claims; otherwise, where the toolkit lets a
+/// tag be priced, `per_story` of its proxy each. A harm, a whole-period cost, or a proxy never
+/// to be added to one already claimed is evidence only.
+fn story_lines(
+    toolkit: &Toolkit,
+    stories: &project::Stories,
+    lines: &mut Vec<Line>,
+    first_outcome: usize,
+) -> Result<Vec<StoryUse>, Overflow> {
+    let mut uses = Vec::new();
+    // Proxy -> (story ids, quantity); in proxy order so the result never depends on hashing.
+    let mut valued: BTreeMap<String, (Vec<String>, Decimal)> = BTreeMap::new();
+    // Outcome lines by proxy, so each story tag finds its lines at once (not by a scan).
+    let mut claimed_by: std::collections::HashMap<String, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, l) in lines.iter().enumerate().skip(first_outcome) {
+        claimed_by.entry(l.proxy.clone()).or_default().push(i);
+    }
+    for s in &stories.shared {
+        let mut use_ = StoryUse {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            text: s.text.clone(),
+            tags: s.tags.clone(),
+            valued_as: Vec::new(),
+            evidence_for: Vec::new(),
+            evidence_only: Vec::new(),
+        };
+        // Two tags may carry one proxy: each proxy once per story, by its first tag.
+        let mut done: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for tag in s.tags.iter().filter_map(|t| toolkit.tag(t)) {
+            let Some(proxy) = tag.proxy.clone() else {
+                continue;
+            };
+            if !done.insert(proxy.clone()) {
+                continue;
+            }
+            if let Some(indices) = claimed_by.get(&proxy) {
+                for &i in indices {
+                    lines[i].evidence.push(s.id.clone());
+                }
+                use_.evidence_for.push(proxy);
+                continue;
+            }
+            match toolkit.story_value(tag) {
+                Some((_, per_story)) => {
+                    let e = valued.entry(proxy.clone()).or_default();
+                    e.0.push(s.id.clone());
+                    e.1 = add(e.1, per_story)?;
+                    use_.valued_as.push(proxy);
+                }
+                None if tag.harm => use_
+                    .evidence_only
+                    .push((tag.id.clone(), "a harm suffered is never priced")),
+                None => use_.evidence_only.push((
+                    tag.id.clone(),
+                    "a whole-period cost is never valued from one story",
+                )),
+            }
+        }
+        uses.push(use_);
+    }
+    // A story-valued proxy never to be added to one already valued stays evidence.
+    let mut claimed: std::collections::HashSet<String> =
+        lines.iter().map(|l| l.proxy.clone()).collect();
+    for (proxy, (ids, quantity)) in valued {
+        if toolkit
+            .never_with(&proxy)
+            .iter()
+            .any(|o| claimed.contains(o))
+        {
+            for u in uses.iter_mut().filter(|u| ids.contains(&u.id)) {
+                u.valued_as.retain(|p| p != &proxy);
+                let tag = u.tags.iter().find(|t| {
+                    toolkit.tag(t).and_then(|t| t.proxy.as_deref()) == Some(proxy.as_str())
+                });
+                u.evidence_only.push((
+                    tag.cloned().unwrap_or_default(),
+                    "its proxy is never added to one already claimed",
+                ));
+            }
+            continue;
+        }
+        let p = toolkit.proxy(&proxy).ok_or(Overflow)?;
+        lines.push(line_for(
+            toolkit,
+            &proxy,
+            quantity,
+            p.defaults,
+            Origin::Stories { ids },
+        )?);
+        claimed.insert(proxy);
+    }
+    Ok(uses)
 }
 
 fn assemble(
@@ -443,7 +804,7 @@ fn assemble(
     hours: Option<HoursSummary>,
     outcomes: project::OutcomeRows,
     stories: project::Stories,
-    mut warnings: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
     measured: &[indicators::IndicatorResult],
 ) -> Result<Valuation, Overflow> {
     let mut investment: Vec<InvestmentLine> = project
@@ -457,45 +818,16 @@ fn assemble(
         })
         .collect();
     let mut lines = Vec::new();
-
-    let mut volunteering = None;
-    if let (Some(v), Some(summary)) = (&project.volunteering, hours) {
-        let mut gross_value = Decimal::ZERO;
-        for r in &summary.by_role {
-            let p = toolkit.proxy(&r.proxy).ok_or(Overflow)?;
-            let rate = toolkit.rebase(p.value, p.price_year).ok_or(Overflow)?;
-            let gross = r.hours.checked_mul(rate).ok_or(Overflow)?;
-            gross_value = add(gross_value, gross)?;
-            match v.counted_as {
-                TimeAs::Value => lines.push(line_for(
-                    toolkit,
-                    &r.proxy,
-                    r.hours,
-                    p.defaults,
-                    Origin::Volunteering {
-                        role: r.role.clone(),
-                    },
-                )?),
-                TimeAs::Input => investment.push(InvestmentLine {
-                    source: format!(
-                        "Volunteer time, {}: {} hours at {} an hour ({})",
-                        r.role,
-                        crate::num::quantity(r.hours),
-                        crate::num::money_gbp(rate),
-                        p.id
-                    ),
-                    amount: gross,
-                    in_kind: true,
-                    volunteer_time: true,
-                }),
-            }
-        }
-        volunteering = Some(VolunteerTime {
-            counted_as: v.counted_as,
+    let volunteering = match (&project.volunteering, hours) {
+        (Some(v), Some(summary)) => Some(volunteer_time(
+            toolkit,
+            v,
             summary,
-            gross_value,
-        });
-    }
+            &mut investment,
+            &mut lines,
+        )?),
+        _ => None,
+    };
 
     let first_outcome = lines.len();
     for o in &outcomes.lines {
@@ -511,97 +843,14 @@ fn assemble(
         line.note = o.note.clone();
         line.partnership = o.partnership.clone();
         line.place = o.place.clone();
+        line.overlap_reason = o.overlap_reason.clone();
+        line.quantity_range = o.quantity_range;
         lines.push(line);
     }
-
-    // Wellbeing valued from people's own life-satisfaction answers (HM Treasury WELLBYs),
-    // after the outcome rows and before stories, the order a submission recomputes them in.
-    for r in measured {
-        let (Some(wellbys), Some(ind)) = (r.wellbys, toolkit.indicator(&r.id)) else {
-            continue;
-        };
-        lines.push(line_for(
-            toolkit,
-            crate::toolkit::indicator::WELLBY_PROXY,
-            wellbys,
-            ind.defaults,
-            Origin::Indicator { id: r.id.clone() },
-        )?);
-    }
-
-    // Stories: evidence for a claimed proxy, or one instance each of an unclaimed one.
-    let mut story_uses = Vec::new();
-    let mut story_lines: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    // Outcome lines by proxy, so each story tag finds its lines at once (not by a scan).
-    let mut claimed_by: std::collections::HashMap<String, Vec<usize>> =
-        std::collections::HashMap::new();
-    for (i, l) in lines.iter().enumerate().skip(first_outcome) {
-        claimed_by.entry(l.proxy.clone()).or_default().push(i);
-    }
-    for s in &stories.shared {
-        let mut use_ = StoryUse {
-            id: s.id.clone(),
-            title: s.title.clone(),
-            text: s.text.clone(),
-            tags: s.tags.clone(),
-            valued_as: Vec::new(),
-            evidence_for: Vec::new(),
-        };
-        // Story ids are unique in a file; two tags may carry one proxy: each proxy once.
-        let mut done: std::collections::HashSet<String> = std::collections::HashSet::new();
-        for tag in &s.tags {
-            let Some(proxy) = toolkit.tag(tag).and_then(|t| t.proxy.clone()) else {
-                continue;
-            };
-            if !done.insert(proxy.clone()) {
-                continue;
-            }
-            match claimed_by.get(&proxy) {
-                None => {
-                    story_lines
-                        .entry(proxy.clone())
-                        .or_default()
-                        .push(s.id.clone());
-                    use_.valued_as.push(proxy);
-                }
-                Some(indices) => {
-                    for &i in indices {
-                        lines[i].evidence.push(s.id.clone());
-                    }
-                    use_.evidence_for.push(proxy);
-                }
-            }
-        }
-        story_uses.push(use_);
-    }
-    for (proxy, ids) in story_lines {
-        let p = toolkit.proxy(&proxy).ok_or(Overflow)?;
-        let quantity = Decimal::from(ids.len() as u64);
-        lines.push(line_for(
-            toolkit,
-            &proxy,
-            quantity,
-            p.defaults,
-            Origin::Stories { ids },
-        )?);
-    }
-
-    // Claimed twice? People's own answers valued as WELLBYs beside wellbeing proxies.
-    let from_answers = lines
-        .iter()
-        .any(|l| matches!(l.origin, Origin::Indicator { .. }));
-    let from_proxies = lines
-        .iter()
-        .any(|l| l.kind == Kind::Wellbeing && !matches!(l.origin, Origin::Indicator { .. }));
-    if from_answers && from_proxies {
-        warnings.push(
-            Diagnostic::warning(
-                "wellbeing is claimed twice: from people's own life-satisfaction answers (WELLBYs) and from wellbeing proxies",
-            )
-            .in_file(&project.path)
-            .with_help("if the same people are counted both ways, the value is double counted: keep one"),
-        );
-    }
+    // After the outcome rows and before stories: the order a submission recomputes them in.
+    let overlap_reason = project.indicator_settings.overlap_reason.as_deref();
+    wellby_lines(toolkit, measured, overlap_reason, &mut lines)?;
+    let story_uses = story_lines(toolkit, &stories, &mut lines, first_outcome)?;
 
     let resolve = |t: &String| toolkit.place_index.resolve(t).unwrap_or_else(|_| t.clone());
     let mut organisation = project.organisation.clone();
@@ -611,7 +860,7 @@ fn assemble(
             l.place = organisation.place.clone();
         }
     }
-    let totals = totals(&investment, &lines)?;
+    let totals = totals(&investment, &lines, volunteering.as_ref())?;
     let notes: Vec<(String, Option<u8>)> = project
         .places
         .iter()
@@ -705,7 +954,7 @@ fn by_place(
             p.deprivation_decile = *decile;
         }
     }
-    for l in lines {
+    for l in lines.iter().filter(|l| !l.transfer) {
         slot(&mut map, &l.place);
         if let Some(p) = map.get_mut(&l.place) {
             p.present_value = add(p.present_value, l.value.present_value)?;
@@ -717,7 +966,11 @@ fn by_place(
     Ok(out)
 }
 
-fn totals(investment: &[InvestmentLine], lines: &[Line]) -> Result<Totals, Overflow> {
+fn totals(
+    investment: &[InvestmentLine],
+    lines: &[Line],
+    volunteering: Option<&VolunteerTime>,
+) -> Result<Totals, Overflow> {
     let mut t = Totals {
         cash: Decimal::ZERO,
         in_kind: Decimal::ZERO,
@@ -726,6 +979,11 @@ fn totals(investment: &[InvestmentLine], lines: &[Line]) -> Result<Totals, Overf
         present_value: Decimal::ZERO,
         net_present_value: Decimal::ZERO,
         harms: Decimal::ZERO,
+        transfers: Decimal::ZERO,
+        story_value: Decimal::ZERO,
+        fiscal_cashable: Decimal::ZERO,
+        volunteer_time_value: volunteering.map_or(Decimal::ZERO, |v| v.gross_value),
+        sroi_ratio_volunteer_time_as_input: None,
         sroi_ratio: None,
         payback_months: None,
         by_kind: Kind::ALL
@@ -744,12 +1002,27 @@ fn totals(investment: &[InvestmentLine], lines: &[Line]) -> Result<Totals, Overf
         *slot = add(*slot, i.amount)?;
     }
     t.investment = add(t.cash, t.in_kind)?;
+    let mut time_counted = Decimal::ZERO;
     for l in lines {
         let pv = l.value.present_value;
+        // Transfers move money and create none (Green Book): apart from every value total.
+        if l.transfer {
+            t.transfers = add(t.transfers, pv)?;
+            continue;
+        }
         t.present_value = add(t.present_value, pv)?;
         t.impact_year1 = add(t.impact_year1, l.value.impact_year1)?;
         if pv < Decimal::ZERO {
             t.harms = add(t.harms, pv)?;
+        }
+        if l.from_stories() {
+            t.story_value = add(t.story_value, pv)?;
+        }
+        if l.kind == Kind::Fiscal && l.cashable == Some(true) {
+            t.fiscal_cashable = add(t.fiscal_cashable, pv)?;
+        }
+        if l.kind == Kind::Volunteering {
+            time_counted = add(time_counted, pv)?;
         }
         let k = t.by_kind.entry(l.kind.as_str()).or_default();
         *k = add(*k, pv)?;
@@ -761,5 +1034,11 @@ fn totals(investment: &[InvestmentLine], lines: &[Line]) -> Result<Totals, Overf
     t.net_present_value = t.present_value.checked_sub(t.investment).ok_or(Overflow)?;
     t.sroi_ratio = sroi_ratio(t.present_value, t.investment);
     t.payback_months = payback_months(t.investment, t.impact_year1);
+    if volunteering.is_some_and(|v| v.counted_as == TimeAs::Value) {
+        t.sroi_ratio_volunteer_time_as_input = sroi_ratio(
+            t.present_value.checked_sub(time_counted).ok_or(Overflow)?,
+            add(t.investment, t.volunteer_time_value)?,
+        );
+    }
     Ok(t)
 }

@@ -7,6 +7,7 @@ use std::process::{Command, Output};
 /// A small toolkit for tests: year-1-undiscounted, two price years, a few proxies and tags.
 pub const TOOLKIT: &str = r#"
 [toolkit]
+format_version = 2
 id = "test-kit"
 version = "1.0"
 title = "Test toolkit"
@@ -39,6 +40,13 @@ drop_off = 0.3
 duration = 2
 themes = ["wellbeing"]
 
+[proxy.basis]
+deadweight = "convention: DOMAIN.md worked example"
+attribution = "convention: test"
+displacement = "convention: test"
+drop_off = "convention: test"
+duration = "convention: test"
+
 [[proxy]]
 id = "health.ae-attendance"
 name = "A&E attendance avoided"
@@ -57,6 +65,13 @@ drop_off = 0
 duration = 1
 themes = ["health"]
 
+[proxy.basis]
+deadweight = "convention: test"
+attribution = "convention: test"
+displacement = "convention: test"
+drop_off = "convention: test"
+duration = "convention: test"
+
 [[proxy]]
 id = "harm.complaint"
 name = "Complaint handled"
@@ -74,6 +89,13 @@ displacement = 0
 drop_off = 0
 duration = 1
 themes = ["governance"]
+
+[proxy.basis]
+deadweight = "a harm counts in full: tests"
+attribution = "convention: test"
+displacement = "convention: test"
+drop_off = "convention: test"
+duration = "convention: test"
 
 [[proxy]]
 id = "volunteer.hour"
@@ -98,6 +120,7 @@ id = "avoided-ae"
 label = "Avoided A&E"
 theme = "health"
 proxy = "health.ae-attendance"
+per_story = 1
 
 [[tag]]
 id = "less-lonely"
