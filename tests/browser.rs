@@ -142,8 +142,9 @@ fn report_reads_and_prints_well_in_a_browser() {
     .unwrap();
     assert_eq!(found["errors"], serde_json::json!([]), "console errors");
     let charts = found["charts"].as_array().unwrap();
-    // Six of the valuation and two of the indicators (loneliness and trust) the example measures.
-    assert_eq!(charts.len(), 8, "eight charts expected: {charts:?}");
+    // Six of the valuation and three of the indicators (life satisfaction, loneliness and
+    // trust) the example measures.
+    assert_eq!(charts.len(), 9, "nine charts expected: {charts:?}");
     assert!(
         charts.iter().all(|c| c.as_u64().unwrap_or(0) > 10),
         "an empty chart: {charts:?}"

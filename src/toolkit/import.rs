@@ -42,8 +42,7 @@ const OPTIONAL: &[&str] = &[
     "never_with",
 ];
 
-/// Default adjustments for a row that gives none: the medians across 383 published SROI
-/// reports (deadweight 20%, attribution 25.5%, drop-off 21.5%), no displacement, one year.
+/// Default adjustments for a row that gives none: the medians in published SROI reports (deadweight 20%, attribution 25.5%, drop-off 21.5%), no displacement, one year.
 /// Decision: medians rather than zeros, because zeros would over-claim; the imported entry's
 /// `rationale` says so, so the choice is never hidden.
 const DEFAULTS: [(&str, &str); 5] = [
