@@ -6,117 +6,43 @@
 mod common;
 use common::Fixture;
 
+/// One `[[proxy]]` priced in 2024 with no attribution, displacement or drop-off, for a year,
+/// with a basis; `extra` adds keys such as `transfer = true`.
+fn proxy(id: &str, kind: &str, unit: &str, value: u32, deadweight: &str, extra: &str) -> String {
+    format!(
+        "\n[[proxy]]\nid = \"{id}\"\nname = \"{id} (test)\"\nkind = \"{kind}\"\nunit = \"{unit}\"\n\
+         value = {value}\nprice_year = 2024\nbeneficiary = \"{kind} body\"\nsource = \"Invented for tests\"\n\
+         url = \"https://example.org/{id}\"\nlicence = \"CC-BY-4.0\"\ndeadweight = {deadweight}\nattribution = 0\n\
+         displacement = 0\ndrop_off = 0\nduration = 1\nthemes = [\"{unit}\"]\n{extra}\n\
+         [proxy.basis]\ndeadweight = \"tests\"\nattribution = \"tests\"\ndisplacement = \"tests\"\n\
+         drop_off = \"tests\"\nduration = \"tests\"\n"
+    )
+}
+
 /// The test toolkit plus a benefit (a transfer), a night's stay tagged for stories at a
 /// quarter each, a whole-year cost, a harm tag, and a crime with its police part.
 fn kit() -> String {
-    format!(
-        "{}{}",
-        common::TOOLKIT,
+    [
+        common::TOOLKIT.to_string(),
+        proxy(
+            "benefit.year",
+            "fiscal",
+            "claimant-year",
+            4000,
+            "0.5",
+            "transfer = true\nwhole_period = true",
+        ),
+        proxy("care.night", "fiscal", "night", 80, "0.2", ""),
+        proxy(
+            "crime.total",
+            "economic",
+            "offence",
+            1000,
+            "0.2",
+            "whole_period = true\nnever_with = [\"crime.police\"]",
+        ),
+        proxy("crime.police", "fiscal", "offence", 200, "0.2", ""),
         r#"
-[[proxy]]
-id = "benefit.year"
-name = "Out-of-work benefit no longer paid, one year"
-kind = "fiscal"
-unit = "claimant-year"
-value = 4000
-price_year = 2024
-beneficiary = "DWP"
-source = "Invented for tests"
-url = "https://example.org/benefit"
-licence = "CC-BY-4.0"
-deadweight = 0.5
-attribution = 0
-displacement = 0
-drop_off = 0
-duration = 1
-themes = ["employment"]
-transfer = true
-whole_period = true
-
-[proxy.basis]
-deadweight = "tests: half would have left benefit anyway"
-attribution = "convention: tests"
-displacement = "convention: tests"
-drop_off = "convention: tests"
-duration = "convention: tests"
-
-[[proxy]]
-id = "care.night"
-name = "Night in respite care avoided"
-kind = "fiscal"
-unit = "night"
-value = 80
-price_year = 2024
-beneficiary = "council"
-source = "Invented for tests"
-url = "https://example.org/night"
-licence = "CC-BY-4.0"
-deadweight = 0.2
-attribution = 0
-displacement = 0
-drop_off = 0
-duration = 1
-themes = ["care"]
-
-[proxy.basis]
-deadweight = "convention: tests"
-attribution = "convention: tests"
-displacement = "convention: tests"
-drop_off = "convention: tests"
-duration = "convention: tests"
-
-[[proxy]]
-id = "crime.total"
-name = "Offence avoided, whole cost"
-kind = "economic"
-unit = "offence"
-value = 1000
-price_year = 2024
-beneficiary = "society"
-source = "Invented for tests"
-url = "https://example.org/crime"
-licence = "CC-BY-4.0"
-deadweight = 0.2
-attribution = 0
-displacement = 0
-drop_off = 0
-duration = 1
-themes = ["safety"]
-whole_period = true
-never_with = ["crime.police"]
-
-[proxy.basis]
-deadweight = "convention: tests"
-attribution = "convention: tests"
-displacement = "convention: tests"
-drop_off = "convention: tests"
-duration = "convention: tests"
-
-[[proxy]]
-id = "crime.police"
-name = "Police cost of an offence avoided"
-kind = "fiscal"
-unit = "offence"
-value = 200
-price_year = 2024
-beneficiary = "police"
-source = "Invented for tests"
-url = "https://example.org/police"
-licence = "CC-BY-4.0"
-deadweight = 0.2
-attribution = 0
-displacement = 0
-drop_off = 0
-duration = 1
-themes = ["safety"]
-
-[proxy.basis]
-deadweight = "convention: tests"
-attribution = "convention: tests"
-displacement = "convention: tests"
-drop_off = "convention: tests"
-duration = "convention: tests"
-
 [[tag]]
 id = "respite"
 label = "Stayed at home instead of respite care"
@@ -144,7 +70,9 @@ theme = "safety"
 proxy = "crime.police"
 per_story = 1
 "#
-    )
+        .to_string(),
+    ]
+    .concat()
 }
 
 fn fixture(outcomes: &str) -> Fixture {
