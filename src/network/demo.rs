@@ -214,7 +214,13 @@ fn member(
         investment,
         Some(Volunteering {
             file: PathBuf::new(),
-            counted_as: TimeAs::Value,
+            // Most count volunteer time as input, as the SROI guide does; one in five takes the
+            // bolder reading, so a network sees both.
+            counted_as: if i % 5 == 0 {
+                TimeAs::Value
+            } else {
+                TimeAs::Input
+            },
             roles: roles
                 .iter()
                 .map(|r| Role::new(r, "volunteering.nlw-2024"))
