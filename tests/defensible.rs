@@ -304,3 +304,19 @@ fn a_chance_below_one_that_rounds_to_nothing_is_given_as_a_count() {
     );
     assert!(!r.stdout.contains("0.0%"), "{}", r.stdout);
 }
+
+/// A file of many rows claiming one side of a pair lists the first hundred, then a count,
+/// like any file's problems.
+#[test]
+fn many_claims_of_a_pair_are_listed_then_counted() {
+    let mut rows = String::from("proxy,quantity\ncrime.police,1\n");
+    for _ in 0..300 {
+        rows.push_str("crime.total,1\n");
+    }
+    let f = fixture(&rows);
+    let r = f.calc(&[]);
+    r.fails_with(&[
+        "... and 201 more claims of pairs never to add (only the first 100 are listed)",
+    ]);
+    assert_eq!(r.stderr.matches("must never be added").count(), 100);
+}

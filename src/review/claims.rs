@@ -241,19 +241,34 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
 /// reason the people differ: quoted, for the reviewer to judge (a pair with no reason never
 /// recomputes, so it is red in the reproducibility check).
 fn overlaps(c: &mut Check, s: &Submission, tk: &Toolkit) {
+    // Outcome numbers by proxy, so each line finds its partners without a scan.
+    let mut by_proxy: std::collections::HashMap<&str, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (j, x) in s.outcome.iter().enumerate() {
+        by_proxy.entry(x.proxy.as_str()).or_default().push(j);
+    }
     for (i, o) in s.outcome.iter().enumerate() {
         let Some(reason) = o.overlap_reason.as_deref() else {
             continue;
         };
-        let partners: Vec<String> = s
-            .outcome
+        let partners: Vec<usize> = tk
+            .never_with(&o.proxy)
             .iter()
-            .enumerate()
-            .filter(|(_, x)| tk.never_with(&o.proxy).contains(&x.proxy))
-            .map(|(j, x)| format!("outcome {} ({})", j + 1, x.proxy))
+            .filter_map(|p| by_proxy.get(p.as_str()))
+            .flatten()
+            .copied()
             .collect();
         if partners.is_empty() {
             continue;
+        }
+        // A few are named; a file with thousands says how many more.
+        let mut named: Vec<String> = partners
+            .iter()
+            .take(3)
+            .map(|&j| format!("outcome {} ({})", j + 1, s.outcome[j].proxy))
+            .collect();
+        if partners.len() > 3 {
+            named.push(format!("{} more", partners.len() - 3));
         }
         c.add(
             Rating::Amber,
@@ -261,7 +276,7 @@ fn overlaps(c: &mut Check, s: &Submission, tk: &Toolkit) {
                 "outcome {} ({}) is claimed beside {}, which must never be added for the same people; the organisation says: \"{reason}\"",
                 i + 1,
                 o.proxy,
-                partners.join(", ")
+                named.join(", ")
             ),
             "if the same people are counted on both, the value is counted twice",
             "check that the two lines count different people",

@@ -609,12 +609,10 @@ impl Checker<'_> {
     ) -> BTreeMap<String, Vec<String>> {
         let ids: HashSet<String> = proxies.iter().map(|p| p.id.clone()).collect();
         let mut never: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        // Duplicates are removed once at the end (sorting), so a long list stays linear.
         let mut pair = |a: &str, b: &str| {
             for (x, y) in [(a, b), (b, a)] {
-                let list = never.entry(x.to_string()).or_default();
-                if !list.iter().any(|z| z == y) {
-                    list.push(y.to_string());
-                }
+                never.entry(x.to_string()).or_default().push(y.to_string());
             }
         };
         for (i, list) in declared.into_iter().enumerate() {
@@ -625,7 +623,10 @@ impl Checker<'_> {
                 let problem = if name == me {
                     Some((format!("proxy \"{me}\" lists itself in never_with"), None))
                 } else if !ids.contains(&name) {
-                    let help = nearest(&name, ids.iter().map(String::as_str))
+                    // Suggestions for the first hundred only: each compares with every id.
+                    let help = (self.problems.list.len() < 100)
+                        .then(|| nearest(&name, ids.iter().map(String::as_str)))
+                        .flatten()
                         .map(|n| format!("did you mean \"{n}\"?"));
                     Some((format!("proxy \"{me}\": never_with names \"{name}\", which is not in this toolkit"), help))
                 } else if proxies[i].kind == Kind::Volunteering {
@@ -658,6 +659,7 @@ impl Checker<'_> {
         }
         for list in never.values_mut() {
             list.sort();
+            list.dedup();
         }
         never
     }

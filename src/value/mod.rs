@@ -705,6 +705,15 @@ fn wellby_lines(
 /// Stories: evidence for a proxy an outcome row claims; otherwise, where the toolkit lets a
 /// tag be priced, `per_story` of its proxy each. A harm, a whole-period cost, or a proxy never
 /// to be added to one already claimed is evidence only.
+/// Stories valued as one proxy: their ids, each story's place in the list with the tag that
+/// priced it, and the quantity they add up to.
+#[derive(Default)]
+struct StoryClaim {
+    ids: Vec<String>,
+    by: Vec<(usize, String)>,
+    quantity: Decimal,
+}
+
 fn story_lines(
     toolkit: &Toolkit,
     stories: &project::Stories,
@@ -712,8 +721,8 @@ fn story_lines(
     first_outcome: usize,
 ) -> Result<Vec<StoryUse>, Overflow> {
     let mut uses = Vec::new();
-    // Proxy -> (story ids, quantity); in proxy order so the result never depends on hashing.
-    let mut valued: BTreeMap<String, (Vec<String>, Decimal)> = BTreeMap::new();
+    // Proxy -> the stories valuing it, in proxy order so the result never depends on hashing.
+    let mut valued: BTreeMap<String, StoryClaim> = BTreeMap::new();
     // Outcome lines by proxy, so each story tag finds its lines at once (not by a scan).
     let mut claimed_by: std::collections::HashMap<String, Vec<usize>> =
         std::collections::HashMap::new();
@@ -749,8 +758,9 @@ fn story_lines(
             match toolkit.story_value(tag) {
                 Some((_, per_story)) => {
                     let e = valued.entry(proxy.clone()).or_default();
-                    e.0.push(s.id.clone());
-                    e.1 = add(e.1, per_story)?;
+                    e.ids.push(s.id.clone());
+                    e.by.push((uses.len(), tag.id.clone()));
+                    e.quantity = add(e.quantity, per_story)?;
                     use_.valued_as.push(proxy);
                 }
                 None if tag.harm => use_
@@ -767,21 +777,17 @@ fn story_lines(
     // A story-valued proxy never to be added to one already valued stays evidence.
     let mut claimed: std::collections::HashSet<String> =
         lines.iter().map(|l| l.proxy.clone()).collect();
-    for (proxy, (ids, quantity)) in valued {
+    for (proxy, claim) in valued {
         if toolkit
             .never_with(&proxy)
             .iter()
             .any(|o| claimed.contains(o))
         {
-            for u in uses.iter_mut().filter(|u| ids.contains(&u.id)) {
-                u.valued_as.retain(|p| p != &proxy);
-                let tag = u.tags.iter().find(|t| {
-                    toolkit.tag(t).and_then(|t| t.proxy.as_deref()) == Some(proxy.as_str())
-                });
-                u.evidence_only.push((
-                    tag.cloned().unwrap_or_default(),
-                    "its proxy is never added to one already claimed",
-                ));
+            for (k, tag) in claim.by {
+                uses[k].valued_as.retain(|p| p != &proxy);
+                uses[k]
+                    .evidence_only
+                    .push((tag, "its proxy is never added to one already claimed"));
             }
             continue;
         }
@@ -789,9 +795,9 @@ fn story_lines(
         lines.push(line_for(
             toolkit,
             &proxy,
-            quantity,
+            claim.quantity,
             p.defaults,
-            Origin::Stories { ids },
+            Origin::Stories { ids: claim.ids },
         )?);
         claimed.insert(proxy);
     }

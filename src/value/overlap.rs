@@ -2,6 +2,7 @@
 //! and the WELLBY beside wellbeing proxies): one check for projects and submissions alike.
 
 use crate::diag::{Diagnostic, Problems};
+use crate::project::table::MAX_LISTED;
 use crate::toolkit::Toolkit;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -58,6 +59,7 @@ pub fn check(claims: &[Claim], toolkit: &Toolkit) -> Problems {
         by_proxy.entry(c.proxy).or_default().push(c);
     }
     let mut problems = Problems::new();
+    let mut unlisted = 0usize;
     for (proxy, mine) in &by_proxy {
         for other in toolkit.never_with(proxy) {
             let Some(theirs) = by_proxy.get(other.as_str()) else {
@@ -65,6 +67,11 @@ pub fn check(claims: &[Claim], toolkit: &Toolkit) -> Problems {
             };
             let first_other = theirs[0].at.describe();
             for c in mine.iter().filter(|c| c.reason.is_none()) {
+                // Listed like any file's problems: the first hundred, then a count.
+                if problems.list.len() >= MAX_LISTED {
+                    unlisted += 1;
+                    continue;
+                }
                 problems.push(
                     c.at.diagnostic(format!(
                         "{} claims {proxy} and {first_other} claims {other}, which toolkit {} says must never be added for the same people",
@@ -78,6 +85,11 @@ pub fn check(claims: &[Claim], toolkit: &Toolkit) -> Problems {
                 );
             }
         }
+    }
+    if unlisted > 0 {
+        problems.push(Diagnostic::error(format!(
+            "... and {unlisted} more claims of pairs never to add (only the first {MAX_LISTED} are listed)"
+        )));
     }
     problems
 }
