@@ -139,8 +139,8 @@ pub fn render(v: &Valuation) -> String {
         );
         let _ = writeln!(
             out,
-            "  {} volunteers' hours at replacement cost, {how}",
-            vt.summary.volunteers,
+            "  the hours of {} at replacement cost, {how}",
+            crate::num::plural(vt.summary.volunteers, "volunteer", "volunteers"),
         );
     }
 
