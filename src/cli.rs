@@ -335,9 +335,13 @@ pub struct ReviewArgs {
     /// The commissioner's toolkit (default: the bundled one of the submission's toolkit id)
     #[arg(long, value_name = "PATH")]
     pub toolkit: Option<PathBuf>,
-    /// A folder of other submissions to compare this one with
+    /// A folder of other submissions to compare this one with, read as `network` reads it
     #[arg(long, value_name = "DIR")]
     pub network: Option<PathBuf>,
+    /// The financial year the return must be for, by its starting year (with --network the
+    /// default is the return's own)
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=2200))]
+    pub year: Option<i32>,
     /// Also write review.html and review.md into this folder
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -359,6 +363,10 @@ pub struct NetworkArgs {
     /// Threads reading submissions (default: the machine's cores)
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// Longest period an annual return may cover, in months (a return covering more is
+    /// quarantined)
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub max_months: u32,
     /// Last year's submissions, for the change since then (network and each member)
     #[arg(long, value_name = "DIR")]
     pub previous: Option<PathBuf>,

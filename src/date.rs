@@ -202,6 +202,19 @@ pub fn civil_from_days(days: i64) -> Option<Date> {
     Date::new(i32::try_from(year).ok()?, month as u8, day as u8)
 }
 
+/// A moment as submissions record it: `seconds` after 1970-01-01 00:00 UTC written
+/// `2025-05-01T09:30:00Z`; `None` for a moment before year 1 or after 9999.
+pub fn utc_timestamp(seconds: i64) -> Option<String> {
+    let day = civil_from_days(seconds.div_euclid(86_400))?;
+    let s = seconds.rem_euclid(86_400);
+    Some(format!(
+        "{day}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s % 3600 / 60,
+        s % 60
+    ))
+}
+
 /// Days from 1970-01-01 to `d` (the inverse of [`civil_from_days`]; H. Hinnant's method).
 pub fn days_from_civil(d: Date) -> i64 {
     let (m, day) = (i64::from(d.month), i64::from(d.day));
@@ -324,6 +337,12 @@ mod day_count_tests {
         let leap = Date::new(2024, 2, 29).unwrap();
         assert_eq!(days_from_civil(leap), 19_782);
         assert_eq!(civil_from_days(19_782), Some(leap));
+        // Python: datetime.fromtimestamp(1714555800, timezone.utc) is 2024-05-01 09:30:00.
+        assert_eq!(
+            utc_timestamp(1_714_555_800).as_deref(),
+            Some("2024-05-01T09:30:00Z")
+        );
+        assert_eq!(utc_timestamp(-1).as_deref(), Some("1969-12-31T23:59:59Z"));
     }
 }
 

@@ -142,7 +142,9 @@ pub fn submission(data: &[u8]) {
         return;
     };
     if let Ok(read) = crate::submission::read(&path) {
-        if let Ok(v) = crate::submission::recompute(&read.submission, bundled(), &path) {
+        if let Ok(v) =
+            crate::submission::recompute(&read.submission, &read.positions, bundled(), &path)
+        {
             let _ = crate::report::text::render(&v);
             let _ = crate::report::json::render(&v);
         }

@@ -117,32 +117,72 @@ fn a_corrupted_file_is_quarantined_and_the_rest_are_summed() {
     assert_eq!(j["included"], 2);
     let q = &j["quarantined"][0];
     assert!(q["file"].as_str().unwrap().ends_with("m1.toml"));
-    assert!(q["reason"].as_str().unwrap().contains("bad fingerprint"));
+    let reason = q["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("line 5: the fingerprint does not match the content"),
+        "{reason}"
+    );
+    assert_eq!(
+        q["action"],
+        "ask Test Org to send the file social-value submit wrote, unchanged"
+    );
     let want = pennies(&serde_json::json!(claimed[0])) + pennies(&serde_json::json!(claimed[2]));
     assert_eq!(pennies(&j["present_value"]), want);
 }
 
 #[test]
-fn duplicates_keep_one_and_list_the_other_and_other_years_are_set_aside() {
+fn a_resubmission_wins_identical_copies_are_both_held_and_other_years_are_set_aside() {
     let f = Fixture::new();
     std::fs::create_dir(f.path("inbox")).unwrap();
-    assert_eq!(
-        run_in(
+    let submit = |out: &str, when: &str| {
+        let r = common::run_env(
             f.dir.path(),
-            &["submit", "project.toml", "--out", "inbox/a.toml"]
-        )
-        .code,
-        0
-    );
-    std::fs::copy(f.path("inbox/a.toml"), f.path("inbox/b.toml")).unwrap();
-    let j = f.network(&["--format", "json"]);
-    assert_eq!(j.code, 0, "{}", j.stderr);
-    let j = j.json();
+            &["submit", "project.toml", "--out", out],
+            &[("SOURCE_DATE_EPOCH", when)],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    };
+    // 1 May 2025, then a correction a week later under a name that sorts first.
+    submit("inbox/member.toml", "1746090000");
+    f.write("outcomes.csv", "proxy,quantity\noutcome.big,61\n");
+    submit("inbox/member-resent.toml", "1746694800");
+    let j = f.network(&["--format", "json"]).json();
     assert_eq!(j["included"], 1);
-    assert!(j["quarantined"][0]["reason"]
-        .as_str()
+    let kept = j["per_member"][0]["file"].as_str().unwrap_or_default();
+    assert!(kept.ends_with("member-resent.toml"), "{kept}");
+    let q = &j["quarantined"][0];
+    assert!(q["file"].as_str().unwrap().ends_with("inbox/member.toml"));
+    assert!(
+        q["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("superseded by inbox/member-resent.toml (written 2025-05-08T09:00:00Z)"),
+        "{q}"
+    );
+    // An identical copy: the same moment, so neither can be chosen; both are held.
+    std::fs::copy(
+        f.path("inbox/member-resent.toml"),
+        f.path("inbox/copy.toml"),
+    )
+    .unwrap();
+    let j = f.network(&["--format", "json"]).json();
+    assert_eq!(j["included"], 0);
+    let reasons: Vec<&str> = j["quarantined"]
+        .as_array()
         .unwrap()
-        .contains("duplicate organisation id GB-TEST-1"));
+        .iter()
+        .map(|q| q["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        reasons
+            .iter()
+            .filter(|r| r.starts_with(
+                "2 returns for GB-TEST-1, written at the same moment (2025-05-08T09:00:00Z)"
+            ))
+            .count(),
+        2,
+        "{reasons:?}"
+    );
     let other = json(
         f.dir.path(),
         &[
@@ -160,7 +200,7 @@ fn duplicates_keep_one_and_list_the_other_and_other_years_are_set_aside() {
     assert!(other["quarantined"][0]["reason"]
         .as_str()
         .unwrap()
-        .contains("wrong year"));
+        .contains("wrong year: the period starts in financial year 2024/25, not 2023/24"));
 }
 
 #[test]

@@ -621,18 +621,6 @@ fn a_place_described_without_a_decile_travels_in_the_submission() {
     assert_eq!(places(&f.network(&["--format", "json"]).json()), calc);
 }
 
-/// `text` with its fingerprint made to match its content again, as another tool would write it.
-fn refingerprinted(text: &str) -> String {
-    let doc: toml::Table = toml::from_str(text).unwrap();
-    let fingerprint = social_value::submission::fingerprint_of_document(&doc);
-    let old = text
-        .lines()
-        .find(|l| l.starts_with("fingerprint = "))
-        .unwrap()
-        .to_string();
-    text.replace(&old, &format!("fingerprint = \"{fingerprint}\""))
-}
-
 #[test]
 fn a_file_that_says_version_1_but_uses_version_2_fields_is_amber_in_review() {
     let f = three_claiming_everything();
@@ -640,7 +628,7 @@ fn a_file_that_says_version_1_but_uses_version_2_fields_is_amber_in_review() {
     let text = std::fs::read_to_string(f.path("inbox/a.toml"))
         .unwrap()
         .replace("format_version = 3", "format_version = 1");
-    f.write("odd.toml", &refingerprinted(&text));
+    f.write("odd.toml", &common::refingerprinted(&text));
     let r = f.run_cmd(&[
         "review",
         "odd.toml",
@@ -678,7 +666,10 @@ fn a_submissions_partnerships_keep_the_same_rules_as_a_projects() {
         ),
     ] {
         assert!(text.contains(from), "{text}");
-        f.write("odd.toml", &refingerprinted(&text.replace(from, to)));
+        f.write(
+            "odd.toml",
+            &common::refingerprinted(&text.replace(from, to)),
+        );
         let r = f.run_cmd(&[
             "review",
             "odd.toml",

@@ -153,37 +153,69 @@ fn submission_text_is_escaped_in_the_review_files() {
 }
 
 #[test]
-fn another_toolkit_is_compared_side_by_side() {
+fn another_copy_of_the_same_bank_must_give_the_same_figures() {
     let f = Fixture::new();
     submit(f.dir.path(), "project.toml", "sub.toml");
+    // The commissioner's test-kit 1.0 values the outcome at £8,600, not £8,500: the same bank
+    // by name and version, with other content. The return's figures must recompute to the
+    // penny with it, and do not: red, exit 3.
     f.write(
         "mine.toml",
         &common::TOOLKIT.replacen("value = 8500", "value = 8600", 1),
     );
-    let (_, j) = review_json(f.dir.path(), "sub.toml", &["--toolkit", "mine.toml"]);
+    let (code, j) = review_json(f.dir.path(), "sub.toml", &["--toolkit", "mine.toml"]);
+    assert_eq!(
+        (code, rating(&j, "reproducibility").as_str()),
+        (3, "red"),
+        "{}",
+        findings(&j)
+    );
     assert_eq!(rating(&j, "toolkit"), "amber", "{}", findings(&j));
     let all = findings(&j);
     // 60 × £8,600 × 0.6 × 0.7 = £216,720; + £151,704 ÷ 1.035 = £146,573.91: £363,293.91.
     assert!(all.contains("recomputed with yours: £363,293.91"), "{all}");
-    // The submission's own bank is not the commissioner's and not built in: it is recomputed
-    // with the commissioner's instead, which is said, and rated amber rather than green.
-    assert_eq!(rating(&j, "reproducibility"), "amber", "{all}");
-    assert!(all.contains("exact toolkit was not available"), "{all}");
+    assert!(
+        all.contains("present value: claimed 359069.57, recomputed 363293.91"),
+        "{all}"
+    );
+    // Another version of the bank is not the same bank: the figures cannot be checked to the
+    // penny, which is said (amber), and the recomputed figure is shown.
+    f.write(
+        "mine.toml",
+        &common::TOOLKIT
+            .replacen("value = 8500", "value = 8600", 1)
+            .replacen("version = \"1.0\"", "version = \"2.0\"", 1),
+    );
+    let (code, j) = review_json(f.dir.path(), "sub.toml", &["--toolkit", "mine.toml"]);
+    assert_eq!(
+        (code, rating(&j, "reproducibility").as_str()),
+        (0, "amber"),
+        "{}",
+        findings(&j)
+    );
+    assert!(findings(&j).contains("made with toolkit test-kit 1.0, which you do not have"));
 }
 
 #[test]
 fn network_places_the_submission_among_others() {
     let f = Fixture::new();
-    std::fs::create_dir(f.path("inbox")).unwrap();
+    std::fs::create_dir_all(f.path("inbox/north")).unwrap();
     for (i, q) in ["30", "40", "50", "60", "70"].iter().enumerate() {
         f.write(
             "outcomes.csv",
             &format!("proxy,quantity\noutcome.big,{q}\n"),
         );
-        submit(f.dir.path(), "project.toml", &format!("inbox/s{i}.toml"));
+        f.write(
+            "project.toml",
+            &common::PROJECT.replace("GB-TEST-1", &format!("GB-TEST-{}", i + 10)),
+        );
+        // A subfolder is read, as `network` reads it.
+        let folder = if i == 0 { "inbox/north" } else { "inbox" };
+        submit(f.dir.path(), "project.toml", &format!("{folder}/s{i}.toml"));
     }
     f.write("inbox/junk.toml", "not a submission");
     f.write("outcomes.csv", "proxy,quantity\noutcome.big,600\n");
+    f.write("project.toml", common::PROJECT);
     submit(f.dir.path(), "project.toml", "big.toml");
     let (_, j) = review_json(
         f.dir.path(),
@@ -193,13 +225,16 @@ fn network_places_the_submission_among_others() {
     assert_eq!(rating(&j, "network"), "amber", "{}", findings(&j));
     let all = findings(&j);
     assert!(
-        all.contains("SROI ratio 14.36 is 6 of 6 from the lowest, an outlier"),
+        all.contains("SROI ratio 14.36 (recomputed) is 6 of 6 from the lowest, an outlier"),
         "{all}"
     );
     assert!(
-        all.contains("1 files in the folder were not valid submissions"),
+        all.contains("1 other entries in the folder are not counted (quarantined or skipped, as `network` lists them); 5 returns are"),
         "{all}"
     );
+    // The network counts the same five.
+    let n = f.network(&["--format", "json"]).json();
+    assert_eq!(n["included"], 5);
 }
 
 #[test]

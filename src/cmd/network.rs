@@ -6,6 +6,7 @@ use crate::cli::{CompareArgs, DemoNetworkArgs, NetworkArgs, ReviewFormat};
 use social_value::diag::{Diagnostic, Problems};
 use social_value::network;
 use social_value::num::{fixed, money_gbp};
+use social_value::submission::gate::{self, Rules};
 use social_value::toolkit::{self, Source};
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
@@ -25,14 +26,19 @@ pub fn run(args: &NetworkArgs) -> Result<(), Failure> {
             "nothing was summarised",
         ));
     }
-    let files = network::find_files(&args.dirs);
+    let inbox = network::inbox::read(&args.dirs);
+    let rules = Rules {
+        toolkit: &tk,
+        year: Some(args.year),
+        max_months: args.max_months,
+    };
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from))
         .max(1);
     // A progress line on an interactive terminal only; logs and pipes stay clean.
     let tty = std::io::stderr().is_terminal();
-    let total = files.len();
+    let total = inbox.files.len();
     let step = (total / 100).max(1);
     let progress = move |n: usize| {
         if tty && (n % step == 0 || n == total) {
@@ -43,7 +49,7 @@ pub fn run(args: &NetworkArgs) -> Result<(), Failure> {
             }
         }
     };
-    let summary = network::summarise(&files, args.year, &tk, jobs, &progress);
+    let summary = network::summarise(&inbox, &rules, jobs, &progress);
     let previous = match &args.previous {
         Some(dir) if !dir.is_dir() => {
             return Err(Failure::input(
@@ -54,9 +60,11 @@ pub fn run(args: &NetworkArgs) -> Result<(), Failure> {
             ))
         }
         Some(dir) => Some(network::summarise(
-            &network::find_files(std::slice::from_ref(dir)),
-            args.year - 1,
-            &tk,
+            &network::inbox::read(std::slice::from_ref(dir)),
+            &Rules {
+                year: Some(args.year - 1),
+                ..rules
+            },
             jobs,
             &|_| {},
         )),
@@ -306,25 +314,22 @@ pub fn demo(args: &DemoNetworkArgs) -> Result<(), Failure> {
 pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     let tk = network_toolkit(args.toolkit.as_deref())?;
     let mut cols = Vec::new();
+    // Each must pass the gate a network applies (any year): a return that may not be counted
+    // is not compared.
+    let rules = Rules {
+        toolkit: &tk,
+        year: None,
+        max_months: gate::ANNUAL_MONTHS,
+    };
     for p in [&args.a, &args.b] {
-        let read = social_value::submission::read(p)
-            .map_err(|e| Failure::input(e, "nothing was compared"))?;
-        if read.computed_fingerprint != read.submission.submission.fingerprint {
-            return Err(Failure::input(
-                Problems::one(
-                    Diagnostic::error(format!(
-                        "{} was changed after it was written (its fingerprint does not match)",
-                        p.display()
-                    ))
-                    .in_file(p)
-                    .with_help("run social-value review on it"),
-                ),
-                "nothing was compared",
-            ));
-        }
-        let v = social_value::submission::recompute(&read.submission, &tk, p)
-            .map_err(|e| Failure::input(e, "nothing was compared"))?;
-        cols.push((read.submission, v));
+        let a = gate::accept(p, &rules).map_err(|r| {
+            let mut problems = r.problems;
+            if let Some(d) = problems.list.last_mut() {
+                d.help = Some(r.action.clone());
+            }
+            Failure::input(problems, "nothing was compared")
+        })?;
+        cols.push((a.submission, a.valuation));
     }
     let mut out = format!("Compared on {} {}\n\n", tk.id, tk.version);
     let row = |out: &mut String, label: &str, a: String, b: String| {

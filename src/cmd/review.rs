@@ -23,6 +23,7 @@ pub fn run(args: &ReviewArgs) -> Result<u8, Failure> {
         Options {
             toolkit: args.toolkit.as_deref(),
             network: args.network.as_deref(),
+            year: args.year,
         },
     );
     if let Some(dir) = &args.out {

@@ -14,7 +14,7 @@ pub fn run(args: &SubmitArgs) -> Result<(), Failure> {
         social_value::project::ReadOptions::default(),
         args.redact.as_deref(),
     )?;
-    let s = submission::from_valuation(&valuation, &toolkit);
+    let s = submission::from_valuation(&valuation, &toolkit, now());
     let text = submission::to_toml(&s);
     // Never write over a file that is not itself a submission.
     if let Ok(old) = std::fs::read(&args.out) {
@@ -43,4 +43,17 @@ pub fn run(args: &SubmitArgs) -> Result<(), Failure> {
     ))?;
     warn(&valuation.warnings);
     Ok(())
+}
+
+/// Now, as a submission records when it was written. `SOURCE_DATE_EPOCH` (seconds since 1970,
+/// the reproducible-builds convention) fixes it, so the same project can give the same bytes.
+fn now() -> Option<String> {
+    let seconds = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(s) => s.trim().parse::<i64>().ok()?,
+        Err(_) => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_secs()).ok())?,
+    };
+    social_value::date::utc_timestamp(seconds)
 }

@@ -245,7 +245,9 @@ fn member(
         },
         stories,
     )?;
-    Ok(submission::from_valuation(&v, tk))
+    // Written a month after the year ends; a resubmission a week later.
+    let written = format!("{}-05-01T09:00:00Z", year + 1);
+    Ok(submission::from_valuation(&v, tk, Some(written)))
 }
 
 /// Writes `members` submissions for financial year `year` into `out` (in folders of 1,000), with
@@ -289,8 +291,11 @@ pub fn generate(
         std::fs::write(&path, &text).map_err(|e| io(&path, e))?;
         made.files += 1;
         if roll == 4 {
+            // Sent again a week later, to correct the first: the later one is counted.
+            let later = format!("{}-05-08T09:00:00Z", the_year + 1);
+            let resent = submission::to_toml(&submission::with_written(s, Some(later)));
             let copy = dir.join(format!("member-{i:06}-resent.toml"));
-            std::fs::write(&copy, &text).map_err(|e| io(&copy, e))?;
+            std::fs::write(&copy, &resent).map_err(|e| io(&copy, e))?;
             made.files += 1;
             made.broken[3] += 1;
         }

@@ -2,6 +2,7 @@
 //! and added up, with every file accounted for (included or quarantined with a reason).
 
 pub mod demo;
+pub mod inbox;
 pub mod page;
 pub mod places;
 pub mod shared;
@@ -9,8 +10,8 @@ pub mod shared;
 use crate::date::Date;
 use crate::num::{fixed, money};
 use crate::sensitivity::montecarlo::percentile;
-use crate::submission::{self, Submission};
-use crate::toolkit::Toolkit;
+use crate::submission;
+
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -23,6 +24,8 @@ pub struct Member {
     pub id: String,
     pub name: String,
     pub period_end: Date,
+    /// When its return was written (`[submission] written`), if it says.
+    pub written: Option<String>,
     pub toolkit_version: String,
     pub rebased: bool,
     pub present_value: Decimal,
@@ -58,11 +61,12 @@ impl Member {
     }
 }
 
-/// A file left out of the summary, and why.
+/// A file left out of the summary: why (with its line where there is one), and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quarantined {
     pub file: PathBuf,
     pub reason: String,
+    pub action: String,
 }
 
 /// Five numbers describing a spread: 5th, 25th, 50th, 75th and 95th percentiles.
@@ -95,11 +99,15 @@ pub fn distribution(mut v: Vec<Decimal>) -> Option<Distribution> {
 pub struct Summary {
     pub year: i32,
     pub toolkit: String,
+    /// Every entry under the folders: included, quarantined or skipped.
     pub files_found: usize,
     /// Sorted by organisation id.
     pub members: Vec<Member>,
-    /// Sorted by file.
+    /// Returns that may not be counted, sorted by file.
     pub quarantined: Vec<Quarantined>,
+    /// Entries that are not returns (other files, links out of the inbox, unreadable folders),
+    /// sorted by file.
+    pub skipped: Vec<Quarantined>,
     /// Toolkit versions members were rebased from, with counts.
     pub rebased_from: BTreeMap<String, u64>,
     /// Every partnership's shared outcome, each counted once in the total.
@@ -108,82 +116,24 @@ pub struct Summary {
     pub place_names: BTreeMap<String, String>,
 }
 
-/// Every `.toml` file under the folders, sorted, so results never depend on the file system.
-pub fn find_files(dirs: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack: Vec<PathBuf> = dirs.to_vec();
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.filter_map(Result::ok) {
-            let p = e.path();
-            match e.file_type() {
-                Ok(t) if t.is_dir() => stack.push(p),
-                Ok(t) if t.is_file() && p.extension().is_some_and(|x| x == "toml") => out.push(p),
-                _ => {}
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 enum Outcome {
     In(Box<Member>),
     Out(Quarantined),
 }
 
-fn one(path: &Path, year: i32, tk: &Toolkit) -> Outcome {
-    let out = |reason: String| {
-        Outcome::Out(Quarantined {
-            file: path.to_path_buf(),
-            reason,
-        })
-    };
-    let read = match submission::read(path) {
-        Ok(r) => r,
-        Err(p) => {
-            return out(format!(
-                "not a readable submission: {}",
-                p.list.first().map_or(String::new(), |d| d.message.clone())
-            ))
+fn one(path: &Path, rules: &submission::gate::Rules) -> Outcome {
+    let a = match submission::gate::accept(path, rules) {
+        Ok(a) => a,
+        Err(r) => {
+            return Outcome::Out(Quarantined {
+                file: path.to_path_buf(),
+                reason: r.reason(),
+                action: r.action,
+            })
         }
     };
-    let s: &Submission = &read.submission;
-    if !submission::FORMAT_VERSIONS.contains(&s.submission.format_version) {
-        return out(format!(
-            "unknown format_version {}",
-            s.submission.format_version
-        ));
-    }
-    if s.submission.fingerprint != read.computed_fingerprint {
-        return out("bad fingerprint: the file was changed after it was written".into());
-    }
-    let Some(start) = Date::parse(&s.period.start) else {
-        return out("the period start is not a date".into());
-    };
-    let Some(end) = Date::parse(&s.period.end) else {
-        return out("the period end is not a date".into());
-    };
-    if start.financial_year() != year {
-        return out(format!(
-            "wrong year: the period starts in financial year {}/{:02}",
-            start.financial_year(),
-            (start.financial_year() + 1).rem_euclid(100)
-        ));
-    }
-    let v = match submission::recompute(s, tk, path) {
-        Ok(v) => v,
-        Err(p) => {
-            return out(format!(
-                "cannot be recomputed on {} {}: {}",
-                tk.id,
-                tk.version,
-                p.list.first().map_or(String::new(), |d| d.message.clone())
-            ))
-        }
-    };
+    let tk = rules.toolkit;
+    let (s, v) = (&a.submission, a.valuation);
     let mut tags = BTreeMap::new();
     for st in &v.stories {
         for t in &st.tags {
@@ -192,9 +142,10 @@ fn one(path: &Path, year: i32, tk: &Toolkit) -> Outcome {
     }
     Outcome::In(Box::new(Member {
         file: path.to_path_buf(),
-        id: s.organisation.id.clone(),
+        id: a.id.clone(),
         name: s.organisation.name.clone(),
-        period_end: end,
+        period_end: a.end,
+        written: a.written.clone(),
         toolkit_version: format!("{} {}", s.toolkit.id, s.toolkit.version),
         rebased: s.toolkit.fingerprint != tk.fingerprint,
         present_value: v.totals.present_value,
@@ -261,19 +212,20 @@ pub fn outliers(s: &Summary) -> Vec<String> {
         .collect()
 }
 
-/// Reads, checks and rebases every submission in `files` on `jobs` threads, then adds them up.
-/// `progress` is called with the number of files done so far (from any thread).
+/// Reads every return in the inbox through the gate on `jobs` threads, keeps one per
+/// organisation, and adds them up. `progress` is called with the number of files done so far
+/// (from any thread). `rules.year` must be given: a network summary is of one year.
 pub fn summarise(
-    files: &[PathBuf],
-    year: i32,
-    tk: &Toolkit,
+    inbox: &inbox::Inbox,
+    rules: &submission::gate::Rules,
     jobs: usize,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Summary {
+    let files = &inbox.files;
     let done = std::sync::atomic::AtomicUsize::new(0);
     // More threads than cores gain nothing; thousands could fail to start.
     let chunk = files.len().div_ceil(jobs.clamp(1, 256)).max(1);
-    let mut outcomes: Vec<Outcome> = std::thread::scope(|scope| {
+    let outcomes: Vec<Outcome> = std::thread::scope(|scope| {
         let handles: Vec<_> = files
             .chunks(chunk)
             .map(|part| {
@@ -283,12 +235,16 @@ pub fn summarise(
                         .map(|f| {
                             // A fault on one stranger's file must not lose the others: it is
                             // quarantined like any unreadable file.
-                            let o = std::panic::catch_unwind(|| one(f, year, tk)).unwrap_or_else(|_| {
-                                Outcome::Out(Quarantined {
-                                    file: f.clone(),
-                                    reason: "social-value failed on this file (an internal fault: please report it, with the file)".into(),
-                                })
-                            });
+                            let o =
+                                std::panic::catch_unwind(|| one(f, rules)).unwrap_or_else(|_| {
+                                    Outcome::Out(Quarantined {
+                                        file: f.clone(),
+                                        reason:
+                                            "social-value failed on this file (an internal fault)"
+                                                .into(),
+                                        action: "please report it, with the file".into(),
+                                    })
+                                });
                             progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
                             o
                         })
@@ -301,58 +257,104 @@ pub fn summarise(
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     });
-    let mut members: BTreeMap<String, Member> = BTreeMap::new();
+    let mut by_id: BTreeMap<String, Vec<Member>> = BTreeMap::new();
     let mut quarantined = Vec::new();
-    for o in outcomes.drain(..) {
+    for o in outcomes {
         match o {
             Outcome::Out(q) => quarantined.push(q),
-            Outcome::In(m) => {
-                let m = *m;
-                // One entry per organisation: the newest period (then the later file name) wins.
-                match members.remove(&m.id) {
-                    None => {
-                        members.insert(m.id.clone(), m);
-                    }
-                    Some(old) => {
-                        let (keep, drop) = if (m.period_end, &m.file) > (old.period_end, &old.file)
-                        {
-                            (m, old)
-                        } else {
-                            (old, m)
-                        };
-                        quarantined.push(Quarantined {
-                            file: drop.file.clone(),
-                            reason: format!(
-                                "duplicate organisation id {}: {} is kept",
-                                keep.id,
-                                keep.file.display()
-                            ),
-                        });
-                        members.insert(keep.id.clone(), keep);
-                    }
-                }
-            }
+            Outcome::In(m) => by_id.entry(m.id.clone()).or_default().push(*m),
         }
+    }
+    let mut members = Vec::with_capacity(by_id.len());
+    for (_, returns) in by_id {
+        let (kept, left) = one_per_organisation(returns);
+        members.extend(kept);
+        quarantined.extend(left);
     }
     quarantined.sort_by(|a, b| a.file.cmp(&b.file));
     let mut rebased_from = BTreeMap::new();
-    for m in members.values().filter(|m| m.rebased) {
+    for m in members.iter().filter(|m| m.rebased) {
         *rebased_from.entry(m.toolkit_version.clone()).or_insert(0) += 1;
     }
-    let members: Vec<Member> = members.into_values().collect();
+    let tk = rules.toolkit;
     Summary {
-        year,
+        year: rules.year.unwrap_or_default(),
         toolkit: format!("{} {}", tk.id, tk.version),
-        files_found: files.len(),
+        files_found: files.len() + inbox.skipped.len(),
         shared: shared::shared_outcomes(&members),
         members,
         quarantined,
+        skipped: inbox.skipped.clone(),
         rebased_from,
         place_names: tk
             .places
             .iter()
             .map(|p| (p.code.clone(), p.name.clone()))
             .collect(),
+    }
+}
+
+/// One return per organisation: the one written last (`[submission] written`). Decision: a
+/// return that says when it was written is newer than one that does not; two written at the
+/// same moment, or two that do not say, cannot be told apart, so both are quarantined for a
+/// person to ask which is final, rather than one chosen by its file name.
+pub fn one_per_organisation(mut returns: Vec<Member>) -> (Option<Member>, Vec<Quarantined>) {
+    // Latest first; files in name order among equals, so the outcome never depends on reading.
+    returns.sort_by(|a, b| b.written.cmp(&a.written).then(a.file.cmp(&b.file)));
+    let mut it = returns.into_iter();
+    let Some(newest) = it.next() else {
+        return (None, Vec::new());
+    };
+    let rest: Vec<Member> = it.collect();
+    let tied: Vec<&Member> = rest
+        .iter()
+        .filter(|m| m.written == newest.written)
+        .collect();
+    if !tied.is_empty() {
+        let all: Vec<String> = std::iter::once(&newest)
+            .chain(tied.iter().copied())
+            .map(|m| m.file.display().to_string())
+            .collect();
+        let when = match &newest.written {
+            Some(w) => format!("written at the same moment ({w})"),
+            None => "neither saying when it was written".into(),
+        };
+        let conflict = |m: &Member| Quarantined {
+            file: m.file.clone(),
+            reason: format!(
+                "{} returns for {}, {when}: {}",
+                all.len(),
+                m.id,
+                all.join(", ")
+            ),
+            action: format!(
+                "ask {} which return is final, and to submit it again",
+                m.name
+            ),
+        };
+        let mut out: Vec<Quarantined> =
+            std::iter::once(&newest).chain(tied).map(conflict).collect();
+        out.extend(
+            rest.iter()
+                .filter(|m| m.written != newest.written)
+                .map(|m| superseded(m, &newest)),
+        );
+        return (None, out);
+    }
+    let out = rest.iter().map(|m| superseded(m, &newest)).collect();
+    (Some(newest), out)
+}
+
+fn superseded(m: &Member, by: &Member) -> Quarantined {
+    Quarantined {
+        file: m.file.clone(),
+        reason: format!(
+            "superseded by {} (written {}), a later return for {}",
+            by.file.display(),
+            by.written.as_deref().unwrap_or("later"),
+            m.id
+        ),
+        action: "nothing: the later return is counted".into(),
     }
 }
 
@@ -507,7 +509,8 @@ pub fn to_json(s: &Summary, previous: Option<&Summary>, rank: bool) -> String {
         "toolkit": s.toolkit,
         "files_found": s.files_found,
         "included": s.members.len(),
-        "quarantined": s.quarantined.iter().map(|q| json!({"file": q.file.display().to_string(), "reason": q.reason})).collect::<Vec<_>>(),
+        "quarantined": s.quarantined.iter().map(|q| json!({"file": inbox::shown(&q.file), "reason": q.reason, "action": q.action})).collect::<Vec<_>>(),
+        "skipped": s.skipped.iter().map(|q| json!({"file": inbox::shown(&q.file), "reason": q.reason, "action": q.action})).collect::<Vec<_>>(),
         "rebased_from": s.rebased_from,
         "members": s.members.len(),
         "present_value": money(pv),

@@ -183,7 +183,7 @@ impl<'a> PerMember<'a> {
         json!({
             "id": m.id,
             "name": m.name,
-            "file": m.file.display().to_string(),
+            "file": super::inbox::shown(&m.file),
             "place": m.place,
             "present_value": money(m.present_value),
             "present_value_counted": money(m.present_value.saturating_sub(

@@ -4,6 +4,7 @@
 mod collector;
 pub mod indicators;
 pub(crate) mod lines;
+pub mod org_id;
 mod outcomes;
 pub mod partnership;
 pub mod redact;
@@ -247,13 +248,19 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
     }
     for (field, what) in [
         (&raw.organisation.name, "organisation name"),
-        (&raw.organisation.id, "organisation id"),
         (&raw.toolkit, "toolkit"),
     ] {
         if field.get_ref().trim().is_empty() {
             err(&mut p, field.span(), format!("{what} is empty"), "");
         }
     }
+    let organisation_id = match org_id::normalise(raw.organisation.id.get_ref()) {
+        Ok(id) => id,
+        Err(why) => {
+            err(&mut p, raw.organisation.id.span(), why, "write the id as it is registered, e.g. GB-CHC-1234567 (org-id.guide); a group with no registration writes GB-UNREG-, its postcode and a short name, e.g. GB-UNREG-WN11AA-knit-club");
+            raw.organisation.id.get_ref().trim().to_string()
+        }
+    };
     let date = |p: &mut Problems, d: &Spanned<RawDate>| -> Date {
         let (parsed, shown) = match d.get_ref() {
             RawDate::Toml(v) => match (v.date, v.time) {
@@ -405,13 +412,8 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
                 None
             }
         });
-    let partnerships = partnership::read_partnerships(
-        raw.partnership,
-        raw.organisation.id.get_ref().trim(),
-        path,
-        &text,
-        &mut p,
-    );
+    let partnerships =
+        partnership::read_partnerships(raw.partnership, &organisation_id, path, &text, &mut p);
     let places = partnership::read_place_notes(raw.place, path, &text, &mut p);
     let place_span = raw.organisation.place.as_ref().map_or(0..0, |s| s.span());
     let project = Project {
@@ -419,7 +421,7 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
         toolkit: raw.toolkit.get_ref().trim().to_string(),
         organisation: Organisation {
             name: raw.organisation.name.get_ref().trim().to_string(),
-            id: raw.organisation.id.get_ref().trim().to_string(),
+            id: organisation_id.clone(),
             place: raw
                 .organisation
                 .place

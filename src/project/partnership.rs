@@ -220,10 +220,15 @@ pub(super) fn read_partnerships(
         let mut members: Vec<String> = Vec::new();
         let mut listed: HashSet<String> = HashSet::new();
         for m in r.members.get_ref() {
-            let name = m.get_ref().trim().to_string();
-            if name.is_empty() {
-                err(m.span(), "a member id is empty".into(), "");
-            } else if !listed.insert(name.clone()) {
+            let name = match super::org_id::normalise(m.get_ref()) {
+                Ok(n) => n,
+                Err(why) => {
+                    let help = "write the organisation id as it is registered, e.g. GB-CHC-1234567";
+                    err(m.span(), format!("member {why}"), help);
+                    continue;
+                }
+            };
+            if !listed.insert(name.clone()) {
                 err(m.span(), format!("member {name} is listed twice"), "");
             } else {
                 members.push(name);
@@ -232,7 +237,8 @@ pub(super) fn read_partnerships(
         let mut shares = BTreeMap::new();
         let mut share_spans: HashMap<String, Range<usize>> = HashMap::new();
         for (member, share) in r.shares.iter().flat_map(|s| s.get_ref()) {
-            let member = member.trim();
+            let normal = super::org_id::normalise(member);
+            let member = normal.as_deref().unwrap_or(member.trim());
             let raw_text = text.get(share.span()).unwrap_or("");
             let value =
                 crate::num::exact_toml(raw_text, share.get_ref().0).unwrap_or(share.get_ref().0);

@@ -8,12 +8,13 @@ mod reproduce;
 
 use claims::{evidence, over_claiming};
 use network::network;
-use reproduce::{compare, consistency};
+use reproduce::consistency;
 
 pub use render::{html, json, markdown, text};
 
 use crate::diag::Problems;
 use crate::num::{fixed, money_gbp, parse_decimal};
+use crate::submission::gate::{self, Rejected, Rules, Stage};
 use crate::submission::{self, Results};
 use crate::toolkit::{self, diff, Source};
 use rust_decimal::Decimal;
@@ -104,6 +105,9 @@ pub struct Options<'a> {
     pub toolkit: Option<&'a Path>,
     /// A folder of other submissions.
     pub network: Option<&'a Path>,
+    /// The financial year the return must be for (by its starting year); with `network`
+    /// and no year, the return's own.
+    pub year: Option<i32>,
 }
 
 fn problems_text(p: &Problems) -> String {
@@ -120,6 +124,8 @@ fn dec(s: &str) -> Decimal {
 }
 
 /// Reviews the submission at `path`. Never fails: a file that cannot be read is a red finding.
+/// Whether the return may be counted is the gate's decision ([`submission::gate`]), the same
+/// as a network's; the review shows each reason and adds its own findings.
 pub fn review(path: &Path, opts: Options) -> Review {
     let mut integrity = Check::new("integrity");
     let read = match submission::read(path) {
@@ -144,25 +150,157 @@ pub fn review(path: &Path, opts: Options) -> Review {
         }
     };
     let s = &read.submission;
-    if !submission::FORMAT_VERSIONS.contains(&s.submission.format_version) {
-        integrity.add(
-            Rating::Red,
-            format!(
-                "format_version {} is not understood by this version of social-value",
-                s.submission.format_version
-            ),
-            "the figures may mean something else",
-            "update social-value, or ask for a version 1 submission",
+    let tks = Toolkits::for_review(s, opts.toolkit);
+    // With a network, the year is the one asked for, else the return's own.
+    let year = opts.year.or_else(|| {
+        opts.network
+            .and_then(|_| crate::date::Date::parse(&s.period.start))
+            .map(|d| d.financial_year())
+    });
+    let gate = tks.basis().map(|tk| {
+        let rules = Rules {
+            toolkit: tk,
+            year,
+            max_months: gate::ANNUAL_MONTHS,
+        };
+        (rules, gate::accept(path, &rules))
+    });
+    integrity_findings(&mut integrity, s, gate.as_ref().map(|g| &g.1));
+    let mut reproduce = Check::new("reproducibility");
+    consistency(&mut reproduce, s);
+    // A file the gate refused before its figures (an edited file, another year): recomputed
+    // anyway, so the reviewer sees what the edit changed.
+    let early = match (&gate, tks.basis()) {
+        (Some((_, Err(r))), Some(tk)) if r.stage < Stage::Toolkit => {
+            submission::recompute(s, &read.positions, tk, path).ok()
+        }
+        _ => None,
+    };
+    reproduction(
+        &mut reproduce,
+        s,
+        gate.as_ref().map(|g| &g.1),
+        &tks,
+        early.as_ref(),
+    );
+    let tk_check = toolkit_check(s, &tks, path, &read.positions);
+    let defaults_tk = tks.commissioner.as_ref().ok().or(tks.basis());
+    let valuation = match gate.as_ref().map(|g| &g.1) {
+        Some(Ok(a)) => Some(&a.valuation),
+        Some(Err(r)) => r.recomputed.as_deref().or(early.as_ref()),
+        None => None,
+    };
+    let over = over_claiming(s, defaults_tk, valuation);
+    let evidence = evidence(s, valuation, defaults_tk);
+    let mut checks = vec![integrity];
+    if let Some(y) = year {
+        checks.push(period_check(s, y, gate.as_ref().map(|g| &g.1)));
+    }
+    checks.extend([reproduce, tk_check, over, evidence]);
+    if let (Some(dir), Some((rules, _))) = (opts.network, &gate) {
+        checks.push(network(path, s, valuation, dir, rules));
+    }
+    Review {
+        file: path.to_path_buf(),
+        organisation: Some(format!("{} ({})", s.organisation.name, s.organisation.id)),
+        period: Some(format!("{} to {}", s.period.start, s.period.end)),
+        claimed: Some(s.results.clone()),
+        checks,
+    }
+}
+
+/// The toolkits a review can use: the commissioner's (`--toolkit`, else the bundled one of the
+/// submission's id), the bundled one, and whichever of them is the submission's exact bank.
+/// Only a toolkit the commissioner trusts is used, never a file sent with the submission.
+struct Toolkits {
+    commissioner: Result<toolkit::Toolkit, String>,
+    bundled: Option<toolkit::Toolkit>,
+    exact: Option<toolkit::Toolkit>,
+}
+
+impl Toolkits {
+    fn for_review(s: &submission::Submission, given: Option<&Path>) -> Toolkits {
+        let bundled = toolkit::BUNDLED
+            .iter()
+            .find(|(n, _)| *n == s.toolkit.id)
+            .and_then(|(n, _)| toolkit::load_file(&Source::Bundled(n)).ok());
+        let commissioner = match given {
+            Some(p) => {
+                toolkit::load_file(&Source::File(p.to_path_buf())).map_err(|e| problems_text(&e))
+            }
+            None => bundled.clone().ok_or_else(|| {
+                format!(
+                    "no toolkit called {} is built in; give yours with --toolkit",
+                    s.toolkit.id
+                )
+            }),
+        };
+        let exact = [commissioner.as_ref().ok(), bundled.as_ref()]
+            .into_iter()
+            .flatten()
+            .find(|t| t.fingerprint == s.toolkit.fingerprint)
+            .cloned();
+        Toolkits {
+            commissioner,
+            bundled,
+            exact,
+        }
+    }
+
+    /// The toolkit figures are recomputed with: the exact bank when held, else the
+    /// commissioner's, else the bundled one.
+    fn basis(&self) -> Option<&toolkit::Toolkit> {
+        self.exact
+            .as_ref()
+            .or(self.commissioner.as_ref().ok())
+            .or(self.bundled.as_ref())
+    }
+}
+
+/// Red findings, one per problem, with its line where it has one.
+fn add_problems(c: &mut Check, r: &Rejected, why: &str) {
+    for d in &r.problems.list {
+        let at = d
+            .location
+            .as_ref()
+            .and_then(|l| l.line)
+            .map(|l| format!("line {l}: "))
+            .unwrap_or_default();
+        c.add(Rating::Red, format!("{at}{}", d.message), why, &r.action);
+    }
+}
+
+/// Whether the file is as it was written, in a version this build reads, for an organisation
+/// whose id hides nothing.
+fn integrity_findings(
+    c: &mut Check,
+    s: &submission::Submission,
+    verdict: Option<&Result<gate::Accepted, Rejected>>,
+) {
+    if let Some(Err(r)) = verdict.filter(|v| {
+        v.as_ref().is_err_and(|r| {
+            matches!(
+                r.stage,
+                Stage::Read | Stage::Version | Stage::Fingerprint | Stage::Organisation
+            )
+        })
+    }) {
+        add_problems(
+            c,
+            r,
+            "any figure in it may have been edited, or it is not the organisation it seems",
         );
-    } else if s.submission.format_version < submission::PLACES_VERSION && s.uses_places() {
-        integrity.add(
+        return;
+    }
+    if s.submission.format_version < submission::PLACES_VERSION && s.uses_places() {
+        c.add(
             Rating::Amber,
             "the file says format_version 1 but uses version 2's partnerships or places",
             "a reader that knows only version 1 would refuse it; social-value reads them",
             "ask for the file social-value submit wrote, which says version 3",
         );
     } else if s.submission.format_version < submission::FORMAT_VERSION {
-        integrity.add(
+        c.add(
             Rating::Amber,
             format!(
                 "the file is format_version {}, written before transfers were kept out of social value and stories valued by per_story",
@@ -172,72 +310,131 @@ pub fn review(path: &Path, opts: Options) -> Review {
             "ask the organisation to submit again with the current social-value",
         );
     }
-    if s.submission.fingerprint != read.computed_fingerprint {
-        integrity.add(
-            Rating::Red,
-            "the fingerprint does not match the content: the file was changed after it was written",
-            "any figure in it may have been edited by hand",
-            "ask the organisation to send the file social-value submit wrote, unchanged",
-        );
-    } else {
-        integrity.add(
+    c.add(
+        Rating::Green,
+        format!(
+            "fingerprint {} matches the content",
+            s.submission.fingerprint
+        ),
+        "the file is as it was written",
+        "",
+    );
+}
+
+/// With a year (a network's, or the return's own with `--network`): the return starts in it
+/// and covers at most a year.
+fn period_check(
+    s: &submission::Submission,
+    year: i32,
+    verdict: Option<&Result<gate::Accepted, Rejected>>,
+) -> Check {
+    let mut c = Check::new("period");
+    match verdict {
+        Some(Err(r)) if r.stage == Stage::Period => {
+            add_problems(
+                &mut c,
+                r,
+                "a network counts each organisation's return for the year once",
+            );
+        }
+        _ => c.add(
             Rating::Green,
             format!(
-                "fingerprint {} matches the content",
-                s.submission.fingerprint
+                "{} to {}: a return for {year}/{:02}",
+                s.period.start,
+                s.period.end,
+                (year + 1).rem_euclid(100)
             ),
-            "the file is as it was written",
             "",
-        );
+            "",
+        ),
     }
-    // Only the commissioner's own toolkit (--toolkit) or the one built into the program is
-    // trusted: never a file that arrived beside the submission.
-    let bundled = toolkit::BUNDLED
-        .iter()
-        .find(|(n, _)| *n == s.toolkit.id)
-        .and_then(|(n, _)| toolkit::load_file(&Source::Bundled(n)).ok());
-    let commissioner = match opts.toolkit {
-        Some(p) => {
-            toolkit::load_file(&Source::File(p.to_path_buf())).map_err(|e| problems_text(&e))
-        }
-        None => bundled.clone().ok_or_else(|| {
-            format!(
-                "no toolkit called {} is built in; give yours with --toolkit",
-                s.toolkit.id
-            )
-        }),
-    };
-    let exact_tk = [commissioner.as_ref().ok(), bundled.as_ref()]
-        .into_iter()
-        .flatten()
-        .find(|t| t.fingerprint == s.toolkit.fingerprint)
-        .cloned();
+    c
+}
 
-    let mut reproduce = Check::new("reproducibility");
-    consistency(&mut reproduce, s);
-    let basis = exact_tk
-        .as_ref()
-        .or(commissioner.as_ref().ok())
-        .or(bundled.as_ref());
-    let recomputed = basis.map(|tk| (tk, submission::recompute(s, tk, path)));
-    match &recomputed {
-        None => reproduce.add(
+/// The gate's verdict on the figures: red for every figure not reproduced to the penny; amber
+/// when the return was made with another version of the bank, which the reviewer does not
+/// hold, so its claimed figures cannot be checked.
+fn reproduction(
+    c: &mut Check,
+    s: &submission::Submission,
+    verdict: Option<&Result<gate::Accepted, Rejected>>,
+    tks: &Toolkits,
+    early: Option<&crate::value::Valuation>,
+) {
+    match verdict {
+        None => c.add(
             Rating::Red,
             format!("no toolkit {} was found to recompute with", s.toolkit.id),
             "the figures cannot be checked",
             "give the toolkit with --toolkit",
         ),
-        Some((_, Err(p))) => reproduce.add(
-            Rating::Red,
-            format!("the inputs cannot be recomputed: {}", problems_text(p)),
-            "the claimed figures cannot be reached from the inputs",
-            "ask for a submission written by social-value submit",
+        Some(Err(r)) if r.stage >= Stage::Toolkit => add_problems(
+            c,
+            r,
+            "the claimed figures cannot be reached from the stated inputs",
         ),
-        Some((tk, Ok(v))) => compare(&mut reproduce, &s.results, v, exact_tk.is_some(), tk),
+        Some(Err(_)) => match early {
+            None => c.add(
+                Rating::Red,
+                "the figures were not checked: the return was refused before them (see above)",
+                "the claimed figures cannot be trusted",
+                "ask for the file social-value submit wrote, unchanged",
+            ),
+            Some(v) => {
+                let diffs = gate::differences(&s.results, &submission::results_of(v));
+                for d in &diffs {
+                    c.add(
+                        Rating::Red,
+                        d.clone(),
+                        "the claimed figure does not follow from the stated inputs",
+                        "ask the organisation how the figure was reached, or to resubmit",
+                    );
+                }
+                if diffs.is_empty() {
+                    c.add(Rating::Amber, "the inputs give the claimed figures, but the return was refused (see above)", "the figures agree, yet the file is not as it was written", "ask for the file social-value submit wrote, unchanged");
+                }
+            }
+        },
+        Some(Ok(a)) if a.differences.is_empty() => c.add(
+            Rating::Green,
+            format!(
+                "every figure recomputes to the penny from the inputs ({} lines)",
+                a.valuation.lines.len()
+            ),
+            "the claimed results follow from the stated inputs",
+            "",
+        ),
+        Some(Ok(a)) => {
+            let tk = tks
+                .basis()
+                .map_or(String::new(), |t| format!("{} {}", t.id, t.version));
+            c.add(
+                Rating::Amber,
+                format!(
+                    "made with toolkit {} {}, which you do not have: its figures cannot be checked to the penny. Recomputed with {tk}: {} (ratio {}); claimed {}",
+                    s.toolkit.id,
+                    s.toolkit.version,
+                    money_gbp(a.valuation.totals.present_value),
+                    a.valuation.totals.sroi_ratio.map_or("n/a".into(), |r| fixed(r, 2)),
+                    a.differences.iter().take(3).cloned().collect::<Vec<_>>().join("; ")
+                ),
+                "values differ between versions of a bank, so a difference may be the bank's or the organisation's",
+                "give the submission's own toolkit with --toolkit to check it to the penny",
+            );
+        }
     }
+}
 
+/// How the submission's bank compares with the commissioner's.
+fn toolkit_check(
+    s: &submission::Submission,
+    tks: &Toolkits,
+    path: &Path,
+    positions: &submission::Positions,
+) -> Check {
     let mut tk_check = Check::new("toolkit");
-    match &commissioner {
+    match &tks.commissioner {
         Err(e) => tk_check.add(
             Rating::Amber,
             format!("the commissioner's toolkit could not be loaded: {e}"),
@@ -251,7 +448,7 @@ pub fn review(path: &Path, opts: Options) -> Review {
             "",
         ),
         Ok(c) => {
-            let note = match exact_tk.as_ref() {
+            let note = match tks.exact.as_ref() {
                 Some(old) => {
                     let d = diff::diff(old, c);
                     format!(
@@ -263,7 +460,9 @@ pub fn review(path: &Path, opts: Options) -> Review {
                 }
                 None => "the submission's exact toolkit is not available to compare".into(),
             };
-            let rebased = submission::recompute(s, c, path)
+            let rebased = (c.id == s.toolkit.id)
+                .then(|| submission::recompute(s, positions, c, path).ok())
+                .flatten()
                 .map(|v| {
                     format!(
                         "; recomputed with yours: {} (ratio {})",
@@ -283,20 +482,5 @@ pub fn review(path: &Path, opts: Options) -> Review {
             tk_check.add(Rating::Amber, format!("{what} ({note}); claimed {} (ratio {}){rebased}", money_gbp(dec(&s.results.present_value)), s.results.sroi_ratio.clone().unwrap_or("n/a".into())), "figures from different banks are not directly comparable", "compare the recomputed figure, or ask for a submission made with the shared toolkit");
         }
     }
-
-    let defaults_tk = commissioner.as_ref().ok().or(basis);
-    let valuation = recomputed.as_ref().and_then(|(_, r)| r.as_ref().ok());
-    let over = over_claiming(s, defaults_tk, valuation);
-    let evidence = evidence(s, valuation, defaults_tk);
-    let mut checks = vec![integrity, reproduce, tk_check, over, evidence];
-    if let Some(dir) = opts.network {
-        checks.push(network(path, s, dir, defaults_tk));
-    }
-    Review {
-        file: path.to_path_buf(),
-        organisation: Some(format!("{} ({})", s.organisation.name, s.organisation.id)),
-        period: Some(format!("{} to {}", s.period.start, s.period.end)),
-        claimed: Some(s.results.clone()),
-        checks,
-    }
+    tk_check
 }

@@ -1,11 +1,13 @@
 //! The network check: where a submission's ratio and values sit among other members', and whether
 //! it claims more than its share of an outcome shared with partners.
 
-use super::{dec, Check, Rating};
+use super::{Check, Rating};
 use crate::network::shared::{self, Claim, Entrant};
+use crate::network::Member;
 use crate::num::{fixed, money_gbp};
+use crate::submission::gate::Rules;
 use crate::submission::{self, Submission};
-use crate::toolkit::Toolkit;
+use crate::value::Valuation;
 use rust_decimal::Decimal;
 use std::path::Path;
 
@@ -21,25 +23,18 @@ fn position(value: Decimal, others: &[Decimal]) -> (usize, usize, bool) {
     (rank, all.len(), value < q1 - fence || value > q3 + fence)
 }
 
-pub(super) fn network(path: &Path, s: &Submission, dir: &Path, tk: Option<&Toolkit>) -> Check {
+/// Where this return sits among the network's, and its shared outcomes. The network is read
+/// exactly as `network` reads it ([`crate::network::summarise`] through the gate, with the
+/// same rules, subfolders included, one return per organisation), and every figure compared is
+/// recomputed, never the one claimed.
+pub(super) fn network(
+    path: &Path,
+    s: &Submission,
+    own: Option<&Valuation>,
+    dir: &Path,
+    rules: &Rules,
+) -> Check {
     let mut c = Check::new("network");
-    let mut metrics: Vec<(&str, Vec<Decimal>, Option<Decimal>)> = vec![
-        ("SROI ratio", Vec::new(), None),
-        ("value per volunteer hour", Vec::new(), None),
-        ("value per person supported", Vec::new(), None),
-    ];
-    let measure = |x: &Submission| -> [Option<Decimal>; 3] {
-        let pv = dec(&x.results.present_value);
-        let hours = dec(&x.results.volunteer_hours);
-        [
-            x.results.sroi_ratio.as_deref().map(dec),
-            crate::num::ratio(pv, hours),
-            x.reach
-                .as_ref()
-                .filter(|r| r.people > 0)
-                .map(|r| pv / Decimal::from(r.people)),
-        ]
-    };
     if !dir.is_dir() {
         c.add(
             Rating::Amber,
@@ -49,50 +44,80 @@ pub(super) fn network(path: &Path, s: &Submission, dir: &Path, tk: Option<&Toolk
         );
         return c;
     }
-    let mut read = 0;
-    let mut skipped = 0;
-    // Sorted, so which copy of a partner's return counts never depends on the file system.
-    let mut entries = std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .map(|e| e.path())
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    entries.sort();
-    for p in entries
+    let inbox = crate::network::inbox::read(&[dir.to_path_buf()]);
+    let summary = crate::network::summarise(&inbox, rules, 2, &|_: usize| {});
+    let me = path.canonicalize().ok();
+    let own_id = crate::project::org_id::normalise(&s.organisation.id).unwrap_or_default();
+    let others: Vec<&Member> = summary
+        .members
         .iter()
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
-    {
-        if p.canonicalize().ok() == path.canonicalize().ok() {
-            continue;
-        }
-        match submission::read(p) {
-            Ok(r) if r.computed_fingerprint == r.submission.submission.fingerprint => {
-                read += 1;
-                for (slot, m) in metrics.iter_mut().zip(measure(&r.submission)) {
-                    if let Some(m) = m {
-                        slot.1.push(m);
-                    }
-                }
-            }
-            _ => skipped += 1,
-        }
-    }
-    for (slot, m) in metrics.iter_mut().zip(measure(s)) {
-        slot.2 = m;
-    }
-    if read == 0 {
+        .filter(|m| m.id != own_id && m.file.canonicalize().ok() != me)
+        .collect();
+    let left_out = summary.quarantined.len() + summary.skipped.len();
+    if others.is_empty() {
         c.add(
             Rating::Amber,
-            format!("no other valid submissions found in {}", dir.display()),
+            format!(
+                "no other return for {}/{:02} is counted in {}",
+                summary.year,
+                (summary.year + 1).rem_euclid(100),
+                dir.display()
+            ),
             "there is nothing to compare with",
             "point --network at the folder of this year's submissions",
         );
         return c;
     }
-    shared_outcomes(&mut c, path, s, dir, tk);
-    for (name, others, own) in metrics {
+    shared_outcomes(&mut c, path, s, &own_id, &others);
+    if let Some(v) = own {
+        rank(&mut c, v, s, &others);
+    }
+    if left_out > 0 {
+        c.add(
+            Rating::Green,
+            format!(
+                "{} other entries in the folder are not counted (quarantined or skipped, as `network` lists them); {} returns are",
+                left_out,
+                others.len()
+            ),
+            "",
+            "",
+        );
+    }
+    c
+}
+
+/// The return's recomputed ratio, value per volunteer hour and per person supported, ranked
+/// among the other members' recomputed figures.
+fn rank(c: &mut Check, v: &Valuation, s: &Submission, others: &[&Member]) {
+    let pv = v.totals.present_value;
+    let hours = v
+        .volunteering
+        .as_ref()
+        .map_or(Decimal::ZERO, |t| t.summary.hours);
+    let per_person =
+        |pv: Decimal, people: Option<u64>| people.filter(|p| *p > 0).map(|p| pv / Decimal::from(p));
+    let metrics: [(&str, Option<Decimal>, Vec<Decimal>); 3] = [
+        (
+            "SROI ratio",
+            v.totals.sroi_ratio,
+            others.iter().filter_map(|m| m.ratio()).collect(),
+        ),
+        (
+            "value per volunteer hour",
+            crate::num::ratio(pv, hours),
+            others.iter().filter_map(|m| m.value_per_hour()).collect(),
+        ),
+        (
+            "value per person supported",
+            per_person(pv, s.reach.as_ref().map(|r| r.people)),
+            others
+                .iter()
+                .filter_map(|m| per_person(m.present_value, m.people))
+                .collect(),
+        ),
+    ];
+    for (name, own, others) in metrics {
         let (Some(own), false) = (own, others.is_empty()) else {
             continue;
         };
@@ -109,13 +134,13 @@ pub(super) fn network(path: &Path, s: &Submission, dir: &Path, tk: Option<&Toolk
                 Rating::Green
             },
             format!(
-                "{name} {shown} is {rank} of {n} from the lowest{}",
+                "{name} {shown} (recomputed) is {rank} of {n} from the lowest{}",
                 if outlier { ", an outlier" } else { "" }
             ),
             if outlier {
                 "far from the rest of the network: worth a closer look"
             } else {
-                "in line with the network"
+                "within the network's usual range"
             },
             if outlier {
                 "ask what makes this organisation different"
@@ -124,17 +149,6 @@ pub(super) fn network(path: &Path, s: &Submission, dir: &Path, tk: Option<&Toolk
             },
         );
     }
-    if skipped > 0 {
-        c.add(
-            Rating::Green,
-            format!(
-                "{skipped} files in the folder were not valid submissions and were not compared"
-            ),
-            "",
-            "",
-        );
-    }
-    c
 }
 
 /// A submission's claims on shared outcomes, read from its outcome lines (a share is
@@ -165,51 +179,34 @@ fn claims_of(s: &Submission) -> Vec<Claim> {
 /// partners' returns are read by the network's own rules (same financial year, fingerprint
 /// intact, recomputed on the toolkit, one per organisation, the newest period winning), so a
 /// review and the network summary never disagree about who claims what.
-fn shared_outcomes(c: &mut Check, path: &Path, s: &Submission, dir: &Path, tk: Option<&Toolkit>) {
+fn shared_outcomes(c: &mut Check, path: &Path, s: &Submission, own_id: &str, others: &[&Member]) {
     let own_claims = claims_of(s);
     if own_claims.is_empty() {
         return;
     }
-    let (Some(tk), Some(start)) = (tk, crate::date::Date::parse(&s.period.start)) else {
-        c.add(
-            Rating::Amber,
-            "the partners' returns could not be read to check this submission's shared outcomes",
-            "without a toolkit to recompute them, shared outcomes cannot be added up",
-            "give the toolkit with --toolkit",
-        );
-        return;
-    };
-    let files = crate::network::find_files(&[dir.to_path_buf()]);
-    let summary = crate::network::summarise(&files, start.financial_year(), tk, 2, &|_: usize| {});
     let own_declared = submission::partnerships(s, path).unwrap_or_default();
     let mut entrants = vec![Entrant {
-        id: &s.organisation.id,
+        id: own_id,
         name: &s.organisation.name,
         claims: &own_claims,
         partnerships: &own_declared,
     }];
     // The submission under review stands for its organisation.
-    entrants.extend(
-        summary
-            .members
-            .iter()
-            .filter(|m| m.id != s.organisation.id)
-            .map(|m| Entrant {
-                id: &m.id,
-                name: &m.name,
-                claims: &m.claims,
-                partnerships: &m.partnerships,
-            }),
-    );
+    entrants.extend(others.iter().map(|m| Entrant {
+        id: &m.id,
+        name: &m.name,
+        claims: &m.claims,
+        partnerships: &m.partnerships,
+    }));
     let pct = |d: Decimal| crate::num::percent(d.normalize());
     for g in shared::group(&entrants) {
-        let Some(mine) = g.claims.iter().find(|m| m.member == s.organisation.id) else {
+        let Some(mine) = g.claims.iter().find(|m| m.member == own_id) else {
             continue;
         };
         let others: Vec<String> = g
             .claims
             .iter()
-            .filter(|m| m.member != s.organisation.id)
+            .filter(|m| m.member != own_id)
             .map(|m| format!("{} {}", m.member, pct(m.share)))
             .collect();
         let what = format!(

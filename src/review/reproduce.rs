@@ -3,9 +3,7 @@
 
 use super::{dec, Check, Rating};
 use crate::num::{fixed, money_gbp};
-use crate::submission::{results_of, Results, Submission};
-use crate::toolkit::Toolkit;
-use crate::value::Valuation;
+use crate::submission::Submission;
 use rust_decimal::Decimal;
 
 /// The claimed results must agree with themselves whatever the toolkit: totals with the sum of
@@ -92,114 +90,5 @@ pub(super) fn consistency(c: &mut Check, s: &Submission) {
             "the claimed results contradict themselves",
             "ask for a submission written by social-value submit",
         );
-    }
-}
-
-pub(super) fn compare(
-    c: &mut Check,
-    claimed: &Results,
-    v: &Valuation,
-    exact_toolkit: bool,
-    tk: &Toolkit,
-) {
-    let got = results_of(v);
-    let rating = if exact_toolkit {
-        Rating::Red
-    } else {
-        Rating::Amber
-    };
-    let mut diffs = Vec::new();
-    for (name, a, b) in [
-        ("investment", &claimed.investment, &got.investment),
-        ("present value", &claimed.present_value, &got.present_value),
-        (
-            "net present value",
-            &claimed.net_present_value,
-            &got.net_present_value,
-        ),
-        (
-            "volunteer hours",
-            &claimed.volunteer_hours,
-            &got.volunteer_hours,
-        ),
-    ] {
-        if a != b {
-            diffs.push(format!("{name}: claimed {a}, recomputed {b}"));
-        }
-    }
-    // Version 3's totals (an older file has none to compare).
-    for (name, a, b) in [
-        ("transfers", &claimed.transfers, &got.transfers),
-        ("value from stories", &claimed.story_value, &got.story_value),
-        (
-            "volunteer time at replacement cost",
-            &claimed.volunteer_time_value,
-            &got.volunteer_time_value,
-        ),
-    ] {
-        if let (Some(a), Some(b)) = (a, b) {
-            if a != b {
-                diffs.push(format!("{name}: claimed {a}, recomputed {b}"));
-            }
-        }
-    }
-    if claimed.sroi_ratio != got.sroi_ratio {
-        let show = |r: &Option<String>| r.clone().unwrap_or_else(|| "none".into());
-        diffs.push(format!(
-            "SROI ratio: claimed {}, recomputed {}",
-            show(&claimed.sroi_ratio),
-            show(&got.sroi_ratio)
-        ));
-    }
-    if claimed.line.len() != got.line.len() {
-        diffs.push(format!(
-            "{} lines claimed, {} recomputed",
-            claimed.line.len(),
-            got.line.len()
-        ));
-    }
-    for (i, (a, b)) in claimed.line.iter().zip(&got.line).enumerate() {
-        // Origins name file lines, which a submission does not keep; proxy and value must agree.
-        if a.proxy != b.proxy || a.present_value != b.present_value {
-            diffs.push(format!(
-                "result line {} ({}): claimed {}, recomputed {} ({})",
-                i + 1,
-                a.proxy,
-                a.present_value,
-                b.present_value,
-                b.proxy
-            ));
-        }
-    }
-    if !exact_toolkit {
-        c.add(
-            Rating::Amber,
-            format!(
-                "recomputed with {} {} because the submission's exact toolkit was not available",
-                tk.id, tk.version
-            ),
-            "small differences may come from the bank, not the organisation",
-            "give the submission's toolkit with --toolkit to check to the penny",
-        );
-    }
-    if diffs.is_empty() {
-        c.add(
-            Rating::Green,
-            format!(
-                "every figure recomputes to the penny from the inputs ({} lines)",
-                got.line.len()
-            ),
-            "the claimed results follow from the stated inputs",
-            "",
-        );
-    } else {
-        for d in diffs {
-            c.add(
-                rating,
-                d,
-                "the claimed figure does not follow from the stated inputs",
-                "ask the organisation how the figure was reached, or to resubmit",
-            );
-        }
     }
 }

@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 pub struct Header {
     pub format_version: i64,
     pub generator: String,
+    /// When `submit` wrote it, UTC (`2025-05-01T09:30:00Z`), so a resubmission is known from
+    /// the return it corrects (version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written: Option<String>,
     /// `sha256:` and the hex digest of the canonical content (see [`fingerprint`]).
     pub fingerprint: String,
 }

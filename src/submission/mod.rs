@@ -3,19 +3,21 @@
 //!
 //! Its jobs, one file each: the wire format ([`format`]), writing one from a valuation
 //! ([`write`]), the canonical form and fingerprint ([`fingerprint`]), reading one ([`read`]),
-//! recomputing its figures ([`recompute`]).
+//! recomputing its figures ([`recompute`]), and the one gate that says whether a return may be
+//! counted ([`gate`]).
 
 mod fingerprint;
 mod format;
+pub mod gate;
 mod read;
 mod recompute;
 mod write;
 
 pub use fingerprint::fingerprint_of_document;
 pub use format::*;
-pub use read::{read, Read};
+pub use read::{read, Positions, Read};
 pub use recompute::{partnerships, recompute};
-pub use write::{from_valuation, results_of, to_toml};
+pub use write::{from_valuation, results_of, to_toml, with_written};
 
 /// The first submission format version (docs/submission-format.md).
 pub const FIRST_VERSION: i64 = 1;

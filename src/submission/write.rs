@@ -51,11 +51,13 @@ pub fn results_of(v: &Valuation) -> Results {
 
 /// The submission for a valuation: aggregated inputs (no names from the logs, no stories
 /// without consent) and results, fingerprinted.
-pub fn from_valuation(v: &Valuation, toolkit: &Toolkit) -> Submission {
+/// `written` is when it is written (UTC, as [`crate::date::utc_timestamp`] gives it).
+pub fn from_valuation(v: &Valuation, toolkit: &Toolkit, written: Option<String>) -> Submission {
     let mut s = Submission {
         submission: Header {
             format_version: FORMAT_VERSION,
             generator: format!("social-value {}", env!("CARGO_PKG_VERSION")),
+            written,
             fingerprint: String::new(),
         },
         organisation: Who {
@@ -182,4 +184,11 @@ pub fn from_valuation(v: &Valuation, toolkit: &Toolkit) -> Submission {
 pub fn to_toml(s: &Submission) -> String {
     let body = toml::to_string_pretty(s).unwrap_or_default();
     format!("# social-value submission: docs/submission-format.md. Any edit breaks the fingerprint.\n{body}")
+}
+
+/// The same submission written at another moment, fingerprinted again (for a resubmission).
+pub fn with_written(mut s: Submission, written: Option<String>) -> Submission {
+    s.submission.written = written;
+    s.submission.fingerprint = fingerprint_of(&s);
+    s
 }

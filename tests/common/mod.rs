@@ -278,8 +278,14 @@ impl Run {
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_env(dir, args, &[])
+}
+
+/// [`run_in`] with environment variables set (e.g. `SOURCE_DATE_EPOCH` for `submit`).
+pub fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out: Output = Command::new(env!("CARGO_BIN_EXE_social-value"))
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .output()
         .expect("run social-value");
@@ -293,4 +299,16 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
 /// Runs from the repository root (so `examples/...` paths work).
 pub fn run(args: &[&str]) -> Run {
     run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+/// `text` with its fingerprint made to match its content again, as another tool would write it.
+pub fn refingerprinted(text: &str) -> String {
+    let doc: toml::Table = toml::from_str(text).unwrap();
+    let fingerprint = social_value::submission::fingerprint_of_document(&doc);
+    let old = text
+        .lines()
+        .find(|l| l.starts_with("fingerprint = "))
+        .unwrap()
+        .to_string();
+    text.replace(&old, &format!("fingerprint = \"{fingerprint}\""))
 }
