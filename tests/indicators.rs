@@ -481,3 +481,46 @@ fn a_weak_measured_change_shows_a_real_chance_of_falling_below_one() {
         "{text}"
     );
 }
+
+#[test]
+fn a_change_valued_from_fewer_than_thirty_pairs_is_amber_in_review() {
+    for (people, flagged) in [(12, true), (30, false)] {
+        // A toolkit that values a change from 10 pairs, and people gaining 1 or 2 points.
+        let f = project(
+            &(0..people)
+                .map(|i| format!("P{i:03},ons.life-satisfaction,5,{}\n", 6 + i % 2))
+                .collect::<String>(),
+        );
+        f.write(
+            "test-kit.toml",
+            &wellby_kit().replacen(
+                "discount_first_year = false",
+                "discount_first_year = false\nmin_pairs = 10",
+                1,
+            ),
+        );
+        let r = f.run_cmd(&["submit", "project.toml", "--out", "sub.toml"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = f.run_cmd(&[
+            "review",
+            "sub.toml",
+            "--toolkit",
+            "test-kit.toml",
+            "--format",
+            "json",
+        ]);
+        let all = r.json()["checks"].to_string();
+        assert!(all.contains("\"reproducibility.ok\""), "{all}");
+        assert_eq!(
+            all.contains("\"claims.few-pairs\""),
+            flagged,
+            "{people} people: {all}"
+        );
+        if flagged {
+            assert!(
+                all.contains(&format!("a change valued from {people} pairs of answers")),
+                "{all}"
+            );
+        }
+    }
+}

@@ -49,6 +49,25 @@ pub struct Member {
     pub claims: Vec<shared::Claim>,
     /// The partnerships it declares.
     pub partnerships: Vec<crate::project::Partnership>,
+    /// Its outcome lines' deadweight and attribution, each weighted by the line's gross value.
+    pub deductions: Option<(Decimal, Decimal)>,
+}
+
+/// The deadweight and attribution of a valuation's outcome lines (not volunteer time, not
+/// transfers), each line weighted by its gross value: how much it takes off, on average.
+pub fn deductions(v: &crate::value::Valuation) -> Option<(Decimal, Decimal)> {
+    let (mut gross, mut dw, mut attr) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    for l in v.lines.iter().filter(|l| {
+        l.kind != crate::toolkit::Kind::Volunteering && !l.transfer && l.value.gross > Decimal::ZERO
+    }) {
+        gross = gross.checked_add(l.value.gross)?;
+        dw = dw.checked_add(l.value.gross.checked_mul(l.adjustments.deadweight)?)?;
+        attr = attr.checked_add(l.value.gross.checked_mul(l.adjustments.attribution)?)?;
+    }
+    Some((
+        crate::num::ratio(dw, gross)?,
+        crate::num::ratio(attr, gross)?,
+    ))
 }
 
 impl Member {
@@ -191,6 +210,7 @@ fn one(path: &Path, rules: &submission::gate::Rules) -> Outcome {
                 })
             })
             .collect(),
+        deductions: deductions(&v),
         by_place: v.by_place,
         partnerships: v.partnerships,
     }))

@@ -8,10 +8,45 @@ use crate::toolkit::{self, Toolkit};
 use crate::value::Valuation;
 use rust_decimal::Decimal;
 
+/// Reasons that give no evidence: too short to say what was found, or a phrase that never does.
+fn weak_reason(reason: &str) -> bool {
+    const NON_REASONS: [&str; 14] = [
+        "we think so",
+        "estimate",
+        "estimated",
+        "our estimate",
+        "n/a",
+        "na",
+        "none",
+        "same as last year",
+        "as last year",
+        "tbc",
+        "see above",
+        "assumption",
+        "our service is very good",
+        "the default seems high",
+    ];
+    let plain = reason.trim().trim_end_matches('.').to_lowercase();
+    NON_REASONS.contains(&plain.as_str()) || plain.split_whitespace().count() < 5
+}
+
+/// A row as the organisation knows it: `outcomes.csv line 7 (health.ae-attendance)` when the
+/// submission says which line (version 3), else its place among the `[[outcome]]` entries.
+pub(super) fn row_label(o: &crate::submission::OutcomeRef, i: usize) -> String {
+    match o.line {
+        Some(l) => format!("outcomes.csv line {l} ({})", o.proxy),
+        None if o.proxy == toolkit::indicator::WELLBY_PROXY => {
+            "the WELLBY line from people's own answers (wellby)".into()
+        }
+        None => format!("outcome {} ({})", i + 1, o.proxy),
+    }
+}
+
 pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Valuation>) -> Check {
     let mut c = Check::new("over-claiming");
     if tk.is_none() {
         c.add(
+            "claims.no-toolkit",
             Rating::Amber,
             "no toolkit was available, so adjustments could not be compared with its defaults",
             "over-claiming cannot be judged without the bank",
@@ -30,7 +65,7 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
         .filter(|r| r.wellbys.is_some())
         .filter_map(|r| Some((tk?.indicator(&r.id)?, r.persists.is_some())));
     for (i, o) in s.outcome.iter().enumerate() {
-        let n = i + 1;
+        let row = row_label(o, i);
         let proxy = tk.and_then(|t| t.proxy(&o.proxy));
         let wellby = (o.proxy == toolkit::indicator::WELLBY_PROXY)
             .then(|| valued.next())
@@ -38,6 +73,15 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
             .map(|(ind, persists)| ind.wellby_adjustments(persists));
         let (dw, attr, drop) = (dec(&o.deadweight), dec(&o.attribution), dec(&o.drop_off));
         let reason = o.reason.as_deref().filter(|r| !r.trim().is_empty());
+        if let Some(r) = reason.filter(|r| weak_reason(r)) {
+            c.add(
+                "claims.weak-reason",
+                Rating::Amber,
+                format!("{row}: the reason given, \"{r}\", is not evidence"),
+                "a change to a default needs what was found and where (the user guide's poor reasons include \"we think so\" and \"same as last year\")",
+                "say what was measured or found, and where, in a sentence",
+            );
+        }
         let split = o
             .partnership
             .as_ref()
@@ -46,10 +90,10 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
             .filter(|(_, share)| attr == Decimal::ONE - *share);
         if let Some((id, share)) = split {
             c.add(
+                "claims.agreed-split",
                 Rating::Green,
                 format!(
-                    "outcome {n} ({}): attribution set by partnership {id}'s agreed split (share {})",
-                    o.proxy,
+                    "{row}: attribution set by partnership {id}'s agreed split (share {})",
                     crate::num::percent(share)
                 ),
                 "",
@@ -72,10 +116,10 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
             .collect();
             if !changed.is_empty() && reason.is_none() {
                 c.add(
+                    "claims.changed-without-reason",
                     Rating::Red,
                     format!(
-                        "outcome {n} ({}): changes the toolkit's {} with no reason",
-                        o.proxy,
+                        "{row}: changes the toolkit's {} with no reason",
                         changed.join(", ")
                     ),
                     "unexplained changes to adjustments cannot be checked",
@@ -91,23 +135,23 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
                     ("attribution", attr, d.attribution, at_low, at_med),
                 ] {
                     if x < default && x < low {
-                        c.add(Rating::Amber, format!("outcome {n} ({}): {name} {} where the toolkit uses {} (published SROIs: median {}, rarely below {})", o.proxy, crate::num::percent(x), crate::num::percent(default), crate::num::percent(median), crate::num::percent(low)), "a low deduction claims more of the change for this organisation", "state the evidence, or use the toolkit's figure");
+                        c.add("claims.below-practice", Rating::Amber, format!("{row}: {name} {} where the toolkit uses {} (published SROIs: median {}, rarely below {})", crate::num::percent(x), crate::num::percent(default), crate::num::percent(median), crate::num::percent(low)), "a low deduction claims more of the change for this organisation", "state the evidence, or use the toolkit's figure");
                     }
                 }
             }
             if o.duration > d.duration {
                 match reason {
                     // An explained change is shown, not marked down: the reviewer can judge it.
-                    Some(r) => c.add(Rating::Green, format!("outcome {n} ({}): lasts {} years where the toolkit assumes {}; the reason given: {r}", o.proxy, o.duration, d.duration), "", ""),
-                    None => c.add(Rating::Amber, format!("outcome {n} ({}): lasts {} years where the toolkit assumes {}", o.proxy, o.duration, d.duration), "longer durations multiply the value", "show follow-up evidence that the change lasts"),
+                    Some(r) => c.add("claims.longer-with-reason", Rating::Green, format!("{row}: lasts {} years where the toolkit assumes {}; the reason given: {r}", o.duration, d.duration), "", ""),
+                    None => c.add("claims.longer-without-reason", Rating::Amber, format!("{row}: lasts {} years where the toolkit assumes {}", o.duration, d.duration), "longer durations multiply the value", "show follow-up evidence that the change lasts"),
                 }
             }
         } else if !o.overridden.is_empty() && reason.is_none() {
             c.add(
+                "claims.changed-without-reason",
                 Rating::Red,
                 format!(
-                    "outcome {n} ({}): changes the toolkit's {} with no reason",
-                    o.proxy,
+                    "{row}: changes the toolkit's {} with no reason",
                     o.overridden.join(", ")
                 ),
                 "unexplained changes to adjustments cannot be checked",
@@ -115,15 +159,13 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
             );
         }
         if o.duration > 5 {
-            c.add(Rating::Amber, format!("outcome {n} ({}): claimed for {} years", o.proxy, o.duration), "published SROIs rarely claim an outcome lasts more than 5 years without follow-up evidence", "show follow-up evidence, or shorten the duration");
+            c.add("claims.beyond-five-years", Rating::Amber, format!("{row}: claimed for {} years", o.duration), "published SROIs rarely claim an outcome lasts more than 5 years without follow-up evidence", "show follow-up evidence, or shorten the duration");
         }
         if drop.is_zero() && o.duration > 1 {
             c.add(
+                "claims.no-drop-off",
                 Rating::Amber,
-                format!(
-                    "outcome {n} ({}): no drop-off over {} years",
-                    o.proxy, o.duration
-                ),
+                format!("{row}: no drop-off over {} years", o.duration),
                 "outcomes fade; a constant value over years over-claims",
                 "use a drop-off, or evidence that the change holds",
             );
@@ -133,10 +175,30 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
         overlaps(&mut c, s, tk);
     }
     volunteer_time_and_stories(&mut c, s);
+    if let Some(v) = v {
+        dominant_line(&mut c, s, v);
+    }
+    for i in s
+        .indicator
+        .iter()
+        .filter(|i| i.wellbys.is_some() && i.pairs < 30)
+    {
+        c.add(
+            "claims.few-pairs",
+            Rating::Amber,
+            format!(
+                "{}: a change valued from {} pairs of answers",
+                i.name, i.pairs
+            ),
+            "a change measured on fewer than 30 people can come about by chance",
+            "value it only with more answers, or report it as indicative",
+        );
+    }
     let mut seen = std::collections::HashSet::new();
     for o in &s.outcome {
         if !seen.insert(o.proxy.as_str()) {
             c.add(
+                "claims.proxy-on-several-lines",
                 Rating::Amber,
                 format!("proxy {} is claimed on more than one line", o.proxy),
                 "the same people may be counted twice",
@@ -161,6 +223,7 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
         }
         for (theme, ids) in by_theme.iter().filter(|(_, ids)| ids.len() > 1) {
             c.add(
+                "claims.overlapping-wellbeing",
                 Rating::Amber,
                 format!(
                     "{} wellbeing outcomes per person in the {theme} theme ({})",
@@ -179,6 +242,7 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
                 .any(|i| i.in_kind && i.source.to_lowercase().contains("volunteer"))
         {
             c.add(
+                "claims.volunteer-time-twice",
                 Rating::Red,
                 "volunteer time is counted as value and also as an in-kind investment",
                 "the same hours are counted twice",
@@ -196,6 +260,7 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
         let per_person = v.totals.present_value / Decimal::from(r.people.max(1));
         if max_unit > Decimal::ZERO && per_person > max_unit {
             c.add(
+                "claims.value-per-person",
                 Rating::Amber,
                 format!(
                     "value per person supported ({}) is above the largest proxy used ({})",
@@ -209,7 +274,7 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
     }
     if let Some(r) = s.results.sroi_ratio.as_deref().map(dec) {
         if r > Decimal::from(37) {
-            c.add(
+            c.add("claims.ratio-above-published", 
                 Rating::Red,
                 format!("ratio {r} : 1 is above the highest found in 247 published SROI reports (37 : 1)"),
                 "a ratio this high is almost always an error or an over-claim",
@@ -217,6 +282,7 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
             );
         } else if r > crate::sensitivity::PRACTICE_RATIO_UPPER {
             c.add(
+                "claims.ratio-upper-quartile",
                 Rating::Amber,
                 format!(
                     "ratio {r} : 1 is above 6.6 : 1, higher than three quarters of published SROIs"
@@ -228,6 +294,7 @@ pub(super) fn over_claiming(s: &Submission, tk: Option<&Toolkit>, v: Option<&Val
     }
     if c.findings.iter().all(|f| f.rating == Rating::Green) {
         c.add(
+            "claims.none",
             Rating::Green,
             "no sign of over-claiming against the toolkit's defaults and published practice",
             "",
@@ -265,21 +332,51 @@ fn overlaps(c: &mut Check, s: &Submission, tk: &Toolkit) {
         let mut named: Vec<String> = partners
             .iter()
             .take(3)
-            .map(|&j| format!("outcome {} ({})", j + 1, s.outcome[j].proxy))
+            .map(|&j| row_label(&s.outcome[j], j))
             .collect();
         if partners.len() > 3 {
             named.push(format!("{} more", partners.len() - 3));
         }
-        c.add(
+        c.add("claims.never-add-with-reason", 
             Rating::Amber,
             format!(
-                "outcome {} ({}) is claimed beside {}, which must never be added for the same people; the organisation says: \"{reason}\"",
-                i + 1,
-                o.proxy,
+                "{} is claimed beside {}, which must never be added for the same people; the organisation says: \"{reason}\"",
+                row_label(o, i),
                 named.join(", ")
             ),
             "if the same people are counted on both, the value is counted twice",
             "check that the two lines count different people",
+        );
+    }
+}
+
+/// One line carrying more than 40% of the value: the case stands or falls on it.
+fn dominant_line(c: &mut Check, s: &Submission, v: &Valuation) {
+    let total = v.totals.present_value;
+    if total <= Decimal::ZERO {
+        return;
+    }
+    for l in v.lines.iter().filter(|l| !l.transfer) {
+        if l.value.present_value * Decimal::from(5) <= total * Decimal::TWO {
+            continue;
+        }
+        let name = match l.origin {
+            crate::value::Origin::Outcome { line } => usize::try_from(line)
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| Some(row_label(s.outcome.get(i)?, i)))
+                .unwrap_or_else(|| l.label()),
+            _ => l.label(),
+        };
+        c.add(
+            "claims.one-line-dominates",
+            Rating::Amber,
+            format!(
+                "{name} is {} of the value",
+                crate::report::text::small_share(l.value.present_value, total)
+            ),
+            "the whole case rests on one line: its quantity and adjustments need the most evidence",
+            "show the evidence for that line, or test the ratio without it",
         );
     }
 }
@@ -297,6 +394,7 @@ fn volunteer_time_and_stories(c: &mut Check, s: &Submission) {
             .map(|x| format!("; counted as input the ratio is {x} : 1"))
             .unwrap_or_default();
         c.add(
+            "claims.volunteer-time-as-value",
             Rating::Amber,
             format!("volunteer time is counted as value delivered, not as an input{as_input}"),
             "the hours that produce the outcomes are counted again as an outcome",
@@ -307,8 +405,9 @@ fn volunteer_time_and_stories(c: &mut Check, s: &Submission) {
         r.story_value.as_deref().map(dec),
         crate::num::parse_decimal(&r.present_value),
     ) {
-        if pv > Decimal::ZERO && story * Decimal::TEN > pv {
+        if pv > Decimal::ZERO && story * Decimal::from(4) > pv {
             c.add(
+                "claims.value-from-stories",
                 Rating::Amber,
                 format!(
                     "{} of the value ({}) is valued from stories, not records",
@@ -321,7 +420,7 @@ fn volunteer_time_and_stories(c: &mut Check, s: &Submission) {
         }
     }
     if let Some(t) = r.transfers.as_deref().map(dec).filter(|t| !t.is_zero()) {
-        c.add(
+        c.add("claims.transfers-apart", 
             Rating::Green,
             format!("{} of transfers (benefits or taxes no longer paid) is shown apart, not counted as social value", money_gbp(t)),
             "",
@@ -335,6 +434,7 @@ pub(super) fn evidence(s: &Submission, v: Option<&Valuation>, tk: Option<&Toolki
     for st in &s.story {
         if st.consent != "yes" {
             c.add(
+                "evidence.story-without-consent",
                 Rating::Red,
                 format!(
                     "story {} is included without consent ({:?})",
@@ -346,19 +446,22 @@ pub(super) fn evidence(s: &Submission, v: Option<&Valuation>, tk: Option<&Toolki
         }
     }
     if let Some(v) = v {
+        // A recomputed outcome line's number is its place among the submission's outcomes.
         let bare: Vec<String> = v
             .lines
             .iter()
-            .enumerate()
-            .filter(|(_, l)| {
-                matches!(l.origin, crate::value::Origin::Outcome { .. })
-                    && l.evidence.is_empty()
-                    && l.note.as_deref().unwrap_or("").trim().is_empty()
+            .filter(|l| l.evidence.is_empty() && l.note.as_deref().unwrap_or("").trim().is_empty())
+            .filter_map(|l| match l.origin {
+                crate::value::Origin::Outcome { line } => {
+                    let i = usize::try_from(line).ok()?.checked_sub(1)?;
+                    Some(row_label(s.outcome.get(i)?, i))
+                }
+                _ => None,
             })
-            .map(|(i, l)| format!("{} ({})", i + 1, l.proxy))
             .collect();
         if !bare.is_empty() {
             c.add(
+                "evidence.lines-without-evidence",
                 Rating::Amber,
                 format!(
                     "outcome lines with no story and no note on their evidence: {}",
@@ -383,15 +486,16 @@ pub(super) fn evidence(s: &Submission, v: Option<&Valuation>, tk: Option<&Toolki
             words_only.dedup();
             if !words_only.is_empty() {
                 // Not an over-claim: nothing is valued for them; shown so the reviewer knows.
-                c.add(Rating::Green, format!("themes evidenced in stories only, with no numbers and no value claimed: {}", words_only.join(", ")), "", "");
+                c.add("evidence.stories-only-themes", Rating::Green, format!("themes evidenced in stories only, with no numbers and no value claimed: {}", words_only.join(", ")), "", "");
             }
         }
     }
     if v.is_none() {
-        c.add(Rating::Amber, "the submission could not be recomputed, so its evidence could not be checked line by line", "", "see the reproducibility check");
+        c.add("evidence.not-recomputed", Rating::Amber, "the submission could not be recomputed, so its evidence could not be checked line by line", "", "see the reproducibility check");
     }
     if c.findings.iter().all(|f| f.rating == Rating::Green) {
         c.add(
+            "evidence.ok",
             Rating::Green,
             "every outcome line has stated evidence, and only consented stories are included",
             "",

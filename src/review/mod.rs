@@ -40,6 +40,9 @@ impl Rating {
 /// Something found: what, why it matters, and what the organisation could do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
+    /// A stable name for the kind of finding (`claims.volunteer-time-as-value`), for scripts:
+    /// the wording may change, the code does not.
+    pub code: &'static str,
     pub rating: Rating,
     pub what: String,
     pub why: String,
@@ -60,8 +63,16 @@ impl Check {
         }
     }
 
-    fn add(&mut self, rating: Rating, what: impl Into<String>, why: &str, action: &str) {
+    fn add(
+        &mut self,
+        code: &'static str,
+        rating: Rating,
+        what: impl Into<String>,
+        why: &str,
+        action: &str,
+    ) {
         self.findings.push(Finding {
+            code,
             rating,
             what: what.into(),
             why: why.into(),
@@ -84,6 +95,8 @@ pub struct Review {
     pub file: PathBuf,
     pub organisation: Option<String>,
     pub period: Option<String>,
+    /// The bank the return says it was made with: "uk-core 2026.3".
+    pub toolkit: Option<String>,
     pub claimed: Option<Results>,
     pub checks: Vec<Check>,
 }
@@ -132,6 +145,7 @@ pub fn review(path: &Path, opts: Options) -> Review {
         Ok(r) => r,
         Err(p) => {
             integrity.add(
+                "integrity.unreadable",
                 Rating::Red,
                 format!(
                     "the file cannot be read as a submission: {}",
@@ -144,6 +158,7 @@ pub fn review(path: &Path, opts: Options) -> Review {
                 file: path.to_path_buf(),
                 organisation: None,
                 period: None,
+                toolkit: None,
                 claimed: None,
                 checks: vec![integrity],
             };
@@ -204,6 +219,7 @@ pub fn review(path: &Path, opts: Options) -> Review {
         file: path.to_path_buf(),
         organisation: Some(format!("{} ({})", s.organisation.name, s.organisation.id)),
         period: Some(format!("{} to {}", s.period.start, s.period.end)),
+        toolkit: Some(format!("{} {}", s.toolkit.id, s.toolkit.version)),
         claimed: Some(s.results.clone()),
         checks,
     }
@@ -257,6 +273,20 @@ impl Toolkits {
     }
 }
 
+/// The stable code of a finding that a return failed the gate at `stage`.
+fn stage_code(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Read => "gate.read",
+        Stage::Version => "gate.version",
+        Stage::Fingerprint => "gate.fingerprint",
+        Stage::Organisation => "gate.organisation",
+        Stage::Period => "gate.period",
+        Stage::Toolkit => "gate.toolkit",
+        Stage::Recompute => "gate.recompute",
+        Stage::Figures => "gate.figures",
+    }
+}
+
 /// Red findings, one per problem, with its line where it has one.
 fn add_problems(c: &mut Check, r: &Rejected, why: &str) {
     for d in &r.problems.list {
@@ -266,7 +296,13 @@ fn add_problems(c: &mut Check, r: &Rejected, why: &str) {
             .and_then(|l| l.line)
             .map(|l| format!("line {l}: "))
             .unwrap_or_default();
-        c.add(Rating::Red, format!("{at}{}", d.message), why, &r.action);
+        c.add(
+            stage_code(r.stage),
+            Rating::Red,
+            format!("{at}{}", d.message),
+            why,
+            &r.action,
+        );
     }
 }
 
@@ -294,13 +330,14 @@ fn integrity_findings(
     }
     if s.submission.format_version < submission::PLACES_VERSION && s.uses_places() {
         c.add(
+            "integrity.version-1-with-version-2-fields",
             Rating::Amber,
             "the file says format_version 1 but uses version 2's partnerships or places",
             "a reader that knows only version 1 would refuse it; social-value reads them",
             "ask for the file social-value submit wrote, which says version 3",
         );
     } else if s.submission.format_version < submission::FORMAT_VERSION {
-        c.add(
+        c.add("integrity.older-version", 
             Rating::Amber,
             format!(
                 "the file is format_version {}, written before transfers were kept out of social value and stories valued by per_story",
@@ -311,6 +348,7 @@ fn integrity_findings(
         );
     }
     c.add(
+        "integrity.fingerprint-ok",
         Rating::Green,
         format!(
             "fingerprint {} matches the content",
@@ -338,6 +376,7 @@ fn period_check(
             );
         }
         _ => c.add(
+            "period.ok",
             Rating::Green,
             format!(
                 "{} to {}: a return for {year}/{:02}",
@@ -364,6 +403,7 @@ fn reproduction(
 ) {
     match verdict {
         None => c.add(
+            "reproducibility.no-toolkit",
             Rating::Red,
             format!("no toolkit {} was found to recompute with", s.toolkit.id),
             "the figures cannot be checked",
@@ -376,6 +416,7 @@ fn reproduction(
         ),
         Some(Err(_)) => match early {
             None => c.add(
+                "reproducibility.not-checked",
                 Rating::Red,
                 "the figures were not checked: the return was refused before them (see above)",
                 "the claimed figures cannot be trusted",
@@ -385,6 +426,7 @@ fn reproduction(
                 let diffs = gate::differences(&s.results, &submission::results_of(v));
                 for d in &diffs {
                     c.add(
+                        "reproducibility.edited-figure",
                         Rating::Red,
                         d.clone(),
                         "the claimed figure does not follow from the stated inputs",
@@ -392,11 +434,12 @@ fn reproduction(
                     );
                 }
                 if diffs.is_empty() {
-                    c.add(Rating::Amber, "the inputs give the claimed figures, but the return was refused (see above)", "the figures agree, yet the file is not as it was written", "ask for the file social-value submit wrote, unchanged");
+                    c.add("reproducibility.refused-but-consistent", Rating::Amber, "the inputs give the claimed figures, but the return was refused (see above)", "the figures agree, yet the file is not as it was written", "ask for the file social-value submit wrote, unchanged");
                 }
             }
         },
         Some(Ok(a)) if a.differences.is_empty() => c.add(
+            "reproducibility.ok",
             Rating::Green,
             format!(
                 "every figure recomputes to the penny from the inputs ({} lines)",
@@ -409,7 +452,7 @@ fn reproduction(
             let tk = tks
                 .basis()
                 .map_or(String::new(), |t| format!("{} {}", t.id, t.version));
-            c.add(
+            c.add("reproducibility.other-version", 
                 Rating::Amber,
                 format!(
                     "made with toolkit {} {}, which you do not have: its figures cannot be checked to the penny. Recomputed with {tk}: {} (ratio {}); claimed {}",
@@ -436,12 +479,14 @@ fn toolkit_check(
     let mut tk_check = Check::new("toolkit");
     match &tks.commissioner {
         Err(e) => tk_check.add(
+            "toolkit.not-loaded",
             Rating::Amber,
             format!("the commissioner's toolkit could not be loaded: {e}"),
             "the submission cannot be compared with your bank",
             "give your toolkit with --toolkit",
         ),
         Ok(c) if c.fingerprint == s.toolkit.fingerprint => tk_check.add(
+            "toolkit.same",
             Rating::Green,
             format!("same toolkit as yours: {} {}", c.id, c.version),
             "results are comparable with others using it",
@@ -479,7 +524,7 @@ fn toolkit_check(
                     s.toolkit.id, s.toolkit.version, c.id, c.version
                 )
             };
-            tk_check.add(Rating::Amber, format!("{what} ({note}); claimed {} (ratio {}){rebased}", money_gbp(dec(&s.results.present_value)), s.results.sroi_ratio.clone().unwrap_or("n/a".into())), "figures from different banks are not directly comparable", "compare the recomputed figure, or ask for a submission made with the shared toolkit");
+            tk_check.add("toolkit.different", Rating::Amber, format!("{what} ({note}); claimed {} (ratio {}){rebased}", money_gbp(dec(&s.results.present_value)), s.results.sroi_ratio.clone().unwrap_or("n/a".into())), "figures from different banks are not directly comparable", "compare the recomputed figure, or ask for a submission made with the shared toolkit");
         }
     }
     tk_check

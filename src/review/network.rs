@@ -11,16 +11,46 @@ use crate::value::Valuation;
 use rust_decimal::Decimal;
 use std::path::Path;
 
-/// Where a value sits among others: (rank from the bottom, count, outlier by the 1.5 × IQR rule).
-fn position(value: Decimal, others: &[Decimal]) -> (usize, usize, bool) {
+/// Where a value sits among the others' values.
+struct Place {
+    /// 1 for the lowest; ties share the lower rank.
+    rank: usize,
+    /// How many values, this one included.
+    n: usize,
+    /// Beyond 1.5 × the interquartile range from the quartiles.
+    outlier: bool,
+    /// "top" or "bottom" when at least 95% of the others are strictly below or above it. Only in
+    /// a network of 20 or more, where 5% is at least one member: in a smaller one the highest
+    /// is always "top 5%", which says nothing (the outlier rule still applies there).
+    edge: Option<&'static str>,
+}
+
+/// The smallest network in which a top or bottom 5% is at least one whole member.
+pub const EDGE_MIN_MEMBERS: usize = 20;
+
+fn position(value: Decimal, others: &[Decimal]) -> Place {
     let mut all: Vec<Decimal> = others.to_vec();
     all.push(value);
     all.sort();
     let q = |p: usize| all[(p * (all.len() - 1)) / 100];
     let (q1, q3) = (q(25), q(75));
     let fence = (q3 - q1) * Decimal::new(15, 1);
-    let rank = all.iter().filter(|x| **x < value).count() + 1;
-    (rank, all.len(), value < q1 - fence || value > q3 + fence)
+    let below = others.iter().filter(|x| **x < value).count();
+    let above = others.iter().filter(|x| **x > value).count();
+    let n = all.len();
+    let at_edge = |count: usize| n >= EDGE_MIN_MEMBERS && count * 100 >= 95 * others.len();
+    Place {
+        rank: below + 1,
+        n,
+        outlier: value < q1 - fence || value > q3 + fence,
+        edge: if at_edge(below) {
+            Some("top")
+        } else if at_edge(above) {
+            Some("bottom")
+        } else {
+            None
+        },
+    }
 }
 
 /// Where this return sits among the network's, and its shared outcomes. The network is read
@@ -37,6 +67,7 @@ pub(super) fn network(
     let mut c = Check::new("network");
     if !dir.is_dir() {
         c.add(
+            "network.no-folder",
             Rating::Amber,
             format!("the network folder {} does not exist", dir.display()),
             "there is nothing to compare with",
@@ -56,6 +87,7 @@ pub(super) fn network(
     let left_out = summary.quarantined.len() + summary.skipped.len();
     if others.is_empty() {
         c.add(
+            "network.nothing-to-compare",
             Rating::Amber,
             format!(
                 "no other return for {}/{:02} is counted in {}",
@@ -73,7 +105,7 @@ pub(super) fn network(
         rank(&mut c, v, s, &others);
     }
     if left_out > 0 {
-        c.add(
+        c.add("network.not-counted", 
             Rating::Green,
             format!(
                 "{} other entries in the folder are not counted (quarantined or skipped, as `network` lists them); {} returns are",
@@ -87,8 +119,10 @@ pub(super) fn network(
     c
 }
 
-/// The return's recomputed ratio, value per volunteer hour and per person supported, ranked
-/// among the other members' recomputed figures.
+/// The return's recomputed ratio, value per volunteer hour and per person supported, and its
+/// outcome lines' deadweight and attribution (weighted by gross value), each placed among the
+/// other members'. Amber: an outlier (beyond 1.5 × the interquartile range), or, in a network
+/// of [`EDGE_MIN_MEMBERS`] or more, in its top or bottom 5%.
 fn rank(c: &mut Check, v: &Valuation, s: &Submission, others: &[&Member]) {
     let pv = v.totals.present_value;
     let hours = v
@@ -97,7 +131,8 @@ fn rank(c: &mut Check, v: &Valuation, s: &Submission, others: &[&Member]) {
         .map_or(Decimal::ZERO, |t| t.summary.hours);
     let per_person =
         |pv: Decimal, people: Option<u64>| people.filter(|p| *p > 0).map(|p| pv / Decimal::from(p));
-    let metrics: [(&str, Option<Decimal>, Vec<Decimal>); 3] = [
+    let own = crate::network::deductions(v);
+    let metrics: [(&str, Option<Decimal>, Vec<Decimal>); 5] = [
         (
             "SROI ratio",
             v.totals.sroi_ratio,
@@ -116,38 +151,55 @@ fn rank(c: &mut Check, v: &Valuation, s: &Submission, others: &[&Member]) {
                 .filter_map(|m| per_person(m.present_value, m.people))
                 .collect(),
         ),
+        (
+            "deadweight",
+            own.map(|d| d.0),
+            others
+                .iter()
+                .filter_map(|m| m.deductions.map(|d| d.0))
+                .collect(),
+        ),
+        (
+            "attribution",
+            own.map(|d| d.1),
+            others
+                .iter()
+                .filter_map(|m| m.deductions.map(|d| d.1))
+                .collect(),
+        ),
     ];
     for (name, own, others) in metrics {
         let (Some(own), false) = (own, others.is_empty()) else {
             continue;
         };
-        let (rank, n, outlier) = position(own, &others);
-        let shown = if name == "SROI ratio" {
-            fixed(own, 2)
-        } else {
-            money_gbp(own)
+        let Place {
+            rank,
+            n,
+            outlier,
+            edge,
+        } = position(own, &others);
+        let shown = match name {
+            "SROI ratio" => fixed(own, 2),
+            "deadweight" | "attribution" => crate::num::percent(own.round_dp(3)),
+            _ => money_gbp(own),
         };
-        c.add(
-            if outlier {
-                Rating::Amber
-            } else {
-                Rating::Green
-            },
-            format!(
-                "{name} {shown} (recomputed) is {rank} of {n} from the lowest{}",
-                if outlier { ", an outlier" } else { "" }
-            ),
-            if outlier {
-                "far from the rest of the network: worth a closer look"
-            } else {
-                "within the network's usual range"
-            },
-            if outlier {
-                "ask what makes this organisation different"
-            } else {
-                ""
-            },
+        let noted = outlier || edge.is_some();
+        let what = format!(
+            "{name} {shown} (recomputed) is {rank} of {n} from the lowest{}{}",
+            edge.map(|e| format!(", in the network's {e} 5%"))
+                .unwrap_or_default(),
+            if outlier { ", an outlier" } else { "" }
         );
+        let (rating, why, action) = if noted {
+            (
+                Rating::Amber,
+                "far from the rest of the network: worth a closer look",
+                "ask what makes this organisation different",
+            )
+        } else {
+            (Rating::Green, "within the network's usual range", "")
+        };
+        c.add("network.rank", rating, what, why, action);
     }
 }
 
@@ -234,9 +286,16 @@ fn shared_outcomes(c: &mut Check, path: &Path, s: &Submission, own_id: &str, oth
                     "agree a split with the partners (shares in [[partnership]]) and claim only your share",
                 )
             };
-            c.add(Rating::Red, format!("{what}{others}"), why, action);
+            c.add(
+                "network.shared-over-claimed",
+                Rating::Red,
+                format!("{what}{others}"),
+                why,
+                action,
+            );
         } else if g.over_claimed {
             c.add(
+                "network.shared-others-over-claim",
                 Rating::Green,
                 what,
                 "this submission claims no more than its agreed share; other partners over-claim",
@@ -244,11 +303,42 @@ fn shared_outcomes(c: &mut Check, path: &Path, s: &Submission, own_id: &str, oth
             );
         } else {
             c.add(
+                "network.shared-ok",
                 Rating::Green,
                 what,
                 "the partners' claims add up to no more than the whole outcome",
                 "",
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(x: i64) -> Decimal {
+        Decimal::from(x)
+    }
+
+    #[test]
+    fn the_top_and_bottom_five_percent_need_twenty_members_and_no_ties() {
+        let nineteen: Vec<Decimal> = (1..=19).map(d).collect();
+        assert_eq!(position(d(20), &nineteen).edge, Some("top"));
+        assert_eq!(position(d(0), &nineteen).edge, Some("bottom"));
+        assert_eq!(position(d(10), &nineteen).edge, None);
+        // Second highest of twenty: one other (5.3% of the others) is above it.
+        let mut with_higher: Vec<Decimal> = (1..=18).map(d).collect();
+        with_higher.push(d(25));
+        assert_eq!(position(d(19), &with_higher).edge, None);
+        // Six members: the highest is not "top 5%", though it may still be an outlier.
+        let five: Vec<Decimal> = (1..=5).map(d).collect();
+        let p = position(d(6), &five);
+        assert_eq!((p.rank, p.n, p.edge, p.outlier), (6, 6, None, false));
+        assert!(position(d(600), &five).outlier);
+        // Everyone on the toolkit's default: no edge, no outlier.
+        let same = vec![d(40); 30];
+        let p = position(d(40), &same);
+        assert_eq!((p.rank, p.edge, p.outlier), (1, None, false));
     }
 }

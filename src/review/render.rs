@@ -21,22 +21,40 @@ fn plain(s: &str) -> String {
         .collect()
 }
 
+/// What the return claims, as (label, shown) pairs, in the order every format shows them:
+/// value, investment, ratio, period, toolkit. Shown before any finding.
+pub fn claimed(r: &Review) -> Vec<(&'static str, String)> {
+    let m = |s: &str| {
+        crate::num::parse_decimal(s).map_or_else(|_| s.to_string(), crate::num::money_gbp)
+    };
+    let mut out = Vec::new();
+    if let Some(c) = &r.claimed {
+        out.push(("Social value claimed", m(&c.present_value)));
+        out.push(("Investment", m(&c.investment)));
+        out.push((
+            "SROI ratio",
+            c.sroi_ratio
+                .as_deref()
+                .map_or("n/a".into(), |x| format!("{x} : 1")),
+        ));
+    }
+    if let Some(p) = &r.period {
+        out.push(("Period", p.clone()));
+    }
+    if let Some(t) = &r.toolkit {
+        out.push(("Toolkit", t.clone()));
+    }
+    out
+}
+
 pub fn text(r: &Review) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Review of {}", r.file.display());
-    if let (Some(o), Some(p)) = (&r.organisation, &r.period) {
-        let _ = writeln!(out, "{}, {}", plain(o), plain(p));
+    if let Some(o) = &r.organisation {
+        let _ = writeln!(out, "{}", plain(o));
     }
-    if let Some(c) = &r.claimed {
-        let m =
-            |s: &str| crate::num::parse_decimal(s).map_or_else(|_| plain(s), crate::num::money_gbp);
-        let _ = writeln!(
-            out,
-            "Claims {} of social value on {} invested (ratio {})",
-            m(&c.present_value),
-            m(&c.investment),
-            plain(c.sroi_ratio.as_deref().unwrap_or("n/a"))
-        );
+    for (label, shown) in claimed(r) {
+        let _ = writeln!(out, "  {label:<21} {}", plain(&shown));
     }
     let _ = writeln!(out, "\nOverall: {}\n", mark(r.overall()));
     for c in &r.checks {
@@ -55,15 +73,21 @@ pub fn text(r: &Review) -> String {
 pub fn json(r: &Review) -> String {
     let v = json!({
         "format": "social-value-review",
-        "format_version": 1,
+        "format_version": 2,
         "file": r.file.display().to_string(),
         "organisation": r.organisation,
         "period": r.period,
+        "toolkit": r.toolkit,
+        "claimed": r.claimed.as_ref().map(|c| json!({
+            "present_value": c.present_value,
+            "investment": c.investment,
+            "sroi_ratio": c.sroi_ratio,
+        })),
         "overall": r.overall().as_str(),
         "checks": r.checks.iter().map(|c| json!({
             "name": c.name,
             "rating": c.rating().as_str(),
-            "findings": c.findings.iter().map(|f| json!({"rating": f.rating.as_str(), "what": f.what, "why": f.why, "action": f.action})).collect::<Vec<_>>(),
+            "findings": c.findings.iter().map(|f| json!({"code": f.code, "rating": f.rating.as_str(), "what": f.what, "why": f.why, "action": f.action})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     });
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
@@ -94,10 +118,13 @@ pub fn html(r: &Review) -> String {
     let _ = writeln!(out, "<h1>{}</h1>", esc(&title));
     let _ = writeln!(
         out,
-        "<p>{} {}</p>",
-        esc(&r.file.display().to_string()),
-        esc(r.period.as_deref().unwrap_or(""))
+        "<p>{}</p>\n<table class=\"claimed\">",
+        esc(&r.file.display().to_string())
     );
+    for (label, shown) in claimed(r) {
+        let _ = writeln!(out, "<tr><th>{label}</th><td>{}</td></tr>", esc(&shown));
+    }
+    let _ = writeln!(out, "</table>");
     let o = r.overall();
     let _ = writeln!(
         out,
@@ -132,10 +159,13 @@ pub fn markdown(r: &Review) -> String {
         .map_or("Submission review".to_string(), |o| format!("Review: {o}"));
     let _ = writeln!(
         out,
-        "# {}\n\nOverall: **{}**\n",
-        escape_markdown(&title),
-        mark(r.overall())
+        "# {}\n\n| What is claimed | |\n| --- | --- |",
+        escape_markdown(&title)
     );
+    for (label, shown) in claimed(r) {
+        let _ = writeln!(out, "| {label} | {} |", escape_markdown(&shown));
+    }
+    let _ = writeln!(out, "\nOverall: **{}**\n", mark(r.overall()));
     for c in &r.checks {
         let _ = writeln!(out, "## {} ({})\n\n| Rating | Found | Why it matters | What to do |\n| --- | --- | --- | --- |", c.name, mark(c.rating()));
         for f in &c.findings {

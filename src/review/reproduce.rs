@@ -85,6 +85,7 @@ pub(super) fn consistency(c: &mut Check, s: &Submission) {
     }
     for b in bad {
         c.add(
+            "reproducibility.inconsistent",
             Rating::Red,
             b,
             "the claimed results contradict themselves",

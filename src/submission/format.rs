@@ -99,6 +99,10 @@ pub struct VolunteeringRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeRef {
+    /// The line of the organisation's outcomes file it came from, so a reviewer names the row
+    /// the organisation knows (version 3); absent for WELLBYs from people's answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
     pub proxy: String,
     pub quantity: String,
     pub deadweight: String,

@@ -114,6 +114,10 @@ pub fn from_valuation(v: &Valuation, toolkit: &Toolkit, written: Option<String>)
                 matches!(l.origin, Origin::Outcome { .. } | Origin::Indicator { .. })
             })
             .map(|l| OutcomeRef {
+                line: match l.origin {
+                    Origin::Outcome { line } => Some(line),
+                    _ => None,
+                },
                 proxy: l.proxy.clone(),
                 quantity: exact(l.quantity),
                 deadweight: exact(l.adjustments.deadweight),
