@@ -11,6 +11,7 @@ pub mod fuzzing;
 pub mod input;
 pub mod network;
 pub mod num;
+pub mod page;
 pub mod project;
 pub mod report;
 pub mod review;

@@ -37,11 +37,11 @@ pub fn run(args: &ReviewArgs) -> Result<u8, Failure> {
                 "nothing was reviewed",
             ));
         }
+        let pages = review::html(&r)
+            .and_then(|h| Ok((h, review::markdown(&r)?)))
+            .map_err(|p| Failure::input(p, "no review page was written"))?;
         std::fs::create_dir_all(dir).map_err(|e| Failure::write(dir, e))?;
-        for (name, body) in [
-            ("review.html", review::html(&r)),
-            ("review.md", review::markdown(&r)),
-        ] {
+        for (name, body) in [("review.html", pages.0), ("review.md", pages.1)] {
             let p = dir.join(name);
             social_value::write::write_atomic(&p, body.as_bytes())
                 .map_err(|e| Failure::write(&p, e))?;

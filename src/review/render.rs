@@ -2,7 +2,8 @@
 //! string from the submission is escaped for where it is shown.
 
 use super::{Rating, Review};
-use crate::report::render::{escape_html as esc, escape_markdown};
+use crate::diag::Problems;
+use crate::page::document::{self as page, Document, Section};
 use serde_json::json;
 use std::fmt::Write;
 
@@ -95,90 +96,55 @@ pub fn json(r: &Review) -> String {
     s
 }
 
-const COLOURS: [(&str, &str); 3] = [
-    ("green", "#d7ecd9"),
-    ("amber", "#fbe3b4"),
-    ("red", "#f5c6c2"),
-];
-
-fn colour(r: Rating) -> &'static str {
-    COLOURS
+/// The review as a page: what is claimed first, then each check and its findings.
+pub fn document(r: &Review) -> Document {
+    let title = r
+        .organisation
+        .as_deref()
+        .map_or("Submission review".to_string(), |o| format!("Review: {o}"));
+    let sections = r
+        .checks
         .iter()
-        .find(|(n, _)| *n == r.as_str())
-        .map_or("#fff", |(_, c)| c)
+        .map(|c| {
+            let mut s = Section::new(c.name);
+            s.rating = Some(c.rating().as_str().into());
+            s.header = ["Rating", "Found", "Why it matters", "What to do"]
+                .map(String::from)
+                .to_vec();
+            s.rows = c
+                .findings
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.rating.as_str().into(),
+                        f.what.clone(),
+                        f.why.clone(),
+                        f.action.clone(),
+                    ]
+                })
+                .collect();
+            s.rated_rows = true;
+            s
+        })
+        .collect();
+    Document {
+        title,
+        subtitle: vec![r.file.display().to_string()],
+        facts: claimed(r)
+            .into_iter()
+            .map(|(l, v)| (l.to_string(), v))
+            .collect(),
+        rating: Some(r.overall().as_str().into()),
+        sections,
+    }
 }
 
-pub fn html(r: &Review) -> String {
-    let mut out = String::new();
-    let title = r
-        .organisation
-        .as_deref()
-        .map_or("Submission review".to_string(), |o| format!("Review: {o}"));
-    let _ = write!(out, "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>{}</title><style>body{{font-family:sans-serif;max-width:960px;margin:24px auto;padding:0 16px;color:#1e1e1e}}td,th{{border-bottom:1px solid #ddd;padding:6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}}table{{border-collapse:collapse;width:100%}}.r{{font-weight:bold;padding:2px 8px;border-radius:3px}}</style></head><body>\n", esc(&title));
-    let _ = writeln!(out, "<h1>{}</h1>", esc(&title));
-    let _ = writeln!(
-        out,
-        "<p>{}</p>\n<table class=\"claimed\">",
-        esc(&r.file.display().to_string())
-    );
-    for (label, shown) in claimed(r) {
-        let _ = writeln!(out, "<tr><th>{label}</th><td>{}</td></tr>", esc(&shown));
-    }
-    let _ = writeln!(out, "</table>");
-    let o = r.overall();
-    let _ = writeln!(
-        out,
-        "<p>Overall: <span class=\"r\" style=\"background:{}\">{}</span></p>",
-        colour(o),
-        mark(o)
-    );
-    for c in &r.checks {
-        let _ = writeln!(out, "<h2>{} <span class=\"r\" style=\"background:{}\">{}</span></h2>\n<table><tr><th>Rating</th><th>Found</th><th>Why it matters</th><th>What to do</th></tr>", esc(c.name), colour(c.rating()), mark(c.rating()));
-        for f in &c.findings {
-            let _ = writeln!(
-                out,
-                "<tr><td style=\"background:{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                colour(f.rating),
-                mark(f.rating),
-                esc(&f.what),
-                esc(&f.why),
-                esc(&f.action)
-            );
-        }
-        let _ = writeln!(out, "</table>");
-    }
-    out.push_str("</body></html>\n");
-    out
+/// The review page as HTML, through the shared page templates.
+pub fn html(r: &Review) -> Result<String, Problems> {
+    page::html(&document(r), &std::collections::BTreeMap::new())
 }
 
-pub fn markdown(r: &Review) -> String {
-    let mut out = String::new();
-    let title = r
-        .organisation
-        .as_deref()
-        .map_or("Submission review".to_string(), |o| format!("Review: {o}"));
-    let _ = writeln!(
-        out,
-        "# {}\n\n| What is claimed | |\n| --- | --- |",
-        escape_markdown(&title)
-    );
-    for (label, shown) in claimed(r) {
-        let _ = writeln!(out, "| {label} | {} |", escape_markdown(&shown));
-    }
-    let _ = writeln!(out, "\nOverall: **{}**\n", mark(r.overall()));
-    for c in &r.checks {
-        let _ = writeln!(out, "## {} ({})\n\n| Rating | Found | Why it matters | What to do |\n| --- | --- | --- | --- |", c.name, mark(c.rating()));
-        for f in &c.findings {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                mark(f.rating),
-                escape_markdown(&f.what),
-                escape_markdown(&f.why),
-                escape_markdown(&f.action)
-            );
-        }
-        out.push('\n');
-    }
-    out
+/// The review page as Markdown.
+pub fn markdown(r: &Review) -> Result<String, Problems> {
+    page::markdown(&document(r), &[])
 }
