@@ -20,8 +20,8 @@ fn main() -> ExitCode {
         // A review that rates the submission red exits 3, so an inbox can be checked by script.
         cli::Command::Review(a) => cmd::review::run(a),
         cli::Command::Network(a) => cmd::network::run(a).map(|()| 0),
-        cli::Command::Compare(a) => cmd::network::compare(a).map(|()| 0),
-        cli::Command::DemoNetwork(a) => cmd::network::demo(a).map(|()| 0),
+        cli::Command::Compare(a) => cmd::compare::run(a).map(|()| 0),
+        cli::Command::DemoNetwork(a) => cmd::demo_network::run(a).map(|()| 0),
         cli::Command::Toolkit(t) => cmd::toolkit::run(t).map(|()| 0),
     };
     match result {

@@ -232,3 +232,28 @@ fn every_entry_of_an_inbox_is_accounted_for() {
         "{quarantined:?}"
     );
 }
+
+#[test]
+fn a_file_cut_short_in_sending_says_so_with_its_line_and_what_to_do() {
+    let f = Fixture::new();
+    std::fs::create_dir(f.path("inbox")).unwrap();
+    submit(&f, "whole.toml");
+    let text = std::fs::read_to_string(f.path("whole.toml")).unwrap();
+    // Cut inside the `[[outcome]]` header of the first line.
+    let cut = text.find("[[outcome]]").unwrap() + 4;
+    let line = text[..cut].lines().count();
+    f.write("inbox/cut.toml", &text[..cut]);
+    let j = f.network(&["--format", "json"]).json();
+    let q = &j["quarantined"][0];
+    assert_eq!(
+        q["reason"].as_str().unwrap().split(" (").next().unwrap(),
+        format!("line {line}: the file ends part-way through line {line}, so it was probably cut short when it was sent")
+    );
+    assert_eq!(
+        q["action"],
+        "ask the organisation to send the file social-value submit wrote again"
+    );
+    // The whole file, with its last line break, is not "cut short" by this rule.
+    let (_, r) = review(&f, "whole.toml", &[]);
+    assert!(!r.to_string().contains("cut short"));
+}

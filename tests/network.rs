@@ -359,3 +359,105 @@ fn member_names_are_escaped_in_the_network_page() {
     );
     assert!(md.contains("£359,069.57"), "{md}");
 }
+
+/// An inbox of three members of the worked example (10, 20 and 30 people), one edited by hand.
+fn three_members(f: &Fixture) {
+    std::fs::create_dir_all(f.path("inbox")).unwrap();
+    for (i, q) in ["10", "20", "30"].iter().enumerate() {
+        f.write(
+            "outcomes.csv",
+            &format!("proxy,quantity\noutcome.big,{q}\n"),
+        );
+        f.write(
+            "project.toml",
+            &common::PROJECT.replace("GB-TEST-1", &format!("GB-TEST-{i}")),
+        );
+        let out = format!("inbox/m{i}.toml");
+        assert_eq!(
+            run_in(f.dir.path(), &["submit", "project.toml", "--out", &out]).code,
+            0
+        );
+    }
+    let bad = std::fs::read_to_string(f.path("inbox/m1.toml"))
+        .unwrap()
+        .replacen("quantity = \"20\"", "quantity = \"2000\"", 1);
+    f.write("inbox/m1.toml", &bad);
+}
+
+#[test]
+fn every_output_file_shows_the_same_figures() {
+    let f = Fixture::new();
+    three_members(&f);
+    let r = f.network(&["--out", "out", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    let file = |name: &str| std::fs::read_to_string(f.path(&format!("out/{name}"))).unwrap();
+    // What is printed and what is written are one summary.
+    assert_eq!(r.stdout, file("network.json"));
+    // Members' rows: the CSV holds each member's figures exactly as the JSON does.
+    let csv = file("tables/members.csv");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,name,present_value,investment,sroi_ratio,volunteer_hours,rebased_from,file")
+    );
+    let members = j["per_member"].as_array().unwrap();
+    assert_eq!(members.len(), 2);
+    for (m, line) in members.iter().zip(lines) {
+        let want = format!(
+            "{},{},{},{},{},{},,{}",
+            m["id"].as_str().unwrap(),
+            m["name"].as_str().unwrap(),
+            m["present_value"].as_str().unwrap(),
+            m["investment"].as_str().unwrap(),
+            m["sroi_ratio"].as_str().unwrap(),
+            m["volunteer_hours"].as_str().unwrap(),
+            m["file"].as_str().unwrap(),
+        );
+        assert_eq!(line, want);
+    }
+    // 10 and 30 people: £35,700 + £24,990 ÷ 1.035 = £59,844.93, and three times it, £179,534.78.
+    assert_eq!(j["present_value"], "239379.71");
+    // The quarantined file, its reason and what to do are the same in every file.
+    let action = "ask Test Org to send the file social-value submit wrote, unchanged";
+    assert!(file("tables/quarantine.csv").contains(action));
+    let (md, html) = (file("network.md"), file("network.html"));
+    for page in [&md, &html, &f.network(&[]).stdout] {
+        assert!(page.contains("£239,379.71 of social value"), "{page}");
+        assert!(page.contains(action), "{page}");
+        assert!(page.contains("m1.toml"), "{page}");
+    }
+}
+
+#[test]
+fn a_summary_folder_is_replaced_whole_and_any_other_folder_is_left_alone() {
+    let f = Fixture::new();
+    three_members(&f);
+    // A folder the network did not write is refused, untouched.
+    std::fs::create_dir(f.path("mine")).unwrap();
+    f.write("mine/notes.txt", "keep me");
+    let r = f.network(&["--out", "mine"]);
+    r.fails_with(&["does not hold an earlier network summary, so it is left alone"]);
+    assert_eq!(
+        std::fs::read_to_string(f.path("mine/notes.txt")).unwrap(),
+        "keep me"
+    );
+    // A second summary replaces the first whole: nothing of the first is left behind.
+    assert_eq!(f.network(&["--out", "out"]).code, 0);
+    f.write("out/stale.txt", "from before");
+    std::fs::remove_file(f.path("inbox/m1.toml")).unwrap();
+    let r = f.network(&["--out", "out", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!f.path("out/stale.txt").exists());
+    assert_eq!(
+        std::fs::read_to_string(f.path("out/network.json")).unwrap(),
+        r.stdout
+    );
+    // No temporary folder is left beside it.
+    let names: Vec<String> = std::fs::read_dir(f.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}

@@ -93,7 +93,7 @@ fn one_line_above_forty_percent_of_the_value_is_named_by_its_csv_line() {
         what,
         "outcomes.csv line 2 (outcome.big) is 56.5% of the value"
     );
-    // 30 people (£179,534.79) beside two lines of 1,300 attendances (£179,400.00 each): a third
+    // 30 people (£179,534.78) beside two lines of 1,300 attendances (£179,400.00 each): a third
     // each, none above 40%.
     f.write(
         "outcomes.csv",

@@ -4,6 +4,8 @@ pub use social_value::num::plural;
 
 pub mod calc;
 pub mod check;
+pub mod compare;
+pub mod demo_network;
 pub mod init;
 pub mod network;
 pub mod report;
@@ -43,6 +45,18 @@ impl From<Problems> for Failure {
     fn from(p: Problems) -> Self {
         Failure::input(p, "nothing was calculated")
     }
+}
+
+/// The toolkit a network command works on: the file given, else the first bundled bank.
+pub fn load_toolkit(
+    path: Option<&std::path::Path>,
+    consequence: &'static str,
+) -> Result<social_value::toolkit::Toolkit, Failure> {
+    use social_value::toolkit::{self, Source};
+    let source = path.map_or(Source::Bundled(toolkit::BUNDLED[0].0), |p| {
+        Source::File(p.to_path_buf())
+    });
+    toolkit::load_file(&source).map_err(|p| Failure::input(p, consequence))
 }
 
 /// Writes the finished output in one go, so a failure never leaves half a result on stdout.

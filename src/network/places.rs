@@ -3,10 +3,28 @@
 
 use super::shared::SharedOutcome;
 use super::{distribution, Distribution, Member, Summary};
-use crate::num::{fixed, money};
 use rust_decimal::Decimal;
-use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The network's figures in one place (a local authority district), or "not given".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceRow {
+    /// The district code; `None` for value no member placed.
+    pub place: Option<String>,
+    /// The toolkit's name for the code, when it has one.
+    pub name: Option<String>,
+    pub present_value: Decimal,
+    pub hours: Decimal,
+    pub investment: Decimal,
+    pub people: u64,
+    /// Members whose own place this is.
+    pub members_based_here: u64,
+    /// Members with any value here.
+    pub members_with_value_here: usize,
+    pub value_per_person: Option<Decimal>,
+    /// Deprivation deciles members gave for the place, lowest first.
+    pub deprivation_deciles: Vec<u8>,
+}
 
 #[derive(Default)]
 struct Place {
@@ -27,9 +45,9 @@ pub fn by_place(
     members: &[Member],
     shared: &[SharedOutcome],
     names: &BTreeMap<String, String>,
-) -> Value {
+) -> Vec<PlaceRow> {
     if members.iter().all(|m| m.by_place.is_empty()) {
-        return Value::Array(Vec::new());
+        return Vec::new();
     }
     let mut map: BTreeMap<(bool, Option<String>), Place> = BTreeMap::new();
     let key = |p: &Option<String>| (p.is_none(), p.clone());
@@ -64,24 +82,20 @@ pub fn by_place(
         let e = map.entry(key(&r.place)).or_default();
         e.present_value = e.present_value.saturating_sub(r.amount);
     }
-    Value::Array(
-        map.into_iter()
-            .map(|((_, place), p)| {
-                json!({
-                    "place": place,
-                    "name": place.as_ref().and_then(|c| names.get(c)),
-                    "present_value": money(p.present_value),
-                    "volunteer_hours": p.hours.normalize().to_string(),
-                    "investment": money(p.investment),
-                    "people": p.people,
-                    "members_based_here": p.members,
-                    "members_with_value_here": p.active.len(),
-                    "value_per_person": crate::num::ratio(p.present_value, Decimal::from(p.people)).map(money),
-                    "deprivation_deciles": p.deciles.into_iter().collect::<Vec<_>>(),
-                })
-            })
-            .collect(),
-    )
+    map.into_iter()
+        .map(|((_, place), p)| PlaceRow {
+            name: place.as_ref().and_then(|c| names.get(c)).cloned(),
+            place,
+            value_per_person: crate::num::ratio(p.present_value, Decimal::from(p.people)),
+            present_value: p.present_value,
+            hours: p.hours,
+            investment: p.investment,
+            people: p.people,
+            members_based_here: p.members,
+            members_with_value_here: p.active.len(),
+            deprivation_deciles: p.deciles.into_iter().collect(),
+        })
+        .collect()
 }
 
 /// Which quarter of the network's ratios a ratio falls in: 1 (lowest) to 4 (highest), by the
@@ -109,8 +123,8 @@ pub fn quarter_words(q: u64) -> &'static str {
     }
 }
 
-/// The member's largest themes by value, up to two, as shares of its value.
-fn theme_mix(m: &Member) -> Vec<Value> {
+/// The member's largest themes by value, up to two, with their shares of its value.
+fn theme_mix(m: &Member) -> Vec<(String, Decimal)> {
     let total = m
         .by_theme
         .values()
@@ -127,103 +141,77 @@ fn theme_mix(m: &Member) -> Vec<Value> {
         .take(2)
         .filter_map(|(t, v)| {
             let share = crate::num::ratio(*v, total)?;
-            Some(json!({"theme": t, "share": fixed(share * Decimal::ONE_HUNDRED, 0)}))
+            Some((t.clone(), share))
         })
         .collect()
 }
 
-/// One record per member: its own figures as claimed, its position among the others (the
-/// quarter of the network's ratios it falls in) and its context: size, place, main themes and
-/// any shared outcome it over-claims; with last year's summary, the change in its value.
-/// Serialised member by member, so a network of 100,000 never holds every record at once.
-pub struct PerMember<'a> {
-    s: &'a Summary,
-    previous: Option<&'a Summary>,
-    quartiles: Option<Distribution>,
-    over: BTreeMap<&'a str, Vec<String>>,
-    /// Value taken out of each member's claims as double counting.
-    removed: BTreeMap<&'a str, Decimal>,
+/// One member's place in the network: its own figures are on [`Member`]; this adds its
+/// position among the others (the quarter of the network's ratios it falls in) and its
+/// context: main themes, shared outcomes it over-claims, the change since last year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRow<'a> {
+    pub member: &'a Member,
+    /// Its value less what was taken out of its claims as double counting.
+    pub present_value_counted: Decimal,
+    pub ratio_quartile: Option<u8>,
+    /// Its largest themes, with their shares of its value (fractions).
+    pub themes: Vec<(String, Decimal)>,
+    /// "partnership / proxy" of each shared outcome it over-claims.
+    pub over_claims: Vec<String>,
+    /// With last year's summary: the change in its value (`None` when it is new).
+    pub change_in_present_value: Option<Decimal>,
 }
 
-impl<'a> PerMember<'a> {
-    pub fn new(s: &'a Summary, previous: Option<&'a Summary>) -> PerMember<'a> {
-        // Each member's over-claims, found in one pass over the shared outcomes.
-        let mut over: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for x in &s.shared {
-            for c in x.claims.iter().filter(|c| c.over_claimed) {
-                over.entry(c.member.as_str())
-                    .or_default()
-                    .push(format!("{} / {}", x.partnership, x.proxy));
-            }
-        }
-        let mut removed: BTreeMap<&str, Decimal> = BTreeMap::new();
-        for r in s.shared.iter().flat_map(|x| &x.removed) {
-            let e = removed.entry(r.member.as_str()).or_default();
-            *e = e.saturating_add(r.amount);
-        }
-        PerMember {
-            removed,
-            s,
-            previous,
-            quartiles: distribution(s.members.iter().filter_map(Member::ratio).collect()),
-            over,
+/// A record per member, in the summary's order (by organisation id).
+pub fn member_rows<'a>(s: &'a Summary, previous: Option<&'a Summary>) -> Vec<MemberRow<'a>> {
+    // Each member's over-claims and removals, found in one pass over the shared outcomes.
+    let mut over: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for x in &s.shared {
+        for c in x.claims.iter().filter(|c| c.over_claimed) {
+            over.entry(c.member.as_str())
+                .or_default()
+                .push(format!("{} / {}", x.partnership, x.proxy));
         }
     }
-
-    fn record(&self, m: &Member) -> Value {
-        let last = self
-            .previous
-            .and_then(|p| {
-                p.members
-                    .binary_search_by(|o| o.id.cmp(&m.id))
-                    .ok()
-                    .map(|k| &p.members[k])
-            })
-            .map(|o| money(m.present_value.saturating_sub(o.present_value)));
-        json!({
-            "id": m.id,
-            "name": m.name,
-            "file": super::inbox::shown(&m.file),
-            "place": m.place,
-            "present_value": money(m.present_value),
-            "present_value_counted": money(m.present_value.saturating_sub(
-                self.removed.get(m.id.as_str()).copied().unwrap_or_default(),
-            )),
-            "investment": money(m.investment),
-            "sroi_ratio": m.ratio().map(|r| fixed(r, 2)),
-            "ratio_quartile": m.ratio().zip(self.quartiles.as_ref()).map(|(r, d)| quartile(r, d)),
-            "volunteer_hours": m.hours.normalize().to_string(),
-            "people": m.people,
-            "themes": theme_mix(m),
-            "over_claims": self.over.get(m.id.as_str()).cloned().unwrap_or_default(),
-            "rebased_from": m.rebased.then(|| m.toolkit_version.clone()),
-            "change_in_present_value": last,
+    let mut removed: BTreeMap<&str, Decimal> = BTreeMap::new();
+    for r in s.shared.iter().flat_map(|x| &x.removed) {
+        let e = removed.entry(r.member.as_str()).or_default();
+        *e = e.saturating_add(r.amount);
+    }
+    let quartiles = distribution(s.members.iter().filter_map(Member::ratio).collect());
+    s.members
+        .iter()
+        .map(|m| MemberRow {
+            member: m,
+            present_value_counted: m
+                .present_value
+                .saturating_sub(removed.get(m.id.as_str()).copied().unwrap_or_default()),
+            ratio_quartile: m
+                .ratio()
+                .zip(quartiles.as_ref())
+                .map(|(r, d)| quartile(r, d)),
+            themes: theme_mix(m),
+            over_claims: over.remove(m.id.as_str()).unwrap_or_default(),
+            change_in_present_value: previous
+                .and_then(|p| {
+                    p.members
+                        .binary_search_by(|o| o.id.cmp(&m.id))
+                        .ok()
+                        .map(|k| &p.members[k])
+                })
+                .map(|o| m.present_value.saturating_sub(o.present_value)),
         })
-    }
+        .collect()
 }
 
-impl serde::Serialize for PerMember<'_> {
-    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = ser.serialize_seq(Some(self.s.members.len()))?;
-        for m in &self.s.members {
-            seq.serialize_element(&self.record(m))?;
-        }
-        seq.end()
-    }
-}
-
-/// Members by ratio, highest first (ties by id): only when asked for with `--rank`.
-pub fn ranked(members: &[Member]) -> Vec<Value> {
+/// Members by ratio, highest first (ties by id), with their ratios: only when asked for with
+/// `--rank`.
+pub fn ranked(members: &[Member]) -> Vec<(&Member, Decimal)> {
     let mut with: Vec<(&Member, Decimal)> = members
         .iter()
         .filter_map(|m| m.ratio().map(|r| (m, r)))
         .collect();
     with.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
-    with.into_iter()
-        .enumerate()
-        .map(|(k, (m, r))| {
-            json!({"rank": k + 1, "id": m.id, "name": m.name, "sroi_ratio": fixed(r, 2), "present_value": money(m.present_value)})
-        })
-        .collect()
+    with
 }

@@ -19,6 +19,8 @@ pub struct Document {
     pub title: String,
     /// Lines under the title (a file name, a period).
     pub subtitle: Vec<String>,
+    /// Sentences that open the page, before any section.
+    pub lead: Vec<String>,
     /// Label and value pairs shown first, as a small table (what a return claims).
     pub facts: Vec<(String, String)>,
     /// An overall rating shown under the facts: "green", "amber" or "red".
@@ -37,6 +39,8 @@ pub struct Section {
     pub rows: Vec<Vec<String>>,
     /// Whether each row's first cell is a rating word, coloured on the page.
     pub rated_rows: bool,
+    /// Columns of figures (from 0), set right-aligned on a page.
+    pub numeric: Vec<usize>,
     /// A chart (by file name, without extension) shown in the section.
     pub chart: Option<String>,
 }
@@ -50,6 +54,7 @@ impl Section {
             header: Vec::new(),
             rows: Vec::new(),
             rated_rows: false,
+            numeric: Vec::new(),
             chart: None,
         }
     }
@@ -60,6 +65,20 @@ fn source(name: &str, text: &str) -> (String, PathBuf) {
         text.to_string(),
         PathBuf::from(format!("<built-in {name}>")),
     )
+}
+
+/// A page with a title and no sections yet.
+impl Document {
+    pub fn new(title: impl Into<String>) -> Document {
+        Document {
+            title: title.into(),
+            subtitle: Vec::new(),
+            lead: Vec::new(),
+            facts: Vec::new(),
+            rating: None,
+            sections: Vec::new(),
+        }
+    }
 }
 
 /// One self-contained HTML page; `svgs` is the program's own chart markup, by chart name.
@@ -90,6 +109,9 @@ pub fn plain(d: &Document) -> String {
     let _ = writeln!(o, "{}", d.title);
     for line in &d.subtitle {
         let _ = writeln!(o, "{line}");
+    }
+    for p in &d.lead {
+        let _ = writeln!(o, "  {p}");
     }
     let width = d
         .facts
@@ -158,6 +180,7 @@ mod tests {
         Document {
             title: "Review: <Org>".into(),
             subtitle: vec!["file.toml".into()],
+            lead: Vec::new(),
             facts: vec![("Ratio".into(), "1.31 : 1".into())],
             rating: Some("amber".into()),
             sections: vec![s],

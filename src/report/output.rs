@@ -67,46 +67,19 @@ fn table_csv(t: &Table) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-fn io_problem(path: &Path, e: &std::io::Error) -> Problems {
-    Diagnostic::error(format!("cannot write {}: {e}", path.display()))
-        .in_file(path)
-        .into()
-}
-
 /// A file every report folder holds, so that a later report may replace the folder: any other
 /// existing folder is refused rather than overwritten.
 pub const MARKER: &str = ".social-value-report";
 
-/// Whether `dir` may receive a report: it does not exist, is an empty folder, or holds one.
-fn check_target(dir: &Path) -> Result<(), Problems> {
-    match std::fs::metadata(dir) {
-        Err(_) => Ok(()),
-        Ok(m) if !m.is_dir() => Err(Diagnostic::error(format!(
-            "{} is a file, not a folder",
-            dir.display()
-        ))
-        .in_file(dir)
-        .with_help("give --out a folder name that does not exist yet")
-        .into()),
-        Ok(_) => {
-            let empty = std::fs::read_dir(dir)
-                .map(|mut d| d.next().is_none())
-                .unwrap_or(false);
-            if empty || dir.join(MARKER).is_file() {
-                Ok(())
-            } else {
-                Err(Diagnostic::error(format!(
-                    "{} already exists and does not hold an earlier report, so it is left alone",
-                    dir.display()
-                ))
-                .in_file(dir)
-                .with_help(
-                    "give --out a new folder (the report replaces only a folder it wrote before)",
-                )
-                .into())
-            }
-        }
-    }
+const OWNED: crate::write::Owned = crate::write::Owned {
+    marker: MARKER,
+    what: "report",
+};
+
+fn write_problem(path: &Path, e: &std::io::Error) -> Problems {
+    Diagnostic::error(format!("cannot write {}: {e}", path.display()))
+        .in_file(path)
+        .into()
 }
 
 /// What was written, relative to the report folder.
@@ -125,7 +98,6 @@ pub fn write(
     formats: Formats,
     templates: &Templates,
 ) -> Result<Written, Problems> {
-    check_target(dir)?;
     let page: Page = build(v, toolkit, sens);
     let mut svgs = BTreeMap::new();
     for c in &page.charts {
@@ -175,51 +147,20 @@ pub fn write(
         ));
     }
 
-    let parent = crate::write::parent_dir(dir);
-    let leaf = dir
-        .file_name()
-        .map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
-    std::fs::create_dir_all(&parent).map_err(|e| io_problem(&parent, &e))?;
-    let tmp = parent.join(format!(".{leaf}.tmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let result = (|| -> Result<(), Problems> {
+    crate::write::replace_folder(dir, OWNED, |tmp| {
         for sub in ["charts", "tables"] {
-            std::fs::create_dir_all(tmp.join(sub)).map_err(|e| io_problem(&tmp, &e))?;
+            std::fs::create_dir_all(tmp.join(sub)).map_err(|e| write_problem(tmp, &e))?;
         }
-        std::fs::write(
-            tmp.join(MARKER),
-            b"written by social-value report; a later report may replace this folder\n",
-        )
-        .map_err(|e| io_problem(&tmp, &e))?;
         for (name, bytes) in &files {
             let p = tmp.join(name);
-            std::fs::write(&p, bytes).map_err(|e| io_problem(&p, &e))?;
+            std::fs::write(&p, bytes).map_err(|e| write_problem(&p, &e))?;
         }
         for c in &page.charts {
             chart::png(c, &tmp.join("charts").join(format!("{}.png", c.name)))
                 .map_err(|e| Problems::one(Diagnostic::error(e)))?;
         }
-        // Swap: the old report (if any) steps aside, the new one takes its place, the old goes.
-        let old = parent.join(format!(".{leaf}.old-{}", std::process::id()));
-        let had_old = dir.exists();
-        if had_old {
-            std::fs::rename(dir, &old).map_err(|e| io_problem(dir, &e))?;
-        }
-        if let Err(e) = std::fs::rename(&tmp, dir) {
-            if had_old {
-                let _ = std::fs::rename(&old, dir);
-            }
-            return Err(io_problem(dir, &e));
-        }
-        if had_old {
-            let _ = std::fs::remove_dir_all(&old);
-        }
         Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result?;
+    })?;
     let mut names: Vec<PathBuf> = files.into_iter().map(|(n, _)| n).collect();
     names.extend(
         page.charts

@@ -2,6 +2,7 @@
 //! evidence and (with a network) comparison, each rated red, amber or green with what to do.
 
 mod claims;
+pub mod compare;
 mod network;
 mod render;
 mod reproduce;

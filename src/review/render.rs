@@ -130,6 +130,7 @@ pub fn document(r: &Review) -> Document {
     Document {
         title,
         subtitle: vec![r.file.display().to_string()],
+        lead: Vec::new(),
         facts: claimed(r)
             .into_iter()
             .map(|(l, v)| (l.to_string(), v))

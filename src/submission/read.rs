@@ -71,8 +71,12 @@ impl Positions {
 /// Reads a submission file; syntax and shape problems name file, line and column.
 pub fn read(path: &Path) -> Result<Read, Problems> {
     let text = crate::input::read_text_file(path)?;
-    let doc: toml::Table = toml::from_str(&text)
-        .map_err(|e| crate::input::toml_error(&e, &text, path, crate::input::TomlFile::Toolkit))?;
+    let doc: toml::Table = toml::from_str(&text).map_err(|e| {
+        cut_short(
+            crate::input::toml_error(&e, &text, path, crate::input::TomlFile::Toolkit),
+            &text,
+        )
+    })?;
     let positions = Positions::of(&text);
     let mut out_of_range = Problems::new();
     let numbers = (path, &positions);
@@ -92,6 +96,28 @@ pub fn read(path: &Path) -> Result<Read, Problems> {
         submission,
         positions,
     })
+}
+
+/// A syntax error in the last line of a file that does not end as `submit` ends every file (with
+/// a line break) is most likely a file cut short in sending: said so, first, in plain words.
+fn cut_short(mut p: Problems, text: &str) -> Problems {
+    let lines = text.lines().count() as u64;
+    let last = p
+        .list
+        .first()
+        .and_then(|d| d.location.as_ref())
+        .and_then(|l| l.line);
+    if let (Some(line), false) = (last, text.ends_with('\n')) {
+        if line >= lines {
+            if let Some(d) = p.list.first_mut() {
+                d.message = format!(
+                    "the file ends part-way through line {line}, so it was probably cut short when it was sent ({})",
+                    d.message
+                );
+            }
+        }
+    }
+    p
 }
 
 /// Largest number a submission may hold (a thousand trillion: pounds, hours or counts).
