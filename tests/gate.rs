@@ -257,3 +257,29 @@ fn a_file_cut_short_in_sending_says_so_with_its_line_and_what_to_do() {
     let (_, r) = review(&f, "whole.toml", &[]);
     assert!(!r.to_string().contains("cut short"));
 }
+
+#[test]
+fn an_id_whose_prefix_org_id_guide_does_not_list_is_a_warning_not_an_error() {
+    for (id, warned) in [
+        ("GB-CHARITY-1234567", true),
+        ("GB-GOVUK-cabinet-office", true),
+        ("GB-CHC-1234567", false),
+        ("gb-coh-01234567", false),
+        ("GB-UNREG-WN11AA-knit-club", false),
+        ("360G-acme-42", false),
+    ] {
+        let f = Fixture::new();
+        f.write("project.toml", &common::PROJECT.replace("GB-TEST-1", id));
+        let r = f.calc(&["--format", "json"]);
+        assert_eq!(r.code, 0, "{id}: {}", r.stderr);
+        assert_eq!(
+            r.stderr.contains("org-id.guide"),
+            warned,
+            "{id}: {}",
+            r.stderr
+        );
+        if warned {
+            assert!(r.stderr.contains("project.toml:5:6"), "{}", r.stderr);
+        }
+    }
+}

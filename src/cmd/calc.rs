@@ -3,37 +3,26 @@
 use super::{emit, warn_valuation, Failure};
 use crate::cli::{CalcArgs, CalcFormat};
 use social_value::project::ReadOptions;
+use social_value::report;
 use social_value::toolkit::Toolkit;
 use social_value::value::Valuation;
-use social_value::{project, report, toolkit, value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// The project file a path names: the path itself, or the project.toml in that folder.
-pub fn project_file(path: &Path) -> PathBuf {
-    if path.is_dir() {
-        path.join("project.toml")
-    } else {
-        path.to_path_buf()
-    }
-}
+pub use social_value::value::at::project_file;
 
-/// Loads the project at `path` (or the project.toml in that folder), finds its toolkit, values it.
+/// [`social_value::value::at::value_project`], its problems reported as the command's.
 pub fn value_project(
     path: &Path,
     toolkit_path: Option<&Path>,
     options: ReadOptions,
     redact: Option<&Path>,
 ) -> Result<(Valuation, Toolkit), Failure> {
-    let redactor = redact
-        .map(project::redact::Redactor::from_file)
-        .transpose()?;
-    let project = project::load(&project_file(path))?;
-    let toolkit = toolkit::for_project(&project.toolkit, &project.path, toolkit_path)?;
-    let mut valuation = value::calculate_with(&project, &toolkit, options)?;
-    if let Some(r) = &redactor {
-        valuation.redact(r);
-    }
-    Ok((valuation, toolkit))
+    Ok(social_value::value::at::value_project(
+        path,
+        toolkit_path,
+        options,
+        redact,
+    )?)
 }
 
 pub fn run(args: &CalcArgs) -> Result<(), Failure> {

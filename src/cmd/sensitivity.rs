@@ -15,12 +15,7 @@ pub fn analyse(
     toolkit: &Toolkit,
     sim: &SimulationArgs,
 ) -> Result<Sensitivity, Failure> {
-    // Decision: a simulation values every line in every run; beyond this many line-runs it
-    // would take minutes, so the runs are cut (never below 1,000) and the output says how many.
-    const BUDGET: u64 = 50_000_000;
-    let lines = (v.lines.len() as u64).max(1);
-    let runs =
-        u32::try_from((BUDGET / lines).max(1_000).min(u64::from(sim.runs))).unwrap_or(sim.runs);
+    let runs = sensitivity::runs_within_budget(v.lines.len(), sim.runs);
     if runs < sim.runs {
         eprintln!(
             "warning: {} lines × {} runs would be slow: the simulation makes {runs} runs",

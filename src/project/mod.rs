@@ -136,6 +136,9 @@ pub struct Project {
     pub partnerships: Vec<Partnership>,
     /// Deprivation deciles and notes for places the organisation works in (`[[place]]`).
     pub places: Vec<PlaceNote>,
+    /// What is worth a look but does not stop the project being valued (an organisation id
+    /// whose prefix org-id.guide does not list).
+    pub warnings: Vec<Diagnostic>,
     text: String,
     place_span: Range<usize>,
     toolkit_span: Range<usize>,
@@ -456,11 +459,44 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
         },
         partnerships,
         places,
+        warnings: Vec::new(),
         text: String::new(),
         place_span,
         toolkit_span: raw.toolkit.span(),
     };
-    p.into_result(Project { text, ..project })
+    if let Some(w) = org_id_prefix_warning(&organisation_id) {
+        p.push(w.at_span(path, &text, raw.organisation.id.span()));
+    }
+    if p.has_errors() {
+        return Err(p);
+    }
+    Ok(Project {
+        text,
+        warnings: p.list,
+        ..project
+    })
+}
+
+/// A warning when an organisation id's prefix is not a list code of org-id.guide's register
+/// (nor a documented form for a group with no registration): it may be mistyped, and another
+/// return for the same organisation would not be matched with it.
+fn org_id_prefix_warning(id: &str) -> Option<Diagnostic> {
+    let help = "check the id at https://org-id.guide (GB-CHC is the Charity Commission for England and Wales, GB-SC the Scottish regulator, GB-COH Companies House); a group with no registration writes GB-UNREG-, its postcode and a short name";
+    match org_id::prefix(id) {
+        org_id::Prefix::Listed | org_id::Prefix::Unregistered => None,
+        org_id::Prefix::Deprecated(code) => Some(
+            Diagnostic::warning(format!(
+                "organisation id {id}: org-id.guide marks the list {code} as no longer to be used"
+            ))
+            .with_help(help),
+        ),
+        org_id::Prefix::Unknown => Some(
+            Diagnostic::warning(format!(
+                "organisation id {id} does not start with a list code from org-id.guide"
+            ))
+            .with_help(help),
+        ),
+    }
 }
 
 impl Project {
@@ -490,6 +526,7 @@ impl Project {
             local_indicators: Vec::new(),
             partnerships: Vec::new(),
             places: Vec::new(),
+            warnings: Vec::new(),
             text: String::new(),
             place_span: 0..0,
             toolkit_span: 0..0,

@@ -68,6 +68,52 @@ pub fn normalise(id: &str) -> Result<String, String> {
     })
 }
 
+/// The org-id.guide register's list codes (`GB-CHC`, `GB-COH`, …), one a line, with
+/// `deprecated` after those no longer to be used (data/org-id-prefixes.txt, ODbL).
+const PREFIXES: &str = include_str!("../../data/org-id-prefixes.txt");
+
+/// Forms for a group with no registration: ours (`GB-UNREG-<postcode>-<short name>`, see
+/// docs/project-format.md) and 360Giving's (`360G-<funder prefix>-<funder's own id>`).
+pub const UNREGISTERED: [&str; 2] = ["GB-UNREG", "360G"];
+
+/// What an id's prefix is, by the register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prefix {
+    /// A list code in the register.
+    Listed,
+    /// A list code the register marks as deprecated.
+    Deprecated(String),
+    /// One of the [`UNREGISTERED`] forms.
+    Unregistered,
+    /// Not a list code the register knows.
+    Unknown,
+}
+
+/// The prefix of `id` looked up in the register: the longest list code of up to three
+/// hyphen-separated parts (`GB-CHC`, `CA_BC-BRC_CBR`) the id starts with, ignoring case.
+pub fn prefix(id: &str) -> Prefix {
+    let upper = id.to_uppercase();
+    let parts: Vec<&str> = upper.split('-').collect();
+    for k in (1..parts.len().min(4)).rev() {
+        let code = parts[..k].join("-");
+        if UNREGISTERED.contains(&code.as_str()) {
+            return Prefix::Unregistered;
+        }
+        let listed = PREFIXES
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .find(|l| l.split(' ').next() == Some(code.as_str()));
+        if let Some(line) = listed {
+            return if line.ends_with(" deprecated") {
+                Prefix::Deprecated(code)
+            } else {
+                Prefix::Listed
+            };
+        }
+    }
+    Prefix::Unknown
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +145,19 @@ mod tests {
         ] {
             assert!(normalise(id).is_err(), "{id:?} was accepted");
         }
+    }
+
+    #[test]
+    fn prefixes_are_looked_up_in_the_register() {
+        assert_eq!(prefix("GB-CHC-1234567"), Prefix::Listed);
+        assert_eq!(prefix("GB-COH-01234567"), Prefix::Listed);
+        assert_eq!(prefix("gb-sc-SC012345"), Prefix::Listed);
+        assert_eq!(prefix("AE-RK_CR-123"), Prefix::Listed);
+        assert_eq!(prefix("CA_BC-BRC_CBR-9"), Prefix::Listed);
+        assert_eq!(prefix("GB-GOVUK-x"), Prefix::Deprecated("GB-GOVUK".into()));
+        assert_eq!(prefix("GB-UNREG-WN11AA-knit-club"), Prefix::Unregistered);
+        assert_eq!(prefix("360G-acme-42"), Prefix::Unregistered);
+        assert_eq!(prefix("GB-CHARITY-1234567"), Prefix::Unknown);
+        assert_eq!(prefix("1234567"), Prefix::Unknown);
     }
 }

@@ -171,6 +171,17 @@ fn pct(x: Decimal) -> String {
     crate::num::percent(x)
 }
 
+/// Most line-runs a simulation makes: it values every line in every run, and beyond this it
+/// would take minutes on a laptop.
+pub const LINE_RUN_BUDGET: u64 = 50_000_000;
+
+/// How many runs a simulation of `lines` lines makes when `asked` for: all of them within
+/// [`LINE_RUN_BUDGET`], else as many as fit, never below 1,000 (the output says how many).
+pub fn runs_within_budget(lines: usize, asked: u32) -> u32 {
+    let lines = (lines as u64).max(1);
+    u32::try_from((LINE_RUN_BUDGET / lines).max(1_000).min(u64::from(asked))).unwrap_or(asked)
+}
+
 /// The full analysis of a valuation made with `toolkit`.
 pub fn analyse(
     v: &Valuation,
@@ -326,4 +337,16 @@ fn practice_flags(m: &Model, ratio: Option<Decimal>) -> Vec<Flag> {
         }
     }
     flags
+}
+
+#[cfg(test)]
+mod budget_tests {
+    #[test]
+    fn runs_are_cut_to_the_budget_but_never_below_a_thousand() {
+        assert_eq!(super::runs_within_budget(11, 10_000), 10_000);
+        assert_eq!(super::runs_within_budget(0, 10_000), 10_000);
+        assert_eq!(super::runs_within_budget(10_000, 10_000), 5_000);
+        assert_eq!(super::runs_within_budget(1_000_000, 10_000), 1_000);
+        assert_eq!(super::runs_within_budget(1_000_000, 200), 200);
+    }
 }

@@ -1,6 +1,7 @@
 //! The valuation: a project's inputs and a toolkit turned into valued lines and totals.
 //! Every line keeps its audit trail (proxy, source, each deduction, each year) so any pound can be traced.
 
+pub mod at;
 pub mod formula;
 pub mod indicators;
 pub mod overlap;
@@ -307,7 +308,8 @@ pub fn read_inputs(
     if problems.has_errors() {
         return Err(problems);
     }
-    let mut warnings = problems.list;
+    let mut warnings = project.warnings.clone();
+    warnings.extend(problems.list);
     let mut skipped = project::Skipped::default();
     if let Some(h) = &hours {
         warnings.extend(h.warnings.list.iter().cloned());
