@@ -66,11 +66,13 @@ fn members_csv(f: &Figures) -> Vec<u8> {
     csv_table(&header, &rows)
 }
 
+/// Every entry not counted: quarantined returns, then entries skipped as not returns.
 fn quarantine_csv(f: &Figures) -> Vec<u8> {
     let rows: Vec<Vec<String>> = f
         .summary
         .quarantined
         .iter()
+        .chain(&f.summary.skipped)
         .map(|q| vec![inbox::shown(&q.file), q.reason.clone(), q.action.clone()])
         .collect();
     csv_table(&["file", "reason", "action"], &rows)

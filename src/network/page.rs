@@ -83,7 +83,14 @@ fn lead(f: &Figures) -> Vec<String> {
     let s = f.summary;
     let mut out = vec![
         format!("{} of social value on {} invested: a ratio of {} : 1, across {} members with {} volunteers giving {} hours and {} people supported.", money_gbp(f.present_value), money_gbp(f.investment), ratio_or_na(f.sroi_ratio), s.members.len(), count(f.volunteers), count(f.volunteer_hours), count(f.people)),
-        format!("{} files were found: {} included and {} quarantined (listed at the end). Every submission was recomputed on {}.", s.files_found, s.members.len(), s.quarantined.len(), s.toolkit),
+        format!(
+            "{} found in the inbox: {} included, {} quarantined{} (listed at the end). Every return was recomputed on {}.",
+            crate::num::plural(s.files_found as u64, "entry", "entries"),
+            s.members.len(),
+            s.quarantined.len(),
+            if s.skipped.is_empty() { String::new() } else { format!(" and {} skipped as not returns", s.skipped.len()) },
+            s.toolkit
+        ),
     ];
     for (from, n) in &s.rebased_from {
         out.push(format!(
@@ -201,13 +208,16 @@ fn ranked_section(f: &Figures) -> Option<Section> {
     Some(ranked)
 }
 
+/// Every entry that was not counted: returns quarantined, and entries skipped as not returns,
+/// each with why and what to do.
 fn quarantine_section(f: &Figures) -> Section {
-    let mut q = Section::new("Quarantined files");
+    let mut q = Section::new("Not counted");
     q.header = vec!["File".into(), "Reason".into(), "What to do".into()];
     q.rows = f
         .summary
         .quarantined
         .iter()
+        .chain(&f.summary.skipped)
         .map(|x| {
             vec![
                 super::inbox::shown(&x.file),
@@ -218,7 +228,7 @@ fn quarantine_section(f: &Figures) -> Section {
         .collect();
     if q.rows.is_empty() {
         q.sentences
-            .push("None: every file found was included.".into());
+            .push("None: every entry found was included.".into());
     }
     q
 }
