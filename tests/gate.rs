@@ -283,3 +283,75 @@ fn an_id_whose_prefix_org_id_guide_does_not_list_is_a_warning_not_an_error() {
         }
     }
 }
+
+/// `submit` with the moment it says it was written (seconds since 1970).
+fn submit_at(f: &Fixture, out: &str, when: &str) {
+    let r = common::run_env(
+        f.dir.path(),
+        &["submit", "project.toml", "--out", out],
+        &[("SOURCE_DATE_EPOCH", when)],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn review_with_a_network_and_the_network_agree_on_who_counts() {
+    let f = Fixture::new();
+    std::fs::create_dir_all(f.path("inbox/north/deep")).unwrap();
+    let member = |n: u32, period: (&str, &str)| {
+        f.write(
+            "project.toml",
+            &common::PROJECT
+                .replace("GB-TEST-1", &format!("GB-TEST-{n}"))
+                .replace("start = 2024-04-01", &format!("start = {}", period.0))
+                .replace("end = 2025-03-31", &format!("end = {}", period.1)),
+        );
+    };
+    let year = ("2024-04-01", "2025-03-31");
+    // Counted: one in a nested folder, one resubmitted (the later counts).
+    member(10, year);
+    submit_at(&f, "inbox/north/deep/a.toml", "1746090000");
+    member(11, year);
+    submit_at(&f, "inbox/b.toml", "1746090000");
+    f.write("outcomes.csv", "proxy,quantity\noutcome.big,61\n");
+    submit_at(&f, "inbox/b-resent.toml", "1746694800");
+    // Not counted: two copies written at the same moment, another year, three years at once.
+    member(12, year);
+    submit_at(&f, "inbox/c.toml", "1746090000");
+    std::fs::copy(f.path("inbox/c.toml"), f.path("inbox/north/c-copy.toml")).unwrap();
+    member(13, ("2023-04-01", "2024-03-31"));
+    submit_at(&f, "inbox/d.toml", "1746090000");
+    member(14, ("2024-04-01", "2027-03-31"));
+    submit_at(&f, "inbox/e.toml", "1746090000");
+    // The return under review, from outside the inbox.
+    f.write("outcomes.csv", "proxy,quantity\noutcome.big,60\n");
+    member(1, year);
+    submit_at(&f, "mine.toml", "1746090000");
+
+    let n = f.network(&["--format", "json"]).json();
+    let counted: Vec<&str> = n["per_member"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        counted,
+        ["inbox/north/deep/a.toml", "inbox/b-resent.toml"],
+        "{n}"
+    );
+    assert_eq!(n["quarantined"].as_array().unwrap().len(), 5, "{n}");
+
+    let (_, r) = review(&f, "mine.toml", &["--network", "inbox"]);
+    let all = r["checks"].to_string();
+    assert!(
+        all.contains("5 other entries in the folder are not counted (quarantined or skipped, as `network` lists them); 2 returns are"),
+        "{all}"
+    );
+    // Ranked among exactly those two, by their recomputed figures: 3 returns with its own
+    // (60 people, as a.toml: tied lowest; b-resent.toml's 61 above).
+    assert!(
+        all.contains("SROI ratio 1.44 (recomputed) is 1 of 3 from the lowest"),
+        "{all}"
+    );
+}

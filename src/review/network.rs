@@ -228,9 +228,8 @@ fn claims_of(s: &Submission) -> Vec<Claim> {
 
 /// Flags each shared outcome this submission over-claims: more than its agreed share, or, with
 /// no split agreed, a share of an outcome the partners together claim more than all of. The
-/// partners' returns are read by the network's own rules (same financial year, fingerprint
-/// intact, recomputed on the toolkit, one per organisation, the newest period winning), so a
-/// review and the network summary never disagree about who claims what.
+/// partners' returns are those the network counts ([`crate::network::summarise`], one per
+/// organisation), so a review and the network summary never disagree about who claims what.
 fn shared_outcomes(c: &mut Check, path: &Path, s: &Submission, own_id: &str, others: &[&Member]) {
     let own_claims = claims_of(s);
     if own_claims.is_empty() {
