@@ -1,0 +1,179 @@
+//! Evidence grades: each outcome row says where its quantity comes from (`evidence_type`), graded
+//! bronze to gold+; read, valued, reported, carried in submissions and reviewed.
+
+mod common;
+
+use common::Fixture;
+
+/// The worked example (£359,069.57) beside an A&E line: 100 attendances at £172.50, less 20%
+/// deadweight, £13,800.00; £372,869.57 in all.
+const TWO_ROWS: &str =
+    "proxy,quantity,evidence_type\noutcome.big,60,{big}\nhealth.ae-attendance,100,{ae}\n";
+
+fn two_rows(f: &Fixture, big: &str, ae: &str) {
+    f.write(
+        "outcomes.csv",
+        &TWO_ROWS.replace("{big}", big).replace("{ae}", ae),
+    );
+}
+
+#[test]
+fn every_evidence_type_not_on_the_scale_is_reported_with_its_cell_and_the_allowed_values() {
+    let f = Fixture::new();
+    two_rows(&f, "survey", "gold");
+    f.calc(&[]).fails_with(&[
+        "outcomes.csv:2:3 (column \"evidence_type\")",
+        "evidence_type \"survey\" is not on the evidence scale",
+        "outcomes.csv:3:3 (column \"evidence_type\")",
+        "evidence_type \"gold\" is not on the evidence scale",
+        "estimate, own-records, participant-survey, third-party-records, comparison-group, independent-evaluation",
+    ]);
+}
+
+#[test]
+fn evidence_types_are_read_in_any_case_with_underscores_and_spaces_around() {
+    let f = Fixture::new();
+    two_rows(&f, " Third_Party_Records ", "OWN-RECORDS");
+    let r = f.calc(&["--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["lines"][0]["evidence_type"], "third-party-records");
+    assert_eq!(j["lines"][1]["evidence_type"], "own-records");
+}
+
+#[test]
+fn a_row_that_does_not_say_and_a_file_without_the_column_are_estimates_graded_bronze() {
+    let f = Fixture::new();
+    let j = f.calc(&["--format", "json"]).json();
+    assert_eq!(j["lines"][0]["evidence_type"], "estimate");
+    assert_eq!(j["lines"][0]["grade"], "bronze");
+    two_rows(&f, "", "independent-evaluation");
+    let j = f.calc(&["--format", "json"]).json();
+    assert_eq!(j["lines"][0]["evidence_type"], "estimate");
+    assert_eq!(j["lines"][1]["grade"], "gold+");
+}
+
+/// The test toolkit with a benefit no longer paid (a transfer): 5 claimant-years at £4,000,
+/// less 50% deadweight, £10,000.00, never social value.
+fn kit_with_a_transfer() -> String {
+    common::TOOLKIT.to_string()
+        + r#"
+[[proxy]]
+id = "benefit.year"
+name = "A year on benefits"
+kind = "fiscal"
+unit = "claimant-year"
+value = 4000
+price_year = 2024
+beneficiary = "DWP"
+source = "Invented for tests"
+url = "https://example.org/benefit"
+licence = "CC-BY-4.0"
+deadweight = 0.5
+attribution = 0
+displacement = 0
+drop_off = 0
+duration = 1
+themes = ["employment"]
+transfer = true
+
+[proxy.basis]
+deadweight = "tests"
+attribution = "tests"
+displacement = "tests"
+drop_off = "tests"
+duration = "tests"
+"#
+}
+
+/// Every kind of line: the worked example from the organisation's records (£359,069.57,
+/// silver), a harm estimated (10 × −£100 = −£1,000.00, bronze), a transfer from DWP's records
+/// (£10,000.00, gold but never value), one story of an A&E visit avoided (£172.50 less 20% =
+/// £138.00, silver) and 8 volunteer hours counted as value (8 × £12.50 = £100.00, silver).
+fn every_kind_of_line() -> Fixture {
+    let f = Fixture::new();
+    f.write("test-kit.toml", &kit_with_a_transfer());
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity,evidence_type\noutcome.big,60,own-records\nharm.complaint,10,\nbenefit.year,5,third-party-records\n",
+    );
+    f.write(
+        "stories.csv",
+        "id,title,text,tags,consent\nS1,Not in A&E,I stayed home.,avoided-ae,yes\n",
+    );
+    f.write(
+        "hours.csv",
+        "date,volunteer,role,hours\n2024-05-01,A,befriender,8\n",
+    );
+    f.add_to_project(
+        "\n[stories]\nfile = \"stories.csv\"\n\n[volunteering]\nfile = \"hours.csv\"\nas = \"value\"\n\n[volunteering.roles]\nbefriender = \"volunteer.hour\"\n",
+    );
+    f
+}
+
+#[test]
+fn lines_that_are_not_outcome_rows_take_the_scales_decision() {
+    let f = every_kind_of_line();
+    let r = f.calc(&["--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    let lines: Vec<(String, String, String)> = j["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["proxy"].as_str().unwrap().to_string(),
+                l["evidence_type"].as_str().unwrap().to_string(),
+                l["grade"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("volunteer.hour", "own-records", "silver"),
+        ("outcome.big", "own-records", "silver"),
+        ("harm.complaint", "estimate", "bronze"),
+        ("benefit.year", "third-party-records", "gold"),
+        ("health.ae-attendance", "participant-survey", "silver"),
+    ];
+    let want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(lines, want);
+}
+
+#[test]
+fn the_value_on_each_grade_adds_up_to_the_present_value_with_transfers_left_out() {
+    let f = every_kind_of_line();
+    let j = f.calc(&["--format", "json"]).json();
+    // 359,069.57 − 1,000.00 + 138.00 + 100.00; the £10,000.00 transfer is in no grade.
+    assert_eq!(j["present_value"], "358307.57");
+    assert_eq!(j["transfers"], "10000.00");
+    assert_eq!(
+        j["by_grade"],
+        serde_json::json!({"bronze": "-1000.00", "silver": "359307.57", "gold": "0.00", "gold+": "0.00"})
+    );
+}
+
+#[test]
+fn shown_amounts_by_grade_add_up_to_the_shown_present_value() {
+    let f = Fixture::new();
+    // Three lines of 0.333 of an A&E visit (£172.50 less 20%: £45.954 each, shown £45.95), each
+    // another grade, beside the worked example (£359,069.5652): rounded one by one the parts
+    // show £359,207.42, the total £359,207.43.
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity,evidence_type\noutcome.big,60,\nhealth.ae-attendance,0.333,own-records\nhealth.ae-attendance,0.333,third-party-records\nhealth.ae-attendance,0.333,comparison-group\n",
+    );
+    let j = f.calc(&["--format", "json"]).json();
+    let pennies =
+        |v: &serde_json::Value| -> i64 { v.as_str().unwrap().replace('.', "").parse().unwrap() };
+    let parts: i64 = j["by_grade"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(pennies)
+        .sum();
+    assert_eq!(parts, pennies(&j["present_value"]), "{}", j["by_grade"]);
+}
