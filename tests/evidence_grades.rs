@@ -177,3 +177,84 @@ fn shown_amounts_by_grade_add_up_to_the_shown_present_value() {
         .sum();
     assert_eq!(parts, pennies(&j["present_value"]), "{}", j["by_grade"]);
 }
+
+fn report_md(f: &Fixture) -> String {
+    let (r, out) = f.report(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::read_to_string(out.join("report.md")).unwrap()
+}
+
+#[test]
+fn the_report_shows_each_lines_grade_and_the_value_and_share_on_each_grade() {
+    let f = Fixture::new();
+    two_rows(&f, "", "third-party-records");
+    let md = report_md(&f);
+    assert!(md.contains("## How strong is the evidence"), "{md}");
+    // 359,069.57 ÷ 372,869.57 is 96.299%, 13,800 ÷ 372,869.57 is 3.701%: 96% and 4%.
+    for row in [
+        "| bronze | estimate | 1 | £359,069.57 | 96% |",
+        "| silver | own-records, participant-survey | 0 | £0.00 | 0% |",
+        "| gold | third-party-records | 1 | £13,800.00 | 4% |",
+        "| gold+ | comparison-group, independent-evaluation | 0 | £0.00 | 0% |",
+        "| All |  | 2 | £372,869.57 | 100% |",
+        "96% of the social value rests on estimates (bronze), and 4% on records another body keeps",
+        "| £13,800.00 | 4% | gold |",
+        "| £359,069.57 | 96% | bronze |",
+        // The audit trail says where each line's quantity comes from.
+        "= £17,250.00 gross; evidence gold (third-party-records) |",
+    ] {
+        assert!(md.contains(row), "{row}\n{md}");
+    }
+    let (_, out) = f.report(&[]);
+    let csv = std::fs::read_to_string(out.join("tables/value_by_grade.csv")).unwrap();
+    assert!(csv.contains("gold,third-party-records,1,"), "{csv}");
+}
+
+#[test]
+fn shares_by_grade_add_up_to_a_hundred_where_rounding_each_would_not() {
+    let f = Fixture::new();
+    // Three lines of £13,800.00, each another grade: a third each, 33.3%.
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity,evidence_type\nhealth.ae-attendance,100,own-records\nhealth.ae-attendance,100,third-party-records\nhealth.ae-attendance,100,comparison-group\n",
+    );
+    let md = report_md(&f);
+    for row in [
+        "| silver | own-records, participant-survey | 1 | £13,800.00 | 34% |",
+        "| gold | third-party-records | 1 | £13,800.00 | 33% |",
+        "| gold+ | comparison-group, independent-evaluation | 1 | £13,800.00 | 33% |",
+    ] {
+        assert!(md.contains(row), "{row}\n{md}");
+    }
+}
+
+#[test]
+fn with_a_grade_below_zero_the_report_shows_amounts_not_shares() {
+    let f = every_kind_of_line();
+    let md = report_md(&f);
+    assert!(
+        md.contains("| bronze | estimate | 1 | -£1,000.00 |  |"),
+        "{md}"
+    );
+    assert!(md.contains("shares are not shown"), "{md}");
+    assert!(md.contains("Transfers are in no grade"), "{md}");
+}
+
+#[test]
+fn calc_says_the_grade_mix_in_one_line_and_each_lines_grade() {
+    let f = Fixture::new();
+    two_rows(&f, "", "third-party-records");
+    let r = f.calc(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("resting on evidence graded bronze 96%, silver 0%, gold 4%, gold+ 0%"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("; evidence gold (third-party-records)"),
+        "{}",
+        r.stdout
+    );
+}
