@@ -258,3 +258,15 @@ fn calc_says_the_grade_mix_in_one_line_and_each_lines_grade() {
         r.stdout
     );
 }
+
+#[test]
+fn the_lines_csv_ends_with_each_lines_evidence_type_and_grade() {
+    let f = Fixture::new();
+    two_rows(&f, "", "comparison_group");
+    let r = f.calc(&["--format", "csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows: Vec<&str> = r.stdout.lines().collect();
+    assert!(rows[0].ends_with(",evidence_type,grade"), "{}", rows[0]);
+    assert!(rows[1].ends_with(",estimate,bronze"), "{}", rows[1]);
+    assert!(rows[2].ends_with(",comparison-group,gold+"), "{}", rows[2]);
+}

@@ -395,13 +395,15 @@ fn value_hours_and_investment_by_place_with_names_from_the_toolkit() {
     let csv = f.calc(&["--format", "csv"]).stdout;
     let rows: Vec<&str> = csv.lines().collect();
     assert!(
-        rows[0].ends_with(",partnership,place,transfer,valued_from_stories,overlap_reason"),
+        rows[0].ends_with(
+            ",partnership,place,transfer,valued_from_stories,overlap_reason,evidence_type,grade"
+        ),
         "{}",
         rows[0]
     );
     assert!(
-        rows[1].ends_with(",,E08000003,false,false,")
-            && rows[2].ends_with(",,E08000010,false,false,"),
+        rows[1].ends_with(",,E08000003,false,false,,estimate,bronze")
+            && rows[2].ends_with(",,E08000010,false,false,,estimate,bronze"),
         "{csv}"
     );
 
