@@ -270,3 +270,119 @@ fn the_lines_csv_ends_with_each_lines_evidence_type_and_grade() {
     assert!(rows[1].ends_with(",estimate,bronze"), "{}", rows[1]);
     assert!(rows[2].ends_with(",comparison-group,gold+"), "{}", rows[2]);
 }
+
+/// Submits the fixture's project as `sub.toml` and returns its text.
+fn submit(f: &Fixture) -> String {
+    let r = f.run_cmd(&["submit", "project.toml", "--out", "sub.toml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::read_to_string(f.path("sub.toml")).unwrap()
+}
+
+/// `review FILE --toolkit test-kit.toml --format json`: (exit code, JSON).
+fn review(f: &Fixture, file: &str) -> (i32, serde_json::Value) {
+    let r = f.run_cmd(&[
+        "review",
+        file,
+        "--toolkit",
+        "test-kit.toml",
+        "--format",
+        "json",
+    ]);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    (r.code, r.json())
+}
+
+/// Every finding: (code, rating, what).
+fn findings(j: &serde_json::Value) -> Vec<(String, String, String)> {
+    j["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["findings"].as_array().unwrap().iter())
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (s("code"), s("rating"), s("what"))
+        })
+        .collect()
+}
+
+fn check_rating(j: &serde_json::Value, name: &str) -> String {
+    j["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .map(|c| c["rating"].as_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_submission_is_format_version_4_and_carries_each_evidence_type_under_its_fingerprint() {
+    let f = Fixture::new();
+    two_rows(&f, "own-records", "third-party-records");
+    let text = submit(&f);
+    assert!(text.contains("format_version = 4"), "{text}");
+    assert!(text.contains("evidence_type = \"own-records\""), "{text}");
+    assert!(
+        text.contains("evidence_type = \"third-party-records\""),
+        "{text}"
+    );
+    // Raising a grade after the file was written breaks the fingerprint.
+    f.write(
+        "edited.toml",
+        &text.replacen("\"own-records\"", "\"independent-evaluation\"", 1),
+    );
+    let (code, j) = review(&f, "edited.toml");
+    assert_eq!(check_rating(&j, "integrity"), "red", "{j}");
+    assert_eq!(code, 3);
+}
+
+#[test]
+fn a_version_3_submission_is_still_read_every_line_an_estimate_and_recomputes_to_the_penny() {
+    let f = Fixture::new();
+    two_rows(&f, "own-records", "third-party-records");
+    let v4 = submit(&f);
+    let v3: String = v4
+        .lines()
+        .filter(|l| !l.starts_with("evidence_type = "))
+        .map(|l| format!("{l}\n"))
+        .collect::<String>()
+        .replace("format_version = 4", "format_version = 3");
+    f.write("v3.toml", &common::refingerprinted(&v3));
+    let (code, j) = review(&f, "v3.toml");
+    assert_eq!(code, 0, "{j}");
+    for check in ["integrity", "reproducibility"] {
+        assert_eq!(check_rating(&j, check), "green", "{check}: {j}");
+    }
+    let all = findings(&j);
+    assert!(
+        all.iter()
+            .any(|(_, _, w)| w.contains("every figure recomputes to the penny")),
+        "{all:?}"
+    );
+    // No finding says the file predates today's rules: version 3's figures mean the same.
+    assert!(
+        !all.iter().any(|(c, _, _)| c == "integrity.older-version"),
+        "{all:?}"
+    );
+}
+
+#[test]
+fn an_evidence_type_off_the_scale_in_a_submission_stops_the_recomputation_at_its_entry() {
+    let f = Fixture::new();
+    two_rows(&f, "own-records", "third-party-records");
+    let text = submit(&f).replacen("\"own-records\"", "\"hearsay\"", 1);
+    f.write("odd.toml", &common::refingerprinted(&text));
+    let (code, j) = review(&f, "odd.toml");
+    assert_eq!(check_rating(&j, "reproducibility"), "red", "{j}");
+    let line = text
+        .lines()
+        .position(|l| l == "[[outcome]]")
+        .map(|i| i + 1)
+        .unwrap();
+    let all: Vec<String> = findings(&j).into_iter().map(|(_, _, w)| w).collect();
+    let want =
+        format!("line {line}: outcome 1: evidence_type \"hearsay\" is not on the evidence scale");
+    assert!(all.iter().any(|w| w.starts_with(&want)), "{want}\n{all:?}");
+    assert_eq!(code, 3);
+}

@@ -336,7 +336,7 @@ fn integrity_findings(
             "a reader that knows only version 1 would refuse it; social-value reads them",
             "ask for the file social-value submit wrote, which says version 3",
         );
-    } else if s.submission.format_version < submission::FORMAT_VERSION {
+    } else if s.submission.format_version < submission::RULES_VERSION {
         c.add("integrity.older-version", 
             Rating::Amber,
             format!(
