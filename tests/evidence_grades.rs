@@ -386,3 +386,26 @@ fn an_evidence_type_off_the_scale_in_a_submission_stops_the_recomputation_at_its
     assert!(all.iter().any(|w| w.starts_with(&want)), "{want}\n{all:?}");
     assert_eq!(code, 3);
 }
+
+#[test]
+fn the_example_grades_each_row_from_its_note_and_its_figures_do_not_move() {
+    let r = common::run(&["calc", "examples/oakfield-cvs", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(
+        j["present_value"], "195508.40",
+        "grades never change a figure"
+    );
+    // The one guess (urgent care visits), the NHS's referral records, and the rest silver.
+    assert_eq!(
+        j["by_grade"],
+        serde_json::json!({"bronze": "495.25", "silver": "191628.21", "gold": "3384.94", "gold+": "0.00"})
+    );
+    let wellby = j["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["proxy"] == "wellby")
+        .unwrap();
+    assert_eq!(wellby["evidence_type"], "participant-survey");
+}

@@ -102,12 +102,43 @@ pub(super) fn section(v: &Valuation, tables: &mut Vec<Table>) -> Value {
 /// What the mix means in a sentence: how much rests on estimates, and how much on records
 /// others keep or better.
 fn sentence(mix: &[(Grade, Decimal, Option<u32>)]) -> String {
-    let share = |g: Grade| mix.iter().find(|m| m.0 == g).and_then(|m| m.2);
-    match (share(Grade::Bronze), share(Grade::Gold), share(Grade::GoldPlus)) {
-        (Some(bronze), Some(gold), Some(plus)) => format!(
-            "{bronze}% of the social value rests on estimates (bronze), and {}% on records another body keeps, a comparison group or an independent evaluation (gold or gold+).",
-            gold + plus
-        ),
+    let part = |grades: &[Grade]| {
+        let of = mix.iter().filter(|m| grades.contains(&m.0));
+        let share: Option<u32> = of.clone().map(|m| m.2).sum();
+        let any = of.clone().any(|m| !m.1.is_zero());
+        let all = mix.iter().all(|m| grades.contains(&m.0) || m.1.is_zero());
+        Some(share_words(share?, any, all))
+    };
+    match (part(&[Grade::Bronze]), part(&[Grade::Gold, Grade::GoldPlus])) {
+        (Some(bronze), Some(gold)) => {
+            let mut first = bronze.chars();
+            let capital: String = first.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(first).collect();
+            format!("{capital} of the social value rests on estimates (bronze), and {gold} on records another body keeps, a comparison group or an independent evaluation (gold or gold+).")
+        }
         _ => "Harms make the value on at least one grade negative, so shares are not shown: the amounts are.".into(),
+    }
+}
+
+/// A whole-percent share in words that never hide a part: `under 1%` for value shown as 0%,
+/// `over 99%` for 100% that is not all of it.
+fn share_words(p: u32, any: bool, all: bool) -> String {
+    match p {
+        0 if any => "under 1%".into(),
+        100 if !all => "over 99%".into(),
+        p => format!("{p}%"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share_words;
+
+    #[test]
+    fn a_share_shown_as_none_or_all_never_hides_a_part() {
+        assert_eq!(share_words(0, true, false), "under 1%");
+        assert_eq!(share_words(0, false, false), "0%");
+        assert_eq!(share_words(100, true, false), "over 99%");
+        assert_eq!(share_words(100, true, true), "100%");
+        assert_eq!(share_words(37, true, false), "37%");
     }
 }
