@@ -409,3 +409,92 @@ fn the_example_grades_each_row_from_its_note_and_its_figures_do_not_move() {
         .unwrap();
     assert_eq!(wellby["evidence_type"], "participant-survey");
 }
+
+/// The finding with `code`: (rating, what).
+fn finding(j: &serde_json::Value, code: &str) -> Option<(String, String)> {
+    findings(j)
+        .into_iter()
+        .find(|(c, _, _)| c == code)
+        .map(|(_, r, w)| (r, w))
+}
+
+#[test]
+fn more_than_half_the_value_on_estimates_is_amber_naming_the_largest_by_their_csv_line() {
+    let f = Fixture::new();
+    // £359,069.57 of £372,869.57 (96.3%) on an estimate.
+    two_rows(&f, "", "own-records");
+    submit(&f);
+    let (code, j) = review(&f, "sub.toml");
+    assert_eq!(code, 0);
+    assert_eq!(check_rating(&j, "evidence"), "amber", "{j}");
+    let (rating, what) = finding(&j, "evidence.mostly-estimates").unwrap();
+    assert_eq!(rating, "amber");
+    assert!(
+        what.starts_with("96.3% of the value (£359,069.57) rests on estimates (bronze)"),
+        "{what}"
+    );
+    assert!(what.contains("outcomes.csv line 2 (outcome.big)"), "{what}");
+    assert!(
+        !what.contains("line 3"),
+        "only bronze lines are named: {what}"
+    );
+    assert!(finding(&j, "evidence.grades").is_none());
+}
+
+#[test]
+fn half_or_less_on_estimates_is_green_with_the_mix_read_back_from_the_submission() {
+    let f = Fixture::new();
+    // Two lines of £13,800.00: exactly half on an estimate is not more than half.
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity,evidence_type\nhealth.ae-attendance,100,\nhealth.ae-attendance,100,third_party_records\n",
+    );
+    submit(&f);
+    let (_, j) = review(&f, "sub.toml");
+    assert!(finding(&j, "evidence.mostly-estimates").is_none(), "{j}");
+    let (rating, what) = finding(&j, "evidence.grades").unwrap();
+    assert_eq!(rating, "green");
+    // The gold line's type travelled in the submission and was used when recomputed.
+    assert_eq!(
+        what,
+        "value by evidence grade: bronze 50%, silver 0%, gold 50%, gold+ 0%"
+    );
+}
+
+#[test]
+fn a_version_3_submission_rests_all_its_value_on_estimates_and_says_why() {
+    let f = Fixture::new();
+    two_rows(&f, "own-records", "third-party-records");
+    let v3: String = submit(&f)
+        .lines()
+        .filter(|l| !l.starts_with("evidence_type = "))
+        .map(|l| format!("{l}\n"))
+        .collect::<String>()
+        .replace("format_version = 4", "format_version = 3");
+    f.write("v3.toml", &common::refingerprinted(&v3));
+    let (_, j) = review(&f, "v3.toml");
+    let (rating, what) = finding(&j, "evidence.mostly-estimates").unwrap();
+    assert_eq!(rating, "amber");
+    assert!(what.starts_with("100.0% of the value"), "{what}");
+    assert!(
+        what.contains("a format_version 3 file says nothing of evidence"),
+        "{what}"
+    );
+}
+
+#[test]
+fn only_the_three_largest_estimates_are_named_then_how_many_more() {
+    let f = Fixture::new();
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity\nhealth.ae-attendance,10\nhealth.ae-attendance,40\nhealth.ae-attendance,20\nhealth.ae-attendance,30\nhealth.ae-attendance,5\n",
+    );
+    submit(&f);
+    let (_, j) = review(&f, "sub.toml");
+    let (_, what) = finding(&j, "evidence.mostly-estimates").unwrap();
+    // 40, 30 and 20 attendances at £138.00 each, named by their CSV line, largest first.
+    assert!(
+        what.contains("The largest: outcomes.csv line 3 (health.ae-attendance), £5,520.00; outcomes.csv line 5 (health.ae-attendance), £4,140.00; outcomes.csv line 4 (health.ae-attendance), £2,760.00; and 2 more lines."),
+        "{what}"
+    );
+}
