@@ -498,3 +498,24 @@ fn only_the_three_largest_estimates_are_named_then_how_many_more() {
         "{what}"
     );
 }
+
+#[test]
+fn a_new_project_has_the_evidence_type_column_and_explains_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = common::run_in(tmp.path(), &["init", "p"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let dir = tmp.path().join("p");
+    let outcomes = std::fs::read_to_string(dir.join("outcomes.csv")).unwrap();
+    assert!(
+        outcomes.starts_with("proxy,quantity,")
+            && outcomes.lines().next().unwrap().ends_with(",evidence_type"),
+        "{outcomes}"
+    );
+    let toml = std::fs::read_to_string(dir.join("project.toml")).unwrap();
+    assert!(toml.contains("evidence_type"), "{toml}");
+    let calc = common::run_in(tmp.path(), &["calc", "p", "--format", "json"]);
+    assert_eq!(calc.code, 0, "{}", calc.stderr);
+    let j = calc.json();
+    assert_eq!(j["lines"][0]["origin"]["type"], "outcome");
+    assert_eq!(j["lines"][0]["evidence_type"], "estimate");
+}
