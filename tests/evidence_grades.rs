@@ -519,3 +519,21 @@ fn a_new_project_has_the_evidence_type_column_and_explains_it() {
     assert_eq!(j["lines"][0]["origin"]["type"], "outcome");
     assert_eq!(j["lines"][0]["evidence_type"], "estimate");
 }
+
+#[test]
+fn with_skip_bad_rows_a_row_off_the_scale_is_left_out_and_the_next_keeps_its_own_grade() {
+    let f = Fixture::new();
+    f.write(
+        "outcomes.csv",
+        "proxy,quantity,evidence_type\nhealth.ae-attendance,100,rumour\nhealth.ae-attendance,50,comparison-group\n",
+    );
+    let r = f.calc(&["--format", "json", "--skip-bad-rows"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["skipped_rows"]["rows"], 1);
+    assert_eq!(j["skipped_rows"]["problems"][0]["line"], 2);
+    assert_eq!(j["lines"].as_array().unwrap().len(), 1);
+    assert_eq!(j["lines"][0]["origin"]["line"], 3);
+    assert_eq!(j["lines"][0]["grade"], "gold+");
+    assert_eq!(j["by_grade"]["gold+"], "6900.00");
+}
