@@ -265,6 +265,31 @@ pub fn whole_percents(parts: &[Decimal]) -> Option<Vec<u32>> {
     Some(whole)
 }
 
+/// Parts rounded to pennies so that they add up to their sum rounded to pennies (half away
+/// from zero, as [`money`] rounds it), as shown money must: each is cut down to the penny and
+/// the pennies left over go to the largest remainders (ties to the earlier part). `None` when
+/// the sum overflows.
+pub fn pennies_adding_up(parts: &[Decimal]) -> Option<Vec<Decimal>> {
+    let penny = Decimal::new(1, 2);
+    let total = checked_sum(parts.iter().copied())?
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let mut cut: Vec<Decimal> = parts
+        .iter()
+        .map(|p| p.round_dp_with_strategy(2, RoundingStrategy::ToNegativeInfinity))
+        .collect();
+    let mut left = total.checked_sub(checked_sum(cut.iter().copied())?)?;
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by(|&a, &b| (parts[b] - cut[b]).cmp(&(parts[a] - cut[a])));
+    for i in order {
+        if left < penny {
+            break;
+        }
+        cut[i] += penny;
+        left -= penny;
+    }
+    Some(cut)
+}
+
 /// `a ÷ b` when `b` is above zero and the quotient fits; `None` otherwise (never a panic).
 pub fn ratio(a: Decimal, b: Decimal) -> Option<Decimal> {
     (b > Decimal::ZERO).then(|| a.checked_div(b)).flatten()
@@ -304,6 +329,24 @@ mod percent_tests {
         );
         assert_eq!(whole_percents(&[d(5), d(-1)]), None);
         assert_eq!(whole_percents(&[d(0)]), None);
+    }
+
+    #[test]
+    fn pennies_add_up_to_the_rounded_sum() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        // 0.005 three times: each alone would show 0.01, three 0.03; the sum shows 0.02.
+        let three = pennies_adding_up(&[d("0.005"), d("0.005"), d("0.005")]).unwrap();
+        assert_eq!(three, vec![d("0.01"), d("0.01"), d("0")]);
+        // A harm among gains: -1.234 and 2.238 add up to 1.004, shown 1.00.
+        let mixed = pennies_adding_up(&[d("-1.234"), d("2.238"), d("0")]).unwrap();
+        assert_eq!(mixed, vec![d("-1.24"), d("2.24"), d("0")]);
+        assert_eq!(mixed.iter().sum::<Decimal>(), d("1.00"));
+        // Whole pennies stay as they are.
+        assert_eq!(
+            pennies_adding_up(&[d("10.50"), d("0.25")]).unwrap(),
+            vec![d("10.50"), d("0.25")]
+        );
+        assert_eq!(pennies_adding_up(&[]).unwrap(), Vec::<Decimal>::new());
     }
 }
 

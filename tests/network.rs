@@ -399,13 +399,13 @@ fn every_output_file_shows_the_same_figures() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("id,name,present_value,investment,sroi_ratio,volunteer_hours,rebased_from,file")
+        Some("id,name,present_value,investment,sroi_ratio,volunteer_hours,rebased_from,file,bronze,silver,gold,gold_plus")
     );
     let members = j["per_member"].as_array().unwrap();
     assert_eq!(members.len(), 2);
     for (m, line) in members.iter().zip(lines) {
         let want = format!(
-            "{},{},{},{},{},{},,{}",
+            "{},{},{},{},{},{},,{},{},0.00,0.00,0.00",
             m["id"].as_str().unwrap(),
             m["name"].as_str().unwrap(),
             m["present_value"].as_str().unwrap(),
@@ -413,6 +413,7 @@ fn every_output_file_shows_the_same_figures() {
             m["sroi_ratio"].as_str().unwrap(),
             m["volunteer_hours"].as_str().unwrap(),
             m["file"].as_str().unwrap(),
+            m["present_value"].as_str().unwrap(),
         );
         assert_eq!(line, want);
     }
@@ -460,4 +461,60 @@ fn a_summary_folder_is_replaced_whole_and_any_other_folder_is_left_alone() {
         .filter(|n| n.starts_with('.'))
         .collect();
     assert!(names.is_empty(), "{names:?}");
+}
+
+#[test]
+fn the_network_shows_the_grade_of_evidence_overall_and_member_by_member() {
+    let f = Fixture::new();
+    std::fs::create_dir(f.path("inbox")).unwrap();
+    // 10 people from the organisation's own records (silver), and 30 estimated (bronze).
+    for (i, (q, evidence)) in [("10", "own-records"), ("30", "estimate")]
+        .iter()
+        .enumerate()
+    {
+        f.write(
+            "outcomes.csv",
+            &format!("proxy,quantity,evidence_type\noutcome.big,{q},{evidence}\n"),
+        );
+        f.write(
+            "project.toml",
+            &common::PROJECT.replace("GB-TEST-1", &format!("GB-TEST-{i}")),
+        );
+        let out = format!("inbox/m{i}.toml");
+        assert_eq!(
+            run_in(f.dir.path(), &["submit", "project.toml", "--out", &out]).code,
+            0
+        );
+    }
+    let r = f.network(&["--out", "out", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    // £59,844.93 and £179,534.78 (the worked example for 10 and 30 people).
+    assert_eq!(
+        j["by_grade"],
+        serde_json::json!({"bronze": "179534.78", "silver": "59844.93", "gold": "0.00", "gold+": "0.00"})
+    );
+    assert_eq!(j["per_member"][0]["by_grade"]["silver"], "59844.93");
+    assert_eq!(j["per_member"][1]["by_grade"]["bronze"], "179534.78");
+    let csv = std::fs::read_to_string(f.path("out/tables/members.csv")).unwrap();
+    assert!(csv.contains(",0.00,59844.93,0.00,0.00\n"), "{csv}");
+    let md = std::fs::read_to_string(f.path("out/network.md")).unwrap();
+    let section = md.split("## How strong is the evidence").nth(1).unwrap();
+    // 75% of £239,379.71 on estimates, 25% on own records.
+    assert!(
+        section.contains("| bronze | £179,534.78 | 75% |"),
+        "{section}"
+    );
+    assert!(
+        section.contains("| silver | £59,844.93 | 25% |"),
+        "{section}"
+    );
+    assert!(
+        md.contains("bronze 0%, silver 100%, gold 0%, gold+ 0%"),
+        "{md}"
+    );
+    assert!(
+        md.contains("bronze 100%, silver 0%, gold 0%, gold+ 0%"),
+        "{md}"
+    );
 }

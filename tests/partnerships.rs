@@ -106,7 +106,7 @@ fn network_findings(j: &serde_json::Value) -> (String, Vec<String>) {
 fn a_shared_outcome_claimed_in_full_by_three_members_is_counted_once_and_flagged() {
     let f = three_claiming_everything();
     let text = std::fs::read_to_string(f.path("inbox/a.toml")).unwrap();
-    assert!(text.contains("format_version = 3"), "{text}");
+    assert!(text.contains("format_version = 4"), "{text}");
     assert!(text.contains("partnership = \"north-falls-alliance\""));
 
     let r = f.network(&["--format", "json", "--out", "out"]);
@@ -395,13 +395,15 @@ fn value_hours_and_investment_by_place_with_names_from_the_toolkit() {
     let csv = f.calc(&["--format", "csv"]).stdout;
     let rows: Vec<&str> = csv.lines().collect();
     assert!(
-        rows[0].ends_with(",partnership,place,transfer,valued_from_stories,overlap_reason"),
+        rows[0].ends_with(
+            ",partnership,place,transfer,valued_from_stories,overlap_reason,evidence_type,grade"
+        ),
         "{}",
         rows[0]
     );
     assert!(
-        rows[1].ends_with(",,E08000003,false,false,")
-            && rows[2].ends_with(",,E08000010,false,false,"),
+        rows[1].ends_with(",,E08000003,false,false,,estimate,bronze")
+            && rows[2].ends_with(",,E08000010,false,false,,estimate,bronze"),
         "{csv}"
     );
 
@@ -472,13 +474,13 @@ fn members_are_shown_by_quarter_and_ranked_only_when_asked() {
 }
 
 #[test]
-fn every_return_is_written_as_format_version_3_with_its_new_totals() {
+fn every_return_is_written_as_format_version_4_with_its_totals() {
     let f = Fixture::new();
     std::fs::create_dir(f.path("inbox")).unwrap();
     let s = f.run_cmd(&["submit", "project.toml", "--out", "inbox/m.toml"]);
     assert_eq!(s.code, 0, "{}", s.stderr);
     let text = std::fs::read_to_string(f.path("inbox/m.toml")).unwrap();
-    assert!(text.contains("format_version = 3"), "{text}");
+    assert!(text.contains("format_version = 4"), "{text}");
     for key in [
         "transfers = \"0.00\"",
         "story_value = \"0.00\"",
@@ -627,7 +629,7 @@ fn a_file_that_says_version_1_but_uses_version_2_fields_is_amber_in_review() {
     // Another tool's file: version 2 fields under version 1, with its fingerprint made to match.
     let text = std::fs::read_to_string(f.path("inbox/a.toml"))
         .unwrap()
-        .replace("format_version = 3", "format_version = 1");
+        .replace("format_version = 4", "format_version = 1");
     f.write("odd.toml", &common::refingerprinted(&text));
     let r = f.run_cmd(&[
         "review",

@@ -8,11 +8,12 @@ use proptest::test_runner::Config;
 use rust_decimal::Decimal;
 use social_value::date::Date;
 use social_value::project::{
-    Investment, Organisation, OutcomeLine, OutcomeRows, Period, Project, Stories,
+    EvidenceByLine, EvidenceType, Grade, Investment, Organisation, OutcomeLine, OutcomeRows,
+    Period, Project, Stories,
 };
 use social_value::toolkit::{parse, Adjustments, Toolkit};
 use social_value::value::formula::{value_line, LineValue};
-use social_value::value::{from_inputs, Valuation};
+use social_value::value::{from_graded_inputs, from_inputs, Valuation};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -338,5 +339,42 @@ proptest! {
         same_maps(&a.by_kind, &b.by_kind, "by kind")?;
         same_maps(&a.by_beneficiary, &b.by_beneficiary, "by beneficiary")?;
         same_maps(&a.by_theme, &b.by_theme, "by theme")?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// 1,000 cases. With any evidence type on each line, the value on the four grades adds up
+    /// exactly to the present value, each grade is the sum of its own lines, and all four are
+    /// listed even when empty.
+    #[test]
+    fn the_value_on_each_grade_adds_up_to_the_present_value(
+        lines in outcome_lines(),
+        types in prop::collection::vec(0..EvidenceType::ALL.len(), 8),
+        inv in investments(),
+    ) {
+        let mut evidence = EvidenceByLine::default();
+        for (l, k) in lines.iter().zip(&types) {
+            evidence.insert(l.line, EvidenceType::ALL[*k]);
+        }
+        let tk = test_kit();
+        let plain = valuation(&tk, &inv, lines.clone());
+        let project = Project::from_parts(
+            Path::new("project.toml"), &tk.id, plain.organisation.clone(), plain.period,
+            inv.clone(), None, None,
+        );
+        let rows = OutcomeRows { lines, ..OutcomeRows::default() };
+        let val = from_graded_inputs(&project, &tk, None, (rows, &evidence), Stories::default())
+            .unwrap_or_else(|p| panic!("{p}"));
+        let t = &val.totals;
+        prop_assert_eq!(t.present_value, plain.totals.present_value, "grades change no figure");
+        prop_assert!(t.by_grade.keys().copied().eq(Grade::ALL), "all four grades, in order");
+        same(sum(t.by_grade.values().copied()), t.present_value, "by grade")?;
+        for (g, x) in &t.by_grade {
+            let own = val.lines.iter().filter(|l| !l.transfer && l.grade() == *g);
+            let own = own.map(|l| l.value.present_value);
+            same(*x, sum(own), g.as_str())?;
+        }
     }
 }

@@ -27,6 +27,9 @@ pub struct Figures<'a> {
     pub by_kind: BTreeMap<String, Decimal>,
     pub by_beneficiary: BTreeMap<String, Decimal>,
     pub by_theme: BTreeMap<String, Decimal>,
+    /// The members' value on each grade of evidence, as they claimed it (a removed double
+    /// count is not traced to a grade).
+    pub by_grade: BTreeMap<crate::project::Grade, Decimal>,
     pub places: Vec<PlaceRow>,
     pub ratio_distribution: Option<Distribution>,
     pub value_per_hour_distribution: Option<Distribution>,
@@ -143,6 +146,7 @@ impl<'a> Figures<'a> {
             by_kind: less(sum(|m| &m.by_kind), |r| &r.kind),
             by_beneficiary: less(sum(|m| &m.by_beneficiary), |r| &r.beneficiary),
             by_theme: less(sum(|m| &m.by_theme), |r| &r.theme),
+            by_grade: by_grade(&s.members),
             places: places::by_place(&s.members, &s.shared, &s.place_names),
             ratio_distribution: distribution(s.members.iter().filter_map(Member::ratio).collect()),
             value_per_hour_distribution: distribution(
@@ -160,6 +164,20 @@ impl<'a> Figures<'a> {
             ranked: rank.then(|| places::ranked(&s.members)),
         }
     }
+}
+
+fn by_grade(members: &[Member]) -> BTreeMap<crate::project::Grade, Decimal> {
+    let mut out: BTreeMap<crate::project::Grade, Decimal> = crate::project::Grade::ALL
+        .iter()
+        .map(|g| (*g, Decimal::ZERO))
+        .collect();
+    for m in members {
+        for (g, v) in &m.by_grade {
+            let e = out.entry(*g).or_default();
+            *e = e.saturating_add(*v);
+        }
+    }
+    out
 }
 
 fn last_year(p: &Summary, pv: Decimal) -> Previous {

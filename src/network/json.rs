@@ -29,6 +29,16 @@ fn money_map(m: &std::collections::BTreeMap<String, Decimal>) -> serde_json::Map
         .collect()
 }
 
+/// Value by grade in pennies that add up to the total as shown (all four grades).
+fn grade_map(
+    by_grade: &std::collections::BTreeMap<crate::project::Grade, Decimal>,
+) -> serde_json::Map<String, Value> {
+    crate::report::evidence::mix_of(by_grade)
+        .into_iter()
+        .map(|(g, x, _)| (g.to_string(), Value::from(money(x))))
+        .collect()
+}
+
 fn dist_json(d: Option<&Distribution>, f: fn(Decimal) -> String) -> Value {
     d.map_or(Value::Null, |d| json!({"count": d.count, "p5": f(d.p5), "q1": f(d.q1), "median": f(d.median), "q3": f(d.q3), "p95": f(d.p95)}))
 }
@@ -60,6 +70,7 @@ pub fn to_json(f: &Figures) -> String {
         "by_kind": money_map(&f.by_kind),
         "by_beneficiary": money_map(&f.by_beneficiary),
         "by_theme": money_map(&f.by_theme),
+        "by_grade": grade_map(&f.by_grade),
         "by_place": f.places.iter().map(place_json).collect::<Vec<_>>(),
         "shared_outcomes": s.shared.iter().map(shared_json).collect::<Vec<_>>(),
         "ratio_distribution": dist_json(f.ratio_distribution.as_ref(), ratio_text),
@@ -142,6 +153,7 @@ pub fn member_json(r: &MemberRow) -> Value {
         "ratio_quartile": r.ratio_quartile,
         "volunteer_hours": hours_text(m.hours),
         "people": m.people,
+        "by_grade": grade_map(&m.by_grade),
         "themes": r.themes.iter().map(|(t, share)| json!({"theme": t, "share": share_text(*share)})).collect::<Vec<_>>(),
         "over_claims": r.over_claims,
         "rebased_from": m.rebased.then(|| m.toolkit_version.clone()),

@@ -52,6 +52,8 @@ pub struct Member {
     pub partnerships: Vec<crate::project::Partnership>,
     /// Its outcome lines' deadweight and attribution, each weighted by the line's gross value.
     pub deductions: Option<(Decimal, Decimal)>,
+    /// Its present value resting on each grade of evidence (docs/evidence-grades.md).
+    pub by_grade: BTreeMap<crate::project::Grade, Decimal>,
 }
 
 /// The deadweight and attribution of a valuation's outcome lines (not volunteer time, not
@@ -212,6 +214,7 @@ fn one(path: &Path, rules: &submission::gate::Rules) -> Outcome {
             })
             .collect(),
         deductions: deductions(&v),
+        by_grade: v.totals.by_grade.clone(),
         by_place: v.by_place,
         partnerships: v.partnerships,
     }))

@@ -45,13 +45,20 @@ fn members_csv(f: &Figures) -> Vec<u8> {
         "volunteer_hours",
         "rebased_from",
         "file",
+        "bronze",
+        "silver",
+        "gold",
+        "gold_plus",
     ];
     let rows: Vec<Vec<String>> = f
         .summary
         .members
         .iter()
         .map(|m| {
-            vec![
+            let grades = crate::report::evidence::mix_of(&m.by_grade)
+                .into_iter()
+                .map(|(_, x, _)| money(x));
+            let mut row = vec![
                 m.id.clone(),
                 m.name.clone(),
                 money(m.present_value),
@@ -60,7 +67,9 @@ fn members_csv(f: &Figures) -> Vec<u8> {
                 hours_text(m.hours),
                 opt(m.rebased.then(|| m.toolkit_version.clone())),
                 inbox::shown(&m.file),
-            ]
+            ];
+            row.extend(grades);
+            row
         })
         .collect();
     csv_table(&header, &rows)

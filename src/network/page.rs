@@ -61,6 +61,7 @@ pub fn document(f: &Figures) -> Document {
             .collect();
         d.sections.push(s);
     }
+    d.sections.push(grade_section(f));
     d.sections.extend(shared_section(f));
     d.sections.extend(place_section(f));
     d.sections.push(spread_section(f));
@@ -114,6 +115,27 @@ fn lead(f: &Figures) -> Vec<String> {
         ));
     }
     out
+}
+
+/// The value resting on each grade of evidence across the network, as members claimed it.
+fn grade_section(f: &Figures) -> Section {
+    let mut s = Section::new("How strong is the evidence");
+    s.sentences.push("The members' value by the grade of evidence behind each line's quantity (docs/evidence-grades.md): bronze for an estimate, silver for the organisation's own records or participants' answers, gold for another body's records, gold+ for a comparison group or an independent evaluation. As members claimed it; each member's mix is in the members table.".into());
+    s.header = ["Grade", "Present value", "Share"]
+        .map(String::from)
+        .to_vec();
+    s.numeric = vec![1, 2];
+    s.rows = crate::report::evidence::mix_of(&f.by_grade)
+        .into_iter()
+        .map(|(g, x, share)| {
+            vec![
+                g.to_string(),
+                money_gbp(x),
+                share.map_or(String::new(), |p| format!("{p}%")),
+            ]
+        })
+        .collect();
+    s
 }
 
 /// The spread of members' ratios and values per hour, with the outliers to follow up.
@@ -247,6 +269,7 @@ fn members_section(f: &Figures) -> Section {
         "Volunteer hours",
         "Main themes",
         "Ratio position",
+        "Evidence",
         "Over-claims",
     ]
     .map(String::from)
@@ -254,7 +277,7 @@ fn members_section(f: &Figures) -> Section {
     members.numeric = vec![3, 4];
     if change {
         members.header.push("Change since last year".into());
-        members.numeric.push(8);
+        members.numeric.push(9);
     }
     for r in &f.members {
         let m = r.member;
@@ -273,6 +296,7 @@ fn members_section(f: &Figures) -> Section {
             themes,
             r.ratio_quartile
                 .map_or("n/a".into(), |q| quarter_words(u64::from(q)).to_string()),
+            crate::report::evidence::mix_text_of(&m.by_grade),
             r.over_claims.join("; "),
         ];
         if change {

@@ -2,6 +2,7 @@
 //! files beside it (volunteer hours, outcomes, stories), read and checked against a toolkit.
 
 mod collector;
+pub mod evidence;
 pub mod indicators;
 pub(crate) mod lines;
 pub mod org_id;
@@ -13,6 +14,7 @@ pub mod table;
 pub mod template;
 mod volunteers;
 
+pub use evidence::{EvidenceByLine, EvidenceType, Grade};
 pub use outcomes::{read_outcomes, OutcomeLine, OutcomeRows, Unvalued, MAX_QUANTITY};
 pub use partnership::{Partners, Partnership, PlaceNote};
 pub use stories::{read_stories, Stories, Story};

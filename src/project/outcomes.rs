@@ -1,6 +1,7 @@
 //! The outcomes file (`proxy,quantity,...`): each row a valued outcome line or an unvalued output.
 //! Overriding a toolkit default adjustment needs a written reason; nothing is dropped.
 
+use super::evidence::{EvidenceByLine, EvidenceType};
 use super::partnership::Partners;
 use super::table::{Collector, Column, Layout, ReadOptions, Skipped, Table};
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
@@ -67,6 +68,10 @@ const COLUMNS: &[Column] = &[
         name: "overlap_reason",
         required: false,
     },
+    Column {
+        name: "evidence_type",
+        required: false,
+    },
 ];
 const PROXY: usize = 0;
 const QUANTITY: usize = 1;
@@ -85,6 +90,7 @@ const PLACE: usize = 10;
 const QUANTITY_LOW: usize = 11;
 const QUANTITY_HIGH: usize = 12;
 const OVERLAP_REASON: usize = 13;
+const EVIDENCE_TYPE: usize = 14;
 
 /// Most decimal places a quantity may have (smaller fractions would make the sensitivity
 /// analysis's ratios overflow, and are never meant).
@@ -133,25 +139,31 @@ pub struct OutcomeRows {
     pub skipped: Skipped,
 }
 
-/// Reads and checks every row of the outcomes file against the toolkit.
+/// Reads and checks every row of the outcomes file against the toolkit, with where each valued
+/// row's quantity comes from (its `evidence_type`).
 pub fn read_outcomes(
     path: &Path,
     toolkit: &Toolkit,
     partners: &Partners,
     options: ReadOptions,
-) -> Result<OutcomeRows, Problems> {
+) -> Result<(OutcomeRows, EvidenceByLine), Problems> {
     let mut table = Table::open(path, COLUMNS, options.limits)?;
     let mut out = Collector::new(path, std::mem::take(&mut table.warnings), options);
     let mut rows = OutcomeRows::default();
+    let mut evidence = EvidenceByLine::default();
     let mut layout = table.for_each_row(|t, row| {
         let Some(rec) = out.take(row) else {
             return;
         };
         let kept = (rows.lines.len(), rows.unvalued.len());
+        // Checked on every row; an unvalued output may say it too, though no value rests on it.
+        let e = evidence_cell(t, rec, &mut out);
         read_row(t, rec, toolkit, partners, &mut rows, &mut out);
         if !out.end_row() {
             rows.lines.truncate(kept.0);
             rows.unvalued.truncate(kept.1);
+        } else if let (Some(l), Some(e)) = (rows.lines.get(kept.0), e) {
+            evidence.insert(l.line, e);
         }
     });
     if rows.lines.is_empty() && rows.unvalued.is_empty() && !out.problems.has_errors() {
@@ -163,7 +175,29 @@ pub fn read_outcomes(
     }
     rows.warnings = problems;
     rows.skipped = skipped;
-    Ok(rows)
+    Ok((rows, evidence))
+}
+
+/// Reads the `evidence_type` cell: a type on the evidence scale (any case, `_` for `-`), an
+/// estimate when empty; `None` after reporting anything else.
+fn evidence_cell(table: &Layout, rec: &ByteRecord, out: &mut Collector) -> Option<EvidenceType> {
+    let text = table.text(rec, EVIDENCE_TYPE);
+    let parsed = EvidenceType::parse(&text);
+    if parsed.is_none() {
+        let message = format!(
+            "evidence_type {} is not on the evidence scale",
+            quoted(&text)
+        );
+        out.push(
+            table
+                .cell_error(rec, EVIDENCE_TYPE, "evidence_type", message)
+                .with_help(format!(
+                    "write one of {} (or leave it empty for an estimate): see docs/evidence-grades.md",
+                    EvidenceType::allowed()
+                )),
+        );
+    }
+    parsed
 }
 
 fn optional_text(table: &Layout, rec: &ByteRecord, k: usize) -> Option<String> {

@@ -99,9 +99,13 @@ befriender = "{hour}"
 file = "outcomes.csv"                # what changed, one row per outcome: proxy, quantity and,
                                      # only if you have evidence, your own adjustments + reason;
                                      # optional partnership and place columns; quantity_low and
-                                     # quantity_high if you are unsure of a count; and an
+                                     # quantity_high if you are unsure of a count; an
                                      # overlap_reason when two rows the toolkit says must never
-                                     # be added count different people
+                                     # be added count different people; and evidence_type, where
+                                     # each quantity comes from: estimate, own-records,
+                                     # participant-survey, third-party-records, comparison-group
+                                     # or independent-evaluation (empty = estimate; graded bronze
+                                     # to gold+ in the report: docs/evidence-grades.md)
 
 [stories]
 file = "stories.csv"                 # people's own words; consent must be "yes" to publish one
@@ -110,14 +114,14 @@ file = "stories.csv"                 # people's own words; consent must be "yes"
     let hours = format!("date,volunteer,role,hours\n{start},Sam Example,befriender,2\n");
     let outcomes = match outcome {
         Some((id, name, unit)) => format!(
-            "proxy,quantity,deadweight,attribution,displacement,drop_off,duration,reason,note,partnership,place,quantity_low,quantity_high,overlap_reason\n\
-             {id},1,,,,,,,\"Example: 1 {} ({}); replace with your own outcomes\",,,,,\n",
+            "proxy,quantity,deadweight,attribution,displacement,drop_off,duration,reason,note,partnership,place,quantity_low,quantity_high,overlap_reason,evidence_type\n\
+             {id},1,,,,,,,\"Example: 1 {} ({}); replace with your own outcomes\",,,,,,estimate\n",
             unit.replace('"', "\"\""),
             name.replace('"', "\"\"")
         ),
         None => {
-            "proxy,quantity,deadweight,attribution,displacement,drop_off,duration,reason,note,partnership,place,quantity_low,quantity_high,overlap_reason\n\
-                 ,1,,,,,,,\"Example output, reported but not valued\",,,,,\n"
+            "proxy,quantity,deadweight,attribution,displacement,drop_off,duration,reason,note,partnership,place,quantity_low,quantity_high,overlap_reason,evidence_type\n\
+                 ,1,,,,,,,\"Example output, reported but not valued\",,,,,,\n"
                 .to_string()
         }
     };

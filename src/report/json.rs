@@ -82,6 +82,8 @@ fn line(number: usize, l: &Line) -> Value {
         "place": l.place,
     });
     let more = json!({
+        "evidence_type": l.evidence_type.as_str(),
+        "grade": l.grade().as_str(),
         "transfer": l.transfer,
         "valued_from_stories": l.from_stories(),
         "overlap_reason": l.overlap_reason,
@@ -116,6 +118,14 @@ pub fn composition(v: &Valuation) -> Value {
             })
             .collect(),
     )
+}
+
+/// The present value resting on each grade of evidence, all four, in pennies that add up to
+/// `present_value` as shown (largest remainders).
+pub fn by_grade(v: &Valuation) -> Value {
+    let amounts: Vec<Decimal> = v.totals.by_grade.values().copied().collect();
+    let shown = crate::num::pennies_adding_up(&amounts).unwrap_or(amounts);
+    money_map(v.totals.by_grade.keys().map(|g| g.as_str()).zip(shown))
 }
 
 /// Value, hours, investment and reach by place.
@@ -230,6 +240,7 @@ pub fn to_value(v: &Valuation) -> Value {
         "by_kind": money_map(t.by_kind.iter().map(|(k, v)| (*k, *v))),
         "by_beneficiary": money_map(t.by_beneficiary.iter().map(|(k, v)| (k, *v))),
         "by_theme": money_map(t.by_theme.iter().map(|(k, v)| (k, *v))),
+        "by_grade": by_grade(v),
         "by_place": by_place(v),
         "partnerships": partnerships(v),
         "volunteer_hours": exact(v.volunteering.as_ref().map_or(Decimal::ZERO, |vt| vt.summary.hours)),

@@ -2,6 +2,7 @@
 //! Everything is rendered to strings here; the caller decides where they go.
 
 pub mod chart;
+pub mod evidence;
 pub mod json;
 pub mod output;
 pub mod page;

@@ -317,7 +317,14 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
     let mut effect = Table::new(
         "value_by_outcome",
         "Effectiveness: value by outcome",
-        &["Outcome", "Quantity", "Unit", "Present value", "Share"],
+        &[
+            "Outcome",
+            "Quantity",
+            "Unit",
+            "Present value",
+            "Share",
+            "Evidence",
+        ],
     );
     let mut ordered: Vec<&Line> = v.lines.iter().collect();
     ordered.sort_by_key(|l| std::cmp::Reverse(l.value.present_value));
@@ -332,6 +339,7 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
             } else {
                 share(l.value.present_value, t.present_value)
             },
+            l.grade().to_string(),
         ]);
     }
 
@@ -549,7 +557,12 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         let changed = changed.join("; ");
         adjustments.row(vec![
             (i + 1).to_string(),
-            format!("{}: {} gross", line_name(l), workings(l)),
+            format!(
+                "{}: {} gross; evidence {}",
+                line_name(l),
+                workings(l),
+                super::evidence::grade_cell(l)
+            ),
             format!(
                 "{} / {} / {} / {}; {}",
                 percent(a.deadweight),
@@ -649,6 +662,7 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         super::sure::section(sn, &mut tables, &mut charts)
     });
 
+    let evidence = super::evidence::section(v, &mut tables);
     let how = method_sentence(v);
     // What people told us: the indicators' statistics, and for each measured before and after
     // a chart of the two means, the after bar carrying the 95% interval of the change.
@@ -754,6 +768,7 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
             "ratio_volunteer_time_as_input": t.sroi_ratio_volunteer_time_as_input.map(|r| fixed(r, 2)),
         },
         "uncertainty": uncertainty,
+        "evidence": evidence,
         "featured_story": featured,
         "themes": theme_list.into_iter().map(|(_, th)| th).collect::<Vec<_>>(),
         "volunteering": volunteering,

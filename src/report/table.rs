@@ -36,6 +36,8 @@ const HEADER: &[&str] = &[
     "transfer",
     "valued_from_stories",
     "overlap_reason",
+    "evidence_type",
+    "grade",
 ];
 
 /// The lines table as CSV text with a header row.
@@ -83,6 +85,8 @@ pub fn render(v: &Valuation) -> String {
             l.transfer.to_string(),
             l.from_stories().to_string(),
             spreadsheet_safe(l.overlap_reason.as_deref().unwrap_or("")).into_owned(),
+            l.evidence_type.to_string(),
+            l.grade().to_string(),
         ];
         let _ = w.write_record(&row);
     }

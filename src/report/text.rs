@@ -115,6 +115,11 @@ pub fn render(v: &Valuation) -> String {
         );
     }
     let _ = writeln!(out, "  made up of {}", composition_text(v));
+    let _ = writeln!(
+        out,
+        "  resting on evidence graded {}",
+        super::evidence::mix_text(v)
+    );
     if let Some(m) = t.payback_months {
         row(
             &mut out,
@@ -226,7 +231,12 @@ pub fn render(v: &Valuation) -> String {
             truncate(&l.name, 40),
             money_gbp(l.value.present_value)
         );
-        let _ = writeln!(out, "      {} gross; {from}", workings(l));
+        let _ = writeln!(
+            out,
+            "      {} gross; {from}; evidence {}",
+            workings(l),
+            super::evidence::grade_cell(l)
+        );
     }
     if !v.unvalued.is_empty() {
         let _ = writeln!(out, "\nAlso done (recorded, not valued)");

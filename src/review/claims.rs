@@ -3,9 +3,10 @@
 
 use super::{dec, Check, Rating};
 use crate::num::money_gbp;
+use crate::project::Grade;
 use crate::submission::Submission;
 use crate::toolkit::{self, Toolkit};
-use crate::value::Valuation;
+use crate::value::{Line, Valuation};
 use rust_decimal::Decimal;
 
 /// Reasons that give no evidence: too short to say what was found, or a phrase that never does.
@@ -350,6 +351,19 @@ fn overlaps(c: &mut Check, s: &Submission, tk: &Toolkit) {
     }
 }
 
+/// A recomputed line as the organisation knows it: an outcome by its `outcomes.csv` line (its
+/// number when recomputed is its place among the submission's outcomes), others by label.
+fn line_label(s: &Submission, l: &Line) -> String {
+    match l.origin {
+        crate::value::Origin::Outcome { line } => usize::try_from(line)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| Some(row_label(s.outcome.get(i)?, i)))
+            .unwrap_or_else(|| l.label()),
+        _ => l.label(),
+    }
+}
+
 /// One line carrying more than 40% of the value: the case stands or falls on it.
 fn dominant_line(c: &mut Check, s: &Submission, v: &Valuation) {
     let total = v.totals.present_value;
@@ -360,14 +374,7 @@ fn dominant_line(c: &mut Check, s: &Submission, v: &Valuation) {
         if l.value.present_value * Decimal::from(5) <= total * Decimal::TWO {
             continue;
         }
-        let name = match l.origin {
-            crate::value::Origin::Outcome { line } => usize::try_from(line)
-                .ok()
-                .and_then(|n| n.checked_sub(1))
-                .and_then(|i| Some(row_label(s.outcome.get(i)?, i)))
-                .unwrap_or_else(|| l.label()),
-            _ => l.label(),
-        };
+        let name = line_label(s, l);
         c.add(
             "claims.one-line-dominates",
             Rating::Amber,
@@ -379,6 +386,69 @@ fn dominant_line(c: &mut Check, s: &Submission, v: &Valuation) {
             "show the evidence for that line, or test the ratio without it",
         );
     }
+}
+
+/// How strong the evidence is, from the recomputed lines. Decision: amber when more than half of
+/// the present value rests on estimates (bronze): a case resting mostly on estimates is the
+/// first thing a commissioner challenges, and past half the guesses, not the counts, decide
+/// the figure. Otherwise the mix, green.
+fn grades(c: &mut Check, s: &Submission, v: &Valuation) {
+    let t = &v.totals;
+    let bronze = t.by_grade.get(&Grade::Bronze).copied().unwrap_or_default();
+    let mix = crate::report::evidence::mix_text(v);
+    if t.present_value <= Decimal::ZERO || bronze * Decimal::TWO <= t.present_value {
+        c.add(
+            "evidence.grades",
+            Rating::Green,
+            format!("value by evidence grade: {mix}"),
+            "",
+            "",
+        );
+        return;
+    }
+    // A file from before evidence types says nothing of them: say why all is an estimate.
+    let version = s.submission.format_version;
+    let silent = if version < crate::submission::FORMAT_VERSION {
+        format!(" (a format_version {version} file says nothing of evidence, so every outcome counts as an estimate)")
+    } else {
+        String::new()
+    };
+    c.add(
+        "evidence.mostly-estimates",
+        Rating::Amber,
+        format!(
+            "{} of the value ({}) rests on estimates (bronze){silent}. The largest: {}. Value by evidence grade: {mix}",
+            crate::report::text::small_share(bronze, t.present_value),
+            money_gbp(bronze),
+            largest_estimates(s, v)
+        ),
+        "a case resting mostly on estimates is the first thing a commissioner challenges",
+        "give each row's evidence_type where records, a survey or another body's data back its quantity, or gather that evidence for the largest lines first",
+    );
+}
+
+/// The three bronze lines worth most, by the line the organisation knows, and how many more.
+fn largest_estimates(s: &Submission, v: &Valuation) -> String {
+    let mut bronze: Vec<&Line> = v
+        .lines
+        .iter()
+        .filter(|l| !l.transfer && l.grade() == Grade::Bronze)
+        .filter(|l| l.value.present_value > Decimal::ZERO)
+        .collect();
+    bronze.sort_by_key(|l| std::cmp::Reverse(l.value.present_value));
+    let mut named: Vec<String> = bronze
+        .iter()
+        .take(3)
+        .map(|l| format!("{}, {}", line_label(s, l), money_gbp(l.value.present_value)))
+        .collect();
+    if bronze.len() > 3 {
+        let more = (bronze.len() - 3) as u64;
+        named.push(format!(
+            "and {}",
+            crate::num::plural(more, "more line", "more lines")
+        ));
+    }
+    named.join("; ")
 }
 
 /// How volunteer time was counted, and how much of the value rests on stories.
@@ -489,6 +559,7 @@ pub(super) fn evidence(s: &Submission, v: Option<&Valuation>, tk: Option<&Toolki
                 c.add("evidence.stories-only-themes", Rating::Green, format!("themes evidenced in stories only, with no numbers and no value claimed: {}", words_only.join(", ")), "", "");
             }
         }
+        grades(&mut c, s, v);
     }
     if v.is_none() {
         c.add("evidence.not-recomputed", Rating::Amber, "the submission could not be recomputed, so its evidence could not be checked line by line", "", "see the reproducibility check");

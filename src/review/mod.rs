@@ -335,9 +335,12 @@ fn integrity_findings(
             Rating::Amber,
             "the file says format_version 1 but uses version 2's partnerships or places",
             "a reader that knows only version 1 would refuse it; social-value reads them",
-            "ask for the file social-value submit wrote, which says version 3",
+            &format!(
+                "ask for the file social-value submit writes now, which says version {}",
+                submission::FORMAT_VERSION
+            ),
         );
-    } else if s.submission.format_version < submission::FORMAT_VERSION {
+    } else if s.submission.format_version < submission::RULES_VERSION {
         c.add("integrity.older-version", 
             Rating::Amber,
             format!(

@@ -130,6 +130,10 @@ pub struct OutcomeRef {
     pub quantity_low: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_high: Option<String>,
+    /// Where the quantity comes from, on the evidence scale (`own-records`; version 4): its
+    /// grade rests on it. Absent (every version 3 entry) means `estimate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence_type: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -25,12 +25,16 @@ pub const FIRST_VERSION: i64 = 1;
 /// The version that added partnerships and places.
 pub const PLACES_VERSION: i64 = 2;
 
-/// The version written now. Decision: every return is written as version 3, because its
-/// present value no longer holds transfers, stories are valued by `per_story` and measured
-/// change is time-weighted: the same inputs mean a different figure, so an older reader must
-/// refuse the file by its version rather than misread it. Versions 1 and 2 are still read,
-/// and recomputed under today's rules.
-pub const FORMAT_VERSION: i64 = 3;
+/// The version from which the figures mean what they mean today: present value without
+/// transfers, stories valued by `per_story`, measured change time-weighted. Versions 1 and 2
+/// are still read, and recomputed under today's rules.
+pub const RULES_VERSION: i64 = 3;
+
+/// The version written now. Decision: every return is written as version 4, which adds each
+/// outcome's `evidence_type` (its grade, under the fingerprint); the figures mean what they
+/// did in version 3. A version 3 file is still read, every outcome an estimate, and
+/// recomputes to the same pennies.
+pub const FORMAT_VERSION: i64 = 4;
 
 /// Versions of the submission format this build understands.
-pub const FORMAT_VERSIONS: &[i64] = &[FIRST_VERSION, PLACES_VERSION, FORMAT_VERSION];
+pub const FORMAT_VERSIONS: &[i64] = &[FIRST_VERSION, PLACES_VERSION, RULES_VERSION, FORMAT_VERSION];

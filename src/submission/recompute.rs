@@ -8,8 +8,8 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, Problems};
 use crate::num::parse_decimal;
 use crate::project::{
-    self, HoursSummary, Investment, Organisation, OutcomeLine, OutcomeRows, Period, Reach, Role,
-    RoleHours, Stories, Story, TimeAs, Unvalued, Volunteering,
+    self, EvidenceByLine, EvidenceType, HoursSummary, Investment, Organisation, OutcomeLine,
+    OutcomeRows, Period, Reach, Role, RoleHours, Stories, Story, TimeAs, Unvalued, Volunteering,
 };
 use crate::toolkit::{Adjustments, Toolkit};
 use crate::value::Valuation;
@@ -92,6 +92,7 @@ pub fn recompute(
     let investments = investments(&mut f, s);
     let (volunteering, hours) = volunteering(&mut f, s);
     let lines = outcome_lines(&mut f, s);
+    let evidence = evidence_types(&mut f, s);
     let unvalued = unvalued(&mut f, s);
     let organisation = Organisation {
         name: s.organisation.name.clone(),
@@ -136,7 +137,32 @@ pub fn recompute(
         warnings: Problems::new(),
         skipped: Default::default(),
     };
-    crate::value::from_inputs(&project, toolkit, hours, rows, stories(s))
+    let graded = (rows, &evidence);
+    crate::value::from_graded_inputs(&project, toolkit, hours, graded, stories(s))
+}
+
+/// Each outcome's `evidence_type`, by its line among the entries (as the lines are numbered
+/// when recomputed); absent is an estimate, as in every version 3 file.
+fn evidence_types(f: &mut Found, s: &Submission) -> EvidenceByLine {
+    let mut out = EvidenceByLine::default();
+    for (n, o) in s.outcome.iter().enumerate() {
+        let Some(text) = o.evidence_type.as_deref() else {
+            continue;
+        };
+        match EvidenceType::parse(text) {
+            Some(e) => out.insert(n as u64 + 1, e),
+            None => {
+                let m = format!(
+                    "outcome {}: evidence_type {} is not on the evidence scale ({})",
+                    n + 1,
+                    crate::diag::quoted(text),
+                    EvidenceType::allowed()
+                );
+                f.push("outcome", Some(n), m);
+            }
+        }
+    }
+    out
 }
 
 fn period(f: &mut Found, s: &Submission) -> Option<Period> {

@@ -139,6 +139,7 @@ pub fn from_valuation(v: &Valuation, toolkit: &Toolkit, written: Option<String>)
                 overlap_reason: l.overlap_reason.clone(),
                 quantity_low: l.quantity_range.map(|r| exact(r.0)),
                 quantity_high: l.quantity_range.map(|r| exact(r.1)),
+                evidence_type: Some(l.evidence_type.to_string()),
             })
             .collect(),
         partnership: v

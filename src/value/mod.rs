@@ -10,7 +10,8 @@ pub use formula::{LineValue, YearValue};
 
 use crate::diag::{Diagnostic, Problems};
 use crate::project::{
-    self, HoursSummary, Organisation, Period, Project, ReadOptions, TimeAs, Unvalued,
+    self, EvidenceByLine, EvidenceType, Grade, HoursSummary, Organisation, Period, Project,
+    ReadOptions, TimeAs, Unvalued,
 };
 use crate::toolkit::{Adjustments, Kind, Toolkit};
 use formula::{add, payback_months, sroi_ratio, value_line, Overflow};
@@ -71,9 +72,17 @@ pub struct Line {
     pub quantity_range: Option<(Decimal, Decimal)>,
     /// For a line valued from people's own answers: the change and its interval.
     pub measured: Option<Measured>,
+    /// Where the quantity comes from: an outcome row's `evidence_type`; for other lines the
+    /// scale's decision (volunteer time from the log, WELLBYs and stories from participants).
+    pub evidence_type: EvidenceType,
 }
 
 impl Line {
+    /// How far the quantity can be trusted, bronze to gold+.
+    pub fn grade(&self) -> Grade {
+        self.evidence_type.grade()
+    }
+
     /// Valued from consented stories (not from the organisation's records).
     pub fn from_stories(&self) -> bool {
         matches!(self.origin, Origin::Stories { .. })
@@ -185,6 +194,9 @@ pub struct Totals {
     pub by_kind: BTreeMap<&'static str, Decimal>,
     pub by_beneficiary: BTreeMap<String, Decimal>,
     pub by_theme: BTreeMap<String, Decimal>,
+    /// The present value resting on each grade of evidence, all four listed (bronze first);
+    /// they add up exactly to `present_value` (transfers are in neither).
+    pub by_grade: BTreeMap<Grade, Decimal>,
 }
 
 impl Totals {
@@ -266,6 +278,8 @@ pub fn calculate(project: &Project, toolkit: &Toolkit) -> Result<Valuation, Prob
 pub struct Inputs {
     pub hours: Option<HoursSummary>,
     pub outcomes: Option<project::OutcomeRows>,
+    /// Where each outcome row's quantity comes from, by its line.
+    pub evidence: EvidenceByLine,
     pub stories: Option<project::Stories>,
     pub answers: Option<project::indicators::Answers>,
     /// What each indicator's answers show, with any WELLBYs they are worth.
@@ -291,12 +305,16 @@ pub fn read_inputs(
         ),
         _ => None,
     };
-    let outcomes = project.outcomes.as_ref().and_then(|p| {
-        keep(
-            project::read_outcomes(p, toolkit, &project.partners(), options),
-            &mut problems,
-        )
-    });
+    let (outcomes, evidence) = project
+        .outcomes
+        .as_ref()
+        .and_then(|p| {
+            keep(
+                project::read_outcomes(p, toolkit, &project.partners(), options),
+                &mut problems,
+            )
+        })
+        .map_or((None, EvidenceByLine::default()), |(o, e)| (Some(o), e));
     let stories = project
         .stories
         .as_ref()
@@ -332,6 +350,7 @@ pub fn read_inputs(
     Ok(Inputs {
         hours,
         outcomes,
+        evidence,
         stories,
         answers,
         measured,
@@ -493,7 +512,7 @@ pub fn calculate_with(
         project,
         toolkit,
         inputs.hours,
-        outcomes,
+        (outcomes, &inputs.evidence),
         stories,
         inputs.warnings,
         &inputs.measured,
@@ -510,14 +529,26 @@ pub fn calculate_with(
     Ok(valuation)
 }
 
-/// Values inputs already gathered (from a submission rather than CSV files). Every proxy they
-/// name must be in the toolkit, and no two outcome lines may be a pair never to add without
-/// a reason.
+/// Values inputs already gathered (from a submission rather than CSV files), every outcome
+/// line an estimate. Every proxy they name must be in the toolkit, and no two outcome lines
+/// may be a pair never to add without a reason.
 pub fn from_inputs(
     project: &Project,
     toolkit: &Toolkit,
     hours: Option<HoursSummary>,
     outcomes: project::OutcomeRows,
+    stories: project::Stories,
+) -> Result<Valuation, Problems> {
+    let evidence = EvidenceByLine::default();
+    from_graded_inputs(project, toolkit, hours, (outcomes, &evidence), stories)
+}
+
+/// [`from_inputs`], with where each outcome line's quantity comes from, by its line.
+pub fn from_graded_inputs(
+    project: &Project,
+    toolkit: &Toolkit,
+    hours: Option<HoursSummary>,
+    (outcomes, evidence): (project::OutcomeRows, &EvidenceByLine),
     stories: project::Stories,
 ) -> Result<Valuation, Problems> {
     let mut missing: Vec<&str> = outcomes
@@ -555,7 +586,8 @@ pub fn from_inputs(
     if clashes.has_errors() {
         return Err(clashes);
     }
-    assemble(project, toolkit, hours, outcomes, stories, Vec::new(), &[]).map_err(|Overflow| {
+    let graded = (outcomes, evidence);
+    assemble(project, toolkit, hours, graded, stories, Vec::new(), &[]).map_err(|Overflow| {
         Problems::one(
             Diagnostic::error("the figures are too large to be computed exactly")
                 .in_file(&project.path),
@@ -591,6 +623,7 @@ fn line_for(
             .copied()
             .unwrap_or(Decimal::ONE)
     };
+    let evidence_type = evidence_of(&origin);
     Ok(Line {
         origin,
         proxy: p.id.clone(),
@@ -621,7 +654,19 @@ fn line_for(
         overlap_reason: None,
         quantity_range: None,
         measured: None,
+        evidence_type,
     })
+}
+
+/// Where a line's quantity comes from, by the scale's decision for lines that are not outcome
+/// rows; an outcome line starts as an estimate and is given its row's type.
+fn evidence_of(origin: &Origin) -> EvidenceType {
+    match origin {
+        Origin::Volunteering { .. } => EvidenceType::VOLUNTEER_TIME,
+        Origin::Indicator { .. } => EvidenceType::MEASURED_CHANGE,
+        Origin::Stories { .. } => EvidenceType::STORIES,
+        Origin::Outcome { .. } => EvidenceType::Estimate,
+    }
 }
 
 /// Volunteer time: a line per role when counted as value, an in-kind investment line per
@@ -810,7 +855,7 @@ fn assemble(
     project: &Project,
     toolkit: &Toolkit,
     hours: Option<HoursSummary>,
-    outcomes: project::OutcomeRows,
+    (outcomes, evidence): (project::OutcomeRows, &EvidenceByLine),
     stories: project::Stories,
     warnings: Vec<Diagnostic>,
     measured: &[indicators::IndicatorResult],
@@ -853,6 +898,7 @@ fn assemble(
         line.place = o.place.clone();
         line.overlap_reason = o.overlap_reason.clone();
         line.quantity_range = o.quantity_range;
+        line.evidence_type = evidence.of(o.line);
         lines.push(line);
     }
     // After the outcome rows and before stories: the order a submission recomputes them in.
@@ -1000,6 +1046,7 @@ fn totals(
             .collect(),
         by_beneficiary: BTreeMap::new(),
         by_theme: BTreeMap::new(),
+        by_grade: Grade::ALL.iter().map(|g| (*g, Decimal::ZERO)).collect(),
     };
     for i in investment {
         let slot = if i.in_kind {
@@ -1038,6 +1085,8 @@ fn totals(
         *b = add(*b, pv)?;
         let th = t.by_theme.entry(l.theme.clone()).or_default();
         *th = add(*th, pv)?;
+        let g = t.by_grade.entry(l.grade()).or_default();
+        *g = add(*g, pv)?;
     }
     t.net_present_value = t.present_value.checked_sub(t.investment).ok_or(Overflow)?;
     t.sroi_ratio = sroi_ratio(t.present_value, t.investment);
