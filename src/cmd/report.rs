@@ -30,7 +30,12 @@ pub fn run(args: &ReportArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| output::default_dir(&valuation));
-    let sens = super::sensitivity::analyse(&valuation, &toolkit, &args.simulation)?;
+    let sens = super::sensitivity::analyse(
+        &valuation,
+        &toolkit,
+        &args.simulation,
+        "no report was written",
+    )?;
     let written = output::write(&dir, &valuation, &toolkit, Some(&sens), formats, &templates)
         .map_err(|p| Failure::input(p, "no report was written"))?;
     let mut out = format!("wrote {}\n", written.dir.display());
