@@ -5,7 +5,7 @@ use crate::cli::{NetworkArgs, ReviewFormat};
 use social_value::diag::{Diagnostic, Problems};
 use social_value::network::{self, figures::Figures};
 use social_value::submission::gate::Rules;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 
 const NOTHING: &str = "nothing was summarised";
@@ -26,11 +26,8 @@ fn progress(total: usize) -> impl Fn(usize) + Sync {
     let step = (total / 100).max(1);
     move |n: usize| {
         if tty && (n % step == 0 || n == total) {
-            let mut e = std::io::stderr().lock();
-            let _ = write!(e, "\r  read {n} of {total} submissions");
-            if n == total {
-                let _ = writeln!(e);
-            }
+            let end = if n == total { "\n" } else { "" };
+            super::say(&format!("\r  read {n} of {total} submissions{end}"));
         }
     }
 }

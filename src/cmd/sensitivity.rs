@@ -18,11 +18,11 @@ pub fn analyse(
 ) -> Result<Sensitivity, Failure> {
     let runs = sensitivity::runs_within_budget(v.lines.len(), sim.runs);
     if runs < sim.runs {
-        eprintln!(
-            "warning: {} lines × {} runs would be slow: the simulation makes {runs} runs",
+        super::say(&format!(
+            "warning: {} lines × {} runs would be slow: the simulation makes {runs} runs\n",
             v.lines.len(),
             sim.runs
-        );
+        ));
     }
     sensitivity::analyse(v, toolkit, runs, sim.seed).map_err(|p| Failure::input(p, consequence))
 }
