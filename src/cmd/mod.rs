@@ -14,7 +14,7 @@ pub mod sensitivity;
 pub mod submit;
 pub mod toolkit;
 
-use social_value::diag::Problems;
+use social_value::diag::{terminal_path, terminal_safe, Problems};
 use std::io::{ErrorKind, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -60,7 +60,18 @@ pub fn load_toolkit(
     toolkit::load_file(&source).map_err(|p| Failure::input(p, consequence))
 }
 
-/// Writes the finished output in one go, so a failure never leaves half a result on stdout.
+/// Writes text for people on stdout, every control character in it escaped visibly
+/// ([`terminal_safe`]): names from files inside it are escaped first with
+/// [`social_value::diag::terminal_name`], so their line breaks are escaped too.
+pub fn emit_text(text: &str) -> Result<(), Failure> {
+    emit(&terminal_safe(text))
+}
+
+/// Writes data on stdout exactly as given: JSON (which escapes control characters itself),
+/// CSV and completion scripts. Decision: CSV keeps its bytes (a name with a control character
+/// is the name in the organisation's data, and a spreadsheet must get it as it is); it is
+/// meant for a file or a program, and `calc --format table` is the view for a terminal.
+/// The output is written in one go, so a failure never leaves half a result on stdout.
 pub fn emit(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
@@ -71,10 +82,12 @@ pub fn emit(text: &str) -> Result<(), Failure> {
 /// Set when something meant for stderr could not be written (see [`exit_code`]).
 static STDERR_LOST: AtomicBool = AtomicBool::new(false);
 
-/// Writes text for people on stderr: warnings, errors, notes. Every write to stderr goes
-/// through here. A failure is remembered, not fatal: the result on stdout is still delivered.
-/// A closed pipe is not remembered: whoever reads chose to stop.
+/// Writes text for people on stderr: warnings, errors, notes, every control character in it
+/// escaped visibly ([`terminal_safe`]). Every write to stderr goes through here. A failure is
+/// remembered, not fatal: the result on stdout is still delivered. A closed pipe is not
+/// remembered: whoever reads chose to stop.
 pub fn say(text: &str) {
+    let text = terminal_safe(text);
     let mut err = std::io::stderr().lock();
     if let Err(e) = err.write_all(text.as_bytes()).and_then(|()| err.flush()) {
         if e.kind() != ErrorKind::BrokenPipe {
@@ -107,13 +120,12 @@ pub fn exit_code(code: u8) -> u8 {
 
 /// A failed command on stderr, and its exit code (before [`exit_code`]).
 pub fn report(failure: Failure) -> u8 {
-    use social_value::diag::terminal_safe;
     match failure {
         Failure::Input {
             problems,
             consequence,
         } => {
-            say(&terminal_safe(&problems.to_string()));
+            say(&problems.to_string());
             say(&format!(
                 "{} found; {consequence}.\n",
                 plural(problems.error_count() as u64, "problem", "problems")
@@ -121,7 +133,10 @@ pub fn report(failure: Failure) -> u8 {
             1
         }
         Failure::Write(path, e) => {
-            say(&format!("error: cannot write {}: {e}\n", path.display()));
+            say(&format!(
+                "error: cannot write {}: {e}\n",
+                terminal_path(&path)
+            ));
             1
         }
         Failure::Output(e) if e.kind() == ErrorKind::BrokenPipe => 0,
@@ -134,25 +149,20 @@ pub fn report(failure: Failure) -> u8 {
 
 /// The command line could not be parsed, or asked for help or the version: clap's text on its
 /// stream, and its exit code (0 for help, 2 for a mistake), or 1 when help could not be
-/// written (as for any result); a mistake that cannot be shown keeps its 2.
+/// written (as for any result); a mistake that cannot be shown keeps its 2. A mistake is
+/// written through [`say`], as plain text: it repeats what was typed, which may hold control
+/// characters.
 pub fn clap_failed(e: &clap::Error) -> u8 {
     let code = u8::try_from(e.exit_code()).unwrap_or(2);
-    let written = e.print().and_then(|()| {
-        if e.use_stderr() {
-            std::io::stderr().flush()
-        } else {
-            std::io::stdout().flush()
-        }
-    });
-    match written {
+    if e.use_stderr() {
+        say(&e.render().to_string());
+        return code;
+    }
+    // Help and the version are the program's own text (coloured by clap on a terminal).
+    match e.print().and_then(|()| std::io::stdout().flush()) {
         Err(w) if w.kind() != ErrorKind::BrokenPipe => {
-            if e.use_stderr() {
-                STDERR_LOST.store(true, Ordering::Relaxed);
-                code
-            } else {
-                say(&format!("error: cannot write the output: {w}\n"));
-                1
-            }
+            say(&format!("error: cannot write the output: {w}\n"));
+            1
         }
         _ => code,
     }
@@ -161,7 +171,7 @@ pub fn clap_failed(e: &clap::Error) -> u8 {
 /// Warnings go to stderr, after the result, so they never mix with data on stdout.
 pub fn warn(list: &[social_value::diag::Diagnostic]) {
     for w in list {
-        say(&social_value::diag::terminal_safe(&w.to_string()));
+        say(&w.to_string());
     }
 }
 
@@ -180,7 +190,7 @@ pub fn warn_skipped(skipped: &social_value::project::Skipped) {
         let mut w = d.clone();
         w.severity = social_value::diag::Severity::Warning;
         w.message = format!("row left out: {}", w.message);
-        say(&social_value::diag::terminal_safe(&w.to_string()));
+        say(&w.to_string());
     }
     say(&format!(
         "warning: {} with problems left out (--skip-bad-rows): the figures are a draft\n",

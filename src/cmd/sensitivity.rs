@@ -1,7 +1,7 @@
 //! `social-value sensitivity`: how sure a project's figure is.
 
 use super::calc::value_project;
-use super::{emit, Failure};
+use super::{emit, emit_text, Failure};
 use crate::cli::{SensitivityArgs, SensitivityFormat, SimulationArgs};
 use social_value::report::uncertainty;
 use social_value::sensitivity::{self, Sensitivity};
@@ -40,10 +40,10 @@ pub fn run(args: &SensitivityArgs) -> Result<(), Failure> {
         &args.simulation,
         "nothing was analysed",
     )?;
-    emit(&match args.format {
-        SensitivityFormat::Table => uncertainty::text(&s),
-        SensitivityFormat::Json => uncertainty::json(&s),
-    })?;
+    match args.format {
+        SensitivityFormat::Table => emit_text(&uncertainty::text(&s)),
+        SensitivityFormat::Json => emit(&uncertainty::json(&s)),
+    }?;
     super::warn_valuation(&valuation);
     Ok(())
 }

@@ -1,6 +1,8 @@
-//! The sensitivity analysis as JSON (`sensitivity --format json`) and as text for a person.
+//! The sensitivity analysis as JSON (`sensitivity --format json`) and as text for a person
+//! (names from the project escaped for a terminal).
 
 use super::truncate;
+use crate::diag::terminal_name;
 use crate::num::{fixed, money, money_gbp, percent};
 use crate::sensitivity::{Sensitivity, Switch, Switching};
 use rust_decimal::Decimal;
@@ -184,7 +186,7 @@ pub fn text(s: &Sensitivity) -> String {
             out,
             "  {:>2}. {:<40} {:<13} now {:>12}  1:1 at {}",
             w.line + 1,
-            truncate(&w.name, 40),
+            truncate(&terminal_name(&w.name), 40),
             w.input,
             current_text(w),
             switch_text(w)
@@ -202,7 +204,7 @@ pub fn text(s: &Sensitivity) -> String {
             out,
             "  {:>2}. {:<40} {:<12} {} → {}   {} → {}",
             o.line + 1,
-            truncate(&o.name, 40),
+            truncate(&terminal_name(&o.name), 40),
             o.input,
             o.low_setting,
             result_text(s, o.at_low),
@@ -213,7 +215,7 @@ pub fn text(s: &Sensitivity) -> String {
     if !s.flags.is_empty() {
         let _ = writeln!(out, "\nCompared with published practice");
         for f in &s.flags {
-            let _ = writeln!(out, "  ! {}", f.message);
+            let _ = writeln!(out, "  ! {}", terminal_name(&f.message));
         }
     }
     out
