@@ -48,7 +48,7 @@ fn quantity_range(l: &Line) -> Result<(Decimal, Decimal), TooLarge> {
 pub fn duration_range(years: u32) -> (u32, u32) {
     let lo = years.saturating_sub(1).max(1);
     let hi = if years > 1 {
-        (years + 1).min(crate::toolkit::MAX_DURATION)
+        years.saturating_add(1).min(crate::toolkit::MAX_DURATION)
     } else {
         1
     };

@@ -33,8 +33,9 @@ fn fraction_switch(x: Decimal, factor: Decimal) -> Switch {
     // Value is proportional to (1 - x): solve (1 - x') = (1 - x) × factor. With 0 < 1 - x ≤ 1
     // the product only overflows when the factor is beyond ±10^28, and then x' is far outside
     // 0 to 100%: no switch, as exact arithmetic would find.
-    let x2 = (Decimal::ONE - x)
-        .checked_mul(factor)
+    let x2 = Decimal::ONE
+        .checked_sub(x)
+        .and_then(|y| y.checked_mul(factor))
         .and_then(|y| Decimal::ONE.checked_sub(y));
     match x2 {
         Some(x2) if (Decimal::ZERO..=Decimal::ONE).contains(&x2) => Switch::At(x2),
@@ -128,7 +129,7 @@ pub fn for_line(
     let harm = line_pv < Decimal::ZERO;
     let longer = base_ok == harm;
     let range: Vec<u32> = if longer {
-        (a.duration + 1..=MAX_DURATION).collect()
+        (a.duration.saturating_add(1)..=MAX_DURATION).collect()
     } else {
         (1..a.duration).rev().collect()
     };
