@@ -31,6 +31,29 @@ pub struct Snippet {
     pub len: usize,
 }
 
+impl Snippet {
+    /// The line as shown (tabs as spaces, anything a terminal could act on escaped), with the
+    /// underline's start and length in shown characters, so it stays under the same text.
+    fn shown(&self) -> (String, usize, usize) {
+        let (mut text, mut start, mut len) = (String::new(), 0, 0);
+        for (i, c) in self.text.chars().enumerate() {
+            let one = if c == '\t' {
+                " ".to_string()
+            } else {
+                terminal_name(c.encode_utf8(&mut [0; 4]))
+            };
+            let width = one.chars().count();
+            if i < self.start {
+                start += width;
+            } else if i < self.start + self.len {
+                len += width;
+            }
+            text.push_str(&one);
+        }
+        (text, start, len.max(1))
+    }
+}
+
 /// One problem, with everything needed to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -168,7 +191,8 @@ pub fn column_letters(mut n: u64) -> String {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        // A path or a header is one name: its control characters and line breaks are escaped.
+        write!(f, "{}", terminal_path(&self.file))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(col) = self.column {
@@ -176,7 +200,7 @@ impl fmt::Display for Location {
             }
         }
         if let Some(name) = &self.column_name {
-            write!(f, " (column \"{name}\")")?;
+            write!(f, " (column \"{}\")", terminal_name(name))?;
         }
         if let (Some(line), Some(col), true) = (self.line, self.column, self.in_spreadsheet()) {
             write!(f, " (cell {}{line})", column_letters(col))?;
@@ -201,15 +225,10 @@ impl fmt::Display for Diagnostic {
         {
             let num = line.to_string();
             let pad = " ".repeat(num.len());
-            let shown: String = snip.text.replace('\t', " ");
+            let (shown, start, len) = snip.shown();
             writeln!(f, " {pad} |")?;
             writeln!(f, " {num} | {shown}")?;
-            writeln!(
-                f,
-                " {pad} | {}{}",
-                " ".repeat(snip.start),
-                "^".repeat(snip.len)
-            )?;
+            writeln!(f, " {pad} | {}{}", " ".repeat(start), "^".repeat(len))?;
         }
         if let Some(help) = &self.help {
             writeln!(f, "  = help: {help}")?;
@@ -288,12 +307,47 @@ pub fn quoted(text: &str) -> String {
     }
 }
 
-/// Text for a terminal: control characters other than line breaks (escape sequences in a file
-/// from a stranger could rewrite the screen or the window title) shown as spaces.
+/// Whether a terminal could act on `c` instead of showing it: control characters (C0, DEL
+/// and C1: escape sequences in a file from a stranger could clear the screen, rewrite the
+/// window title or ring the bell) and the bidirectional controls, which reorder the text
+/// shown around them so a name reads as something else.
+fn acts_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with each character a terminal could act on written as a visible escape, `\u{1b}`,
+/// except line breaks when `keep_lines`.
+fn escaped(s: &str, keep_lines: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if acts_on_terminal(c) && !(keep_lines && c == '\n') {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Text for a terminal, laid out in lines by the program: every character a terminal could
+/// act on shown as a visible escape (`\u{1b}`), so it is seen, never obeyed; line breaks kept.
+/// All human text the binary writes passes through here; JSON and CSV on stdout are data and
+/// stay exact. A name inside the text is escaped first with [`terminal_name`].
 pub fn terminal_safe(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
-        .collect()
+    escaped(s, true)
+}
+
+/// One name for a terminal (a file's name, a proxy's, an organisation's): like
+/// [`terminal_safe`], and a line break in it is escaped too, so a name can never start a line
+/// of its own (a forged `ok:` line).
+pub fn terminal_name(s: &str) -> String {
+    escaped(s, false)
+}
+
+/// A path for a terminal, as [`terminal_name`].
+pub fn terminal_path(p: &Path) -> String {
+    terminal_name(&p.display().to_string())
 }
 
 /// The known word closest to `word`, if it is close enough to be a likely typo.
@@ -342,6 +396,32 @@ mod tests {
             Some("health.ae-attendance")
         );
         assert_eq!(nearest("zzzzzzzz", known), None);
+    }
+
+    #[test]
+    fn the_underline_stays_under_its_text_when_controls_are_escaped() {
+        let src = "a\u{1b}b = bad\n";
+        let at = src.find("bad").unwrap();
+        let d = Diagnostic::error("x").at_span(Path::new("f\nl.toml"), src, at..at + 3);
+        let shown = d.to_string();
+        assert!(shown.contains(r"--> f\u{a}l.toml:1:"), "{shown}");
+        assert!(shown.contains(r" 1 | a\u{1b}b = bad"), "{shown}");
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines[4].find('^'), lines[3].find("bad"), "{shown}");
+        assert_eq!(lines[4].matches('^').count(), 3, "{shown}");
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped_never_sent() {
+        let s = "a\u{1b}[2J\u{7}b\nc\u{9b}d\u{202e}e\tf\u{7f}";
+        assert_eq!(
+            terminal_safe(s),
+            r"a\u{1b}[2J\u{7}b".to_string() + "\n" + r"c\u{9b}d\u{202e}e\u{9}f\u{7f}"
+        );
+        assert_eq!(terminal_name("one\ntwo\r"), r"one\u{a}two\u{d}");
+        assert_eq!(terminal_safe("£ and é stay"), "£ and é stay");
+        // Escaping twice changes nothing: the escapes are plain text.
+        assert_eq!(terminal_safe(&terminal_name(s)), terminal_name(s));
     }
 
     #[test]

@@ -4,11 +4,13 @@ mod cli;
 mod cmd;
 
 use clap::Parser;
-use cmd::Failure;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return ExitCode::from(cmd::exit_code(cmd::clap_failed(&e))),
+    };
     let result = match &cli.command {
         cli::Command::Init(a) => cmd::init::run(a).map(|()| 0),
         cli::Command::Check(a) => cmd::check::run(a).map(|()| 0),
@@ -24,31 +26,5 @@ fn main() -> ExitCode {
         cli::Command::DemoNetwork(a) => cmd::demo_network::run(a).map(|()| 0),
         cli::Command::Toolkit(t) => cmd::toolkit::run(t).map(|()| 0),
     };
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(Failure::Input {
-            problems,
-            consequence,
-        }) => {
-            eprint!(
-                "{}",
-                social_value::diag::terminal_safe(&problems.to_string())
-            );
-            eprintln!(
-                "{} found; {consequence}.",
-                social_value::num::plural(problems.error_count() as u64, "problem", "problems")
-            );
-            ExitCode::from(1)
-        }
-        Err(Failure::Write(path, e)) => {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            ExitCode::from(1)
-        }
-        // A closed pipe (e.g. `| head`) is not an error worth reporting.
-        Err(Failure::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(Failure::Output(e)) => {
-            eprintln!("error: cannot write the output: {e}");
-            ExitCode::from(1)
-        }
-    }
+    ExitCode::from(cmd::exit_code(result.unwrap_or_else(cmd::report)))
 }

@@ -178,3 +178,33 @@ fn for_harms_the_low_scenario_is_the_worse_one_and_no_practice_flag_is_raised() 
     );
     assert_eq!(j["flags"], serde_json::json!([]));
 }
+
+/// Issue 18: a proxy from -£100 to £100 and an investment of 10^-27 made `sensitivity` and
+/// `report` panic ("Subtraction overflowed" on simulated ratios, exit 101) while `calc` worked.
+/// Now the analysis says what it could not compute, names the investment, and exits 1.
+#[test]
+fn an_absurd_investment_is_a_clear_error_not_a_panic() {
+    let f = Fixture::new();
+    let kit = common::TOOLKIT.replace(
+        "value = 8500\nlow = 7000\nhigh = 9000",
+        "value = 50\nlow = -100\nhigh = 100",
+    );
+    f.write("test-kit.toml", &kit);
+    f.write(
+        "project.toml",
+        &common::PROJECT.replace("amount = 250000", "amount = 0.000000000000000000000000001"),
+    );
+    // Quantity 60: the central ratio is already past 7.9 × 10^28. Quantity 1: the central
+    // ratio fits (about 3.5 × 10^28) but the scenarios' and simulated ratios do not.
+    for quantity in ["60", "1"] {
+        f.write(
+            "outcomes.csv",
+            &format!("proxy,quantity\noutcome.big,{quantity}\n"),
+        );
+        let s = f.run_cmd(&["sensitivity", "project.toml", "--runs", "200"]);
+        s.fails_with(&["investment"]);
+        let (r, out) = f.report(&[]);
+        r.fails_with(&["investment"]);
+        assert!(!out.exists(), "no report may be written");
+    }
+}

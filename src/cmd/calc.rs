@@ -1,6 +1,6 @@
 //! `social-value calc`: value a project and print the result as a table, JSON or CSV.
 
-use super::{emit, warn_valuation, Failure};
+use super::{emit, emit_text, warn_valuation, Failure};
 use crate::cli::{CalcArgs, CalcFormat};
 use social_value::project::ReadOptions;
 use social_value::report;
@@ -32,12 +32,11 @@ pub fn run(args: &CalcArgs) -> Result<(), Failure> {
         args.read.options(),
         args.read.redact.as_deref(),
     )?;
-    let text = match args.format {
-        CalcFormat::Table => report::text::render(&valuation),
-        CalcFormat::Json => report::json::render(&valuation),
-        CalcFormat::Csv => report::table::render(&valuation),
-    };
-    emit(&text)?;
+    match args.format {
+        CalcFormat::Table => emit_text(&report::text::render(&valuation)),
+        CalcFormat::Json => emit(&report::json::render(&valuation)),
+        CalcFormat::Csv => emit(&report::table::render(&valuation)),
+    }?;
     warn_valuation(&valuation);
     Ok(())
 }

@@ -1,8 +1,9 @@
 //! `social-value check`: read and check everything a project names, without valuing it.
 
 use super::calc::project_file;
-use super::{emit, plural, shell_word, warn, warn_skipped, Failure};
+use super::{emit_text, plural, shell_word, warn, warn_skipped, Failure};
 use crate::cli::CheckArgs;
+use social_value::diag::{terminal_name, terminal_path};
 use social_value::num::quantity;
 use social_value::{project, toolkit, value};
 use std::fmt::Write;
@@ -18,17 +19,19 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
         .map_err(fail)?;
     let inputs = value::read_inputs(&project, &kit, args.read.options()).map_err(fail)?;
 
-    let mut out = format!("ok: {} is ready to value\n", path.display());
+    let mut out = format!("ok: {} is ready to value\n", terminal_path(&path));
     let _ = writeln!(
         out,
         "  toolkit      {} {} ({})",
-        kit.id, kit.version, kit.fingerprint
+        terminal_name(&kit.id),
+        terminal_name(&kit.version),
+        kit.fingerprint
     );
     if let (Some(h), Some(v)) = (&inputs.hours, &project.volunteering) {
         let _ = writeln!(
             out,
             "  volunteers   {}: {}, {} hours, {} in {}",
-            v.file.display(),
+            terminal_path(&v.file),
             plural(h.rows, "row", "rows"),
             quantity(h.hours),
             plural(h.volunteers, "volunteer", "volunteers"),
@@ -39,7 +42,7 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
         let _ = writeln!(
             out,
             "  outcomes     {}: {} to value, {} reported unvalued",
-            p.display(),
+            terminal_path(p),
             plural(o.lines.len() as u64, "line", "lines"),
             plural(o.unvalued.len() as u64, "output", "outputs")
         );
@@ -48,7 +51,7 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
         let _ = writeln!(
             out,
             "  stories      {}: {} to share, {} held back without consent",
-            p.display(),
+            terminal_path(p),
             s.shared.len(),
             s.withheld
         );
@@ -58,7 +61,7 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
         let _ = writeln!(
             out,
             "  indicators   {}: {} on {}",
-            p.display(),
+            terminal_path(p),
             plural(answered, "row of answers", "rows of answers"),
             plural(a.by_indicator.len() as u64, "indicator", "indicators")
         );
@@ -81,8 +84,8 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
         let _ = writeln!(
             out,
             "  partnership  {} with {}: {split}; {} claiming a share",
-            p.id,
-            p.others(&project.organisation.id).join(", "),
+            terminal_name(&p.id),
+            terminal_name(&p.others(&project.organisation.id).join(", ")),
             plural(shared, "outcome line", "outcome lines")
         );
     }
@@ -96,9 +99,9 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
     let _ = writeln!(
         out,
         "\nnext: social-value report {}",
-        shell_word(&args.project.display().to_string())
+        shell_word(&terminal_path(&args.project))
     );
-    emit(&out)?;
+    emit_text(&out)?;
     warn(&inputs.warnings);
     warn_skipped(&inputs.skipped);
     Ok(())

@@ -1,8 +1,8 @@
 //! `social-value demo-network`: a synthetic network of member returns to try `network` on.
 
-use super::{emit, load_toolkit, Failure};
+use super::{emit_text, load_toolkit, Failure};
 use crate::cli::DemoNetworkArgs;
-use social_value::diag::{Diagnostic, Problems};
+use social_value::diag::{terminal_path, Diagnostic, Problems};
 use social_value::network;
 
 pub fn run(args: &DemoNetworkArgs) -> Result<(), Failure> {
@@ -14,7 +14,7 @@ pub fn run(args: &DemoNetworkArgs) -> Result<(), Failure> {
             Problems::one(
                 Diagnostic::error(format!(
                     "{} already exists and is not empty",
-                    args.out.display()
+                    terminal_path(&args.out)
                 ))
                 .in_file(&args.out),
             ),
@@ -25,5 +25,5 @@ pub fn run(args: &DemoNetworkArgs) -> Result<(), Failure> {
     let made = network::demo::generate(&args.out, args.members, args.seed, args.year, &tk)
         .map_err(|p| Failure::input(p, "the network is incomplete"))?;
     let [t, e, y, d] = made.broken;
-    emit(&format!("made {} files for {} members in {}: {t} truncated, {e} edited by hand, {y} of another year, {d} sent twice\n", made.files, args.members, args.out.display()))
+    emit_text(&format!("made {} files for {} members in {}: {t} truncated, {e} edited by hand, {y} of another year, {d} sent twice\n", made.files, args.members, terminal_path(&args.out)))
 }

@@ -1,9 +1,9 @@
 //! `social-value init`: make a ready-to-fill project folder and say what to run next.
 
-use super::{emit, Failure};
+use super::{emit_text, Failure};
 use crate::cli::InitArgs;
 use social_value::date::{civil_from_days, Date};
-use social_value::diag::Diagnostic;
+use social_value::diag::{terminal_name, terminal_path, Diagnostic};
 use social_value::project::template;
 use social_value::toolkit;
 use std::path::Path;
@@ -16,7 +16,7 @@ pub fn run(args: &InitArgs) -> Result<(), Failure> {
         .or_else(|| toolkit::find(&args.toolkit, Path::new(".")))
         .ok_or_else(|| {
         Failure::input(
-            Diagnostic::error(format!("cannot find toolkit \"{}\"", args.toolkit))
+            Diagnostic::error(format!("cannot find toolkit \"{}\"", terminal_name(&args.toolkit)))
                 .with_help("give the name of a bundled toolkit (uk-core) or of a toolkit file in the folder or in proxies/")
                 .into(),
             "no project was made",
@@ -29,13 +29,13 @@ pub fn run(args: &InitArgs) -> Result<(), Failure> {
         .iter()
         .map(|(name, _)| dir.join(name))
         .filter(|p| p.exists())
-        .map(|p| p.display().to_string())
+        .map(|p| terminal_path(&p))
         .collect();
     if !existing.is_empty() {
         return Err(Failure::input(
             Diagnostic::error(format!(
                 "{} already has {}",
-                dir.display(),
+                terminal_path(dir),
                 existing.join(", ")
             ))
             .with_help("choose a new folder name, or move those files first: init never overwrites")
@@ -45,7 +45,7 @@ pub fn run(args: &InitArgs) -> Result<(), Failure> {
     }
     if dir.exists() && !dir.is_dir() {
         return Err(Failure::input(
-            Diagnostic::error(format!("{} is a file, not a folder", dir.display())).into(),
+            Diagnostic::error(format!("{} is a file, not a folder", terminal_path(dir))).into(),
             "no project was made",
         ));
     }
@@ -60,17 +60,17 @@ pub fn run(args: &InitArgs) -> Result<(), Failure> {
         if toolkit::find(&args.toolkit, dir).is_none() {
             out.push_str(&format!(
                 "\nnote: the toolkit was found at {}; the project looks for {}.toml in its own folder or proxies/, so copy it there or give --toolkit PATH\n",
-                path.display(),
-                args.toolkit
+                terminal_path(path),
+                terminal_name(&args.toolkit)
             ));
         }
     }
-    emit(&out)
+    emit_text(&out)
 }
 
 fn next_steps(dir: &Path, files: &[(&str, String)]) -> String {
-    let d = super::shell_word(&dir.display().to_string());
-    let mut out = format!("made {}\n", dir.display());
+    let d = super::shell_word(&terminal_path(dir));
+    let mut out = format!("made {}\n", terminal_path(dir));
     for (name, _) in files {
         out.push_str(&format!("  {name}\n"));
     }

@@ -1,11 +1,11 @@
 //! `social-value network`: the annual summary over every member's return in one or more folders.
 
-use super::{emit, load_toolkit, Failure};
+use super::{emit, emit_text, load_toolkit, Failure};
 use crate::cli::{NetworkArgs, ReviewFormat};
-use social_value::diag::{Diagnostic, Problems};
+use social_value::diag::{terminal_path, Diagnostic, Problems};
 use social_value::network::{self, figures::Figures};
 use social_value::submission::gate::Rules;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 
 const NOTHING: &str = "nothing was summarised";
@@ -15,7 +15,9 @@ fn folder(dir: &Path) -> Result<(), Failure> {
         return Ok(());
     }
     Err(Failure::input(
-        Problems::one(Diagnostic::error(format!("{} is not a folder", dir.display())).in_file(dir)),
+        Problems::one(
+            Diagnostic::error(format!("{} is not a folder", terminal_path(dir))).in_file(dir),
+        ),
         NOTHING,
     ))
 }
@@ -26,11 +28,8 @@ fn progress(total: usize) -> impl Fn(usize) + Sync {
     let step = (total / 100).max(1);
     move |n: usize| {
         if tty && (n % step == 0 || n == total) {
-            let mut e = std::io::stderr().lock();
-            let _ = write!(e, "\r  read {n} of {total} submissions");
-            if n == total {
-                let _ = writeln!(e);
-            }
+            let end = if n == total { "\n" } else { "" };
+            super::say(&format!("\r  read {n} of {total} submissions{end}"));
         }
     }
 }
@@ -68,10 +67,10 @@ pub fn run(args: &NetworkArgs) -> Result<(), Failure> {
         network::output::write(dir, &figures)
             .map_err(|p| Failure::input(p, "no summary folder was written"))?;
     }
-    emit(&match args.format {
-        ReviewFormat::Json => network::json::to_json(&figures),
-        ReviewFormat::Table => social_value::diag::terminal_safe(
-            &social_value::page::document::plain(&network::page::document(&figures)),
-        ),
-    })
+    match args.format {
+        ReviewFormat::Json => emit(&network::json::to_json(&figures)),
+        ReviewFormat::Table => emit_text(&social_value::page::document::plain(
+            &network::page::document(&figures),
+        )),
+    }
 }

@@ -1,8 +1,9 @@
 //! `social-value report`: value a project and write its report folder.
 
 use super::calc::value_project;
-use super::{emit, warn_valuation, Failure};
+use super::{emit_text, warn_valuation, Failure};
 use crate::cli::{ReportArgs, ReportFormat};
+use social_value::diag::terminal_path;
 use social_value::report::output::{self, Formats};
 use social_value::report::render::Templates;
 
@@ -30,14 +31,19 @@ pub fn run(args: &ReportArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| output::default_dir(&valuation));
-    let sens = super::sensitivity::analyse(&valuation, &toolkit, &args.simulation)?;
+    let sens = super::sensitivity::analyse(
+        &valuation,
+        &toolkit,
+        &args.simulation,
+        "no report was written",
+    )?;
     let written = output::write(&dir, &valuation, &toolkit, Some(&sens), formats, &templates)
         .map_err(|p| Failure::input(p, "no report was written"))?;
-    let mut out = format!("wrote {}\n", written.dir.display());
+    let mut out = format!("wrote {}\n", terminal_path(&written.dir));
     for f in &written.files {
-        out.push_str(&format!("  {}\n", f.display()));
+        out.push_str(&format!("  {}\n", terminal_path(f)));
     }
-    emit(&out)?;
+    emit_text(&out)?;
     warn_valuation(&valuation);
     Ok(())
 }

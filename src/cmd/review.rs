@@ -1,8 +1,8 @@
 //! `social-value review`: a commissioner's red/amber/green review of a submission.
 
-use super::{emit, Failure};
+use super::{emit, emit_text, Failure};
 use crate::cli::{ReviewArgs, ReviewFormat};
-use social_value::diag::{Diagnostic, Problems};
+use social_value::diag::{terminal_path, Diagnostic, Problems};
 use social_value::review::{self, Options, Rating};
 
 /// Exit status when the overall rating is red, so an inbox can be reviewed by script.
@@ -12,8 +12,11 @@ pub fn run(args: &ReviewArgs) -> Result<u8, Failure> {
     if !args.submission.exists() {
         return Err(Failure::input(
             Problems::one(
-                Diagnostic::error(format!("{} does not exist", args.submission.display()))
-                    .in_file(&args.submission),
+                Diagnostic::error(format!(
+                    "{} does not exist",
+                    terminal_path(&args.submission)
+                ))
+                .in_file(&args.submission),
             ),
             "nothing was reviewed",
         ));
@@ -30,7 +33,7 @@ pub fn run(args: &ReviewArgs) -> Result<u8, Failure> {
         if dir.exists() && !dir.is_dir() {
             return Err(Failure::input(
                 Problems::one(
-                    Diagnostic::error(format!("{} is a file, not a folder", dir.display()))
+                    Diagnostic::error(format!("{} is a file, not a folder", terminal_path(dir)))
                         .in_file(dir)
                         .with_help("give --out a folder"),
                 ),
@@ -47,9 +50,9 @@ pub fn run(args: &ReviewArgs) -> Result<u8, Failure> {
                 .map_err(|e| Failure::write(&p, e))?;
         }
     }
-    emit(&match args.format {
-        ReviewFormat::Table => review::text(&r),
-        ReviewFormat::Json => review::json(&r),
-    })?;
+    match args.format {
+        ReviewFormat::Table => emit_text(&review::text(&r)),
+        ReviewFormat::Json => emit(&review::json(&r)),
+    }?;
     Ok(if r.overall() == Rating::Red { RED } else { 0 })
 }

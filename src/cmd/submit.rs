@@ -1,9 +1,9 @@
 //! `social-value submit`: value a project and write the submission file a commissioner reviews.
 
 use super::calc::value_project;
-use super::{emit, warn, Failure};
+use super::{emit_text, warn, Failure};
 use crate::cli::SubmitArgs;
-use social_value::diag::{Diagnostic, Problems};
+use social_value::diag::{terminal_name, terminal_path, Diagnostic, Problems};
 use social_value::submission;
 
 pub fn run(args: &SubmitArgs) -> Result<(), Failure> {
@@ -34,10 +34,10 @@ pub fn run(args: &SubmitArgs) -> Result<(), Failure> {
     }
     social_value::write::write_atomic(&args.out, text.as_bytes())
         .map_err(|e| Failure::write(&args.out, e))?;
-    emit(&format!(
+    emit_text(&format!(
         "wrote {} ({} {}, fingerprint {})\n",
-        args.out.display(),
-        s.organisation.name,
+        terminal_path(&args.out),
+        terminal_name(&s.organisation.name),
         s.period.start,
         s.submission.fingerprint
     ))?;

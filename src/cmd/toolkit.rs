@@ -1,9 +1,9 @@
 //! `social-value toolkit ...`: check, list, show, diff and import, for the people who keep a
 //! shared toolkit.
 
-use super::{emit, warn, Failure};
+use super::{emit_text, warn, Failure};
 use crate::cli::{KindArg, ToolkitCommand};
-use social_value::diag::Problems;
+use social_value::diag::{terminal_name as n, terminal_path, Problems};
 use social_value::num::{money_gbp, percent};
 use social_value::toolkit::{self, diff, import, stamp, Kind, Proxy, Source, Toolkit};
 use std::fmt::Write;
@@ -55,9 +55,9 @@ fn summary(tk: &Toolkit) -> String {
     };
     format!(
         "toolkit {} {} ({}): {} proxies, {} story tags, {} indicators{}, price index {years}, values in {} prices\nfingerprint {}\n",
-        tk.id,
-        tk.version,
-        tk.title,
+        n(&tk.id),
+        n(&tk.version),
+        n(&tk.title),
         tk.proxies.len(),
         tk.tags.len(),
         tk.indicators.len(),
@@ -75,7 +75,7 @@ fn check(file: &Path, stamp_it: bool) -> Result<(), Failure> {
     if !stamp_it {
         let tk = toolkit::load_file(&Source::File(file.to_path_buf()))
             .map_err(|p| Failure::input(p, "the toolkit is not valid"))?;
-        return emit(&format!("ok: {}", summary(&tk)));
+        return emit_text(&format!("ok: {}", summary(&tk)));
     }
     let text = social_value::input::read_text_file(file)?;
     let (plain, _) = stamp::without_stamp(&text);
@@ -86,7 +86,7 @@ fn check(file: &Path, stamp_it: bool) -> Result<(), Failure> {
         social_value::write::write_atomic(file, stamped.as_bytes())
             .map_err(|e| Failure::write(file, e))?;
     }
-    emit(&format!("ok, stamped: {}", summary(&tk)))
+    emit_text(&format!("ok, stamped: {}", summary(&tk)))
 }
 
 fn kind_of(k: KindArg) -> Kind {
@@ -121,22 +121,26 @@ fn list(
     let _ = writeln!(
         out,
         "{} {}: {} of {} proxies (values in {} prices)\n",
-        tk.id,
-        tk.version,
+        n(&tk.id),
+        n(&tk.version),
         found.len(),
         tk.proxies.len(),
         tk.price_year
     );
-    let width = found.iter().map(|p| p.id.len()).max().unwrap_or(10);
+    let width = found
+        .iter()
+        .map(|p| n(&p.id).chars().count())
+        .max()
+        .unwrap_or(10);
     for p in &found {
         let _ = writeln!(
             out,
             "{:<width$}  {:>12}  per {:<16} {:<12} {}",
-            p.id,
+            n(&p.id),
             money_gbp(tk.rebased_value(p)),
-            p.unit,
+            n(&p.unit),
             p.kind.as_str(),
-            p.name
+            n(&p.name)
         );
     }
     if found.is_empty() {
@@ -151,9 +155,15 @@ fn list(
             let carries = t
                 .proxy
                 .as_deref()
-                .map(|p| format!(" -> {p}"))
+                .map(|p| format!(" -> {}", n(p)))
                 .unwrap_or_default();
-            let _ = writeln!(out, "  {:<26} {:<40} [{}]{carries}", t.id, t.label, t.theme);
+            let _ = writeln!(
+                out,
+                "  {:<26} {:<40} [{}]{carries}",
+                n(&t.id),
+                n(&t.label),
+                n(&t.theme)
+            );
         }
     }
     if words.is_empty() && kind.is_none() && theme.is_none() && !tk.indicators.is_empty() {
@@ -170,7 +180,7 @@ fn list(
             let _ = writeln!(
                 out,
                 "  {:<26} {} to {}, {} is better{valued}: {}",
-                i.id,
+                n(&i.id),
                 i.scale_min,
                 i.scale_max,
                 if i.higher_is_better {
@@ -178,11 +188,11 @@ fn list(
                 } else {
                     "lower"
                 },
-                social_value::report::truncate(&i.name, 70)
+                social_value::report::truncate(&n(&i.name), 70)
             );
         }
     }
-    emit(&out)
+    emit_text(&out)
 }
 
 fn show(id: &str, file: Option<&Path>) -> Result<(), Failure> {
@@ -190,31 +200,32 @@ fn show(id: &str, file: Option<&Path>) -> Result<(), Failure> {
     let Some(p) = tk.proxy(id) else {
         let near = social_value::diag::nearest(id, tk.proxies.iter().map(|p| p.id.as_str()));
         let mut d = social_value::diag::Diagnostic::error(format!(
-            "proxy \"{id}\" is not in toolkit {}",
-            tk.id
+            "proxy \"{}\" is not in toolkit {}",
+            n(id),
+            n(&tk.id)
         ));
         d.help = Some(match near {
-            Some(n) => format!("did you mean \"{n}\"?"),
+            Some(near) => format!("did you mean \"{}\"?", n(near)),
             None => "use `social-value toolkit list --search WORDS` to find it".into(),
         });
         return Err(Failure::input(Problems::one(d), "nothing to show"));
     };
     let mut out = String::new();
     let opt = |v: Option<rust_decimal::Decimal>| v.map_or_else(|| "(none)".into(), money_gbp);
-    let _ = writeln!(out, "{}  {}", p.id, p.name);
+    let _ = writeln!(out, "{}  {}", n(&p.id), n(&p.name));
     let _ = writeln!(out, "  kind            {}", p.kind.as_str());
     let _ = writeln!(
         out,
         "  value           {} per {} in {} prices",
         money_gbp(p.value),
-        p.unit,
+        n(&p.unit),
         p.price_year
     );
     let _ = writeln!(
         out,
         "  rebased         {} per {} in {} prices (toolkit price year)",
         money_gbp(tk.rebased_value(p)),
-        p.unit,
+        n(&p.unit),
         tk.price_year
     );
     let _ = writeln!(
@@ -229,8 +240,8 @@ fn show(id: &str, file: Option<&Path>) -> Result<(), Failure> {
         Some(false) => ", not cashable",
         None => "",
     };
-    let _ = writeln!(out, "  who gains       {}{cashable}", p.beneficiary);
-    let _ = writeln!(out, "  themes          {}", p.themes.join(", "));
+    let _ = writeln!(out, "  who gains       {}{cashable}", n(&p.beneficiary));
+    let _ = writeln!(out, "  themes          {}", n(&p.themes.join(", ")));
     let a = &p.defaults;
     let _ = writeln!(
         out,
@@ -243,11 +254,11 @@ fn show(id: &str, file: Option<&Path>) -> Result<(), Failure> {
     );
     if let Some(b) = &p.basis {
         for (name, text) in b.fields() {
-            let _ = writeln!(out, "  basis: {name:<9}{text}");
+            let _ = writeln!(out, "  basis: {name:<9}{}", n(text));
         }
     }
     if let Some(r) = &p.rationale {
-        let _ = writeln!(out, "  why             {r}");
+        let _ = writeln!(out, "  why             {}", n(r));
     }
     if p.transfer {
         let _ = writeln!(
@@ -263,13 +274,13 @@ fn show(id: &str, file: Option<&Path>) -> Result<(), Failure> {
     }
     let never = tk.never_with(&p.id);
     if !never.is_empty() {
-        let _ = writeln!(out, "  never with      {}", never.join(", "));
+        let _ = writeln!(out, "  never with      {}", n(&never.join(", ")));
     }
-    let _ = writeln!(out, "  source          {}", p.source);
-    let _ = writeln!(out, "  url             {}", p.url);
-    let _ = writeln!(out, "  licence         {}", p.licence);
+    let _ = writeln!(out, "  source          {}", n(&p.source));
+    let _ = writeln!(out, "  url             {}", n(&p.url));
+    let _ = writeln!(out, "  licence         {}", n(&p.licence));
     if let Some(m) = &p.method {
-        let _ = writeln!(out, "  method          {m}");
+        let _ = writeln!(out, "  method          {}", n(m));
     }
     let tags: Vec<&str> = tk
         .tags
@@ -278,9 +289,9 @@ fn show(id: &str, file: Option<&Path>) -> Result<(), Failure> {
         .map(|t| t.id.as_str())
         .collect();
     if !tags.is_empty() {
-        let _ = writeln!(out, "  story tags      {}", tags.join(", "));
+        let _ = writeln!(out, "  story tags      {}", n(&tags.join(", ")));
     }
-    emit(&out)
+    emit_text(&out)
 }
 
 fn diff_cmd(old: &Path, new: &Path) -> Result<(), Failure> {
@@ -288,17 +299,24 @@ fn diff_cmd(old: &Path, new: &Path) -> Result<(), Failure> {
     let b = load(Some(new))?;
     let d = diff::diff(&a, &b);
     let mut out = String::new();
-    let _ = writeln!(out, "{} {} -> {} {}", a.id, a.version, b.id, b.version);
+    let _ = writeln!(
+        out,
+        "{} {} -> {} {}",
+        n(&a.id),
+        n(&a.version),
+        n(&b.id),
+        n(&b.version)
+    );
     if d.is_empty() {
         let _ = writeln!(
             out,
             "no differences: the two toolkits have the same content"
         );
-        return emit(&out);
+        return emit_text(&out);
     }
     let changes = |out: &mut String, list: &[diff::Change]| {
         for c in list {
-            let _ = writeln!(out, "    {}: {} -> {}", c.field, c.old, c.new);
+            let _ = writeln!(out, "    {}: {} -> {}", n(&c.field), n(&c.old), n(&c.new));
         }
     };
     if !d.header.is_empty() {
@@ -319,7 +337,7 @@ fn diff_cmd(old: &Path, new: &Path) -> Result<(), Failure> {
                     .or_else(|| tk.tag(id).map(|t| t.label.as_str()))
                     .or_else(|| tk.indicator(id).map(|i| i.name.as_str()))
                     .unwrap_or("");
-                let _ = writeln!(out, "  {id}  {name}");
+                let _ = writeln!(out, "  {}  {}", n(id), n(name));
             }
         }
     };
@@ -341,7 +359,7 @@ fn diff_cmd(old: &Path, new: &Path) -> Result<(), Failure> {
             let _ = write!(
                 out,
                 "  {}  {} ({}) -> {} ({}){pct}",
-                r.id,
+                n(&r.id),
                 money_gbp(r.old_value),
                 r.old_year,
                 money_gbp(r.new_value),
@@ -358,7 +376,7 @@ fn diff_cmd(old: &Path, new: &Path) -> Result<(), Failure> {
     if !d.changed.is_empty() {
         let _ = writeln!(out, "\nOther changes ({} proxies)", d.changed.len());
         for (id, c) in &d.changed {
-            let _ = writeln!(out, "  {id}");
+            let _ = writeln!(out, "  {}", n(id));
             changes(&mut out, c);
         }
     }
@@ -367,7 +385,7 @@ fn diff_cmd(old: &Path, new: &Path) -> Result<(), Failure> {
     if !d.tags_changed.is_empty() {
         let _ = writeln!(out, "\nChanged tags ({})", d.tags_changed.len());
         for (id, c) in &d.tags_changed {
-            let _ = writeln!(out, "  {id}");
+            let _ = writeln!(out, "  {}", n(id));
             changes(&mut out, c);
         }
     }
@@ -376,11 +394,11 @@ fn diff_cmd(old: &Path, new: &Path) -> Result<(), Failure> {
     if !d.indicators_changed.is_empty() {
         let _ = writeln!(out, "\nChanged indicators ({})", d.indicators_changed.len());
         for (id, c) in &d.indicators_changed {
-            let _ = writeln!(out, "  {id}");
+            let _ = writeln!(out, "  {}", n(id));
             changes(&mut out, c);
         }
     }
-    emit(&out)
+    emit_text(&out)
 }
 
 fn import_cmd(
@@ -403,12 +421,12 @@ fn import_cmd(
     let mut out = format!(
         "imported {} proxies into {}: {}\n",
         done.added.len(),
-        into.display(),
-        done.added.join(", ")
+        terminal_path(into),
+        n(&done.added.join(", "))
     );
     out.push_str(&summary(&done.toolkit));
     out.push_str("remember to raise the toolkit's version, so results show which bank they used\n");
-    emit(&out)?;
+    emit_text(&out)?;
     warn(&done.warnings);
     Ok(())
 }

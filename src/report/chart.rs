@@ -125,7 +125,9 @@ fn px(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
 
-/// The spans each bar covers: from 0 for totals, from the running total for changes.
+/// The spans each bar covers: from 0 for totals, from the running total for changes. The
+/// running total only places pixels (every label is formatted from a bar's own exact value), so
+/// it saturates at Decimal's bounds, past anything a chart can draw apart, rather than overflow.
 fn spans(bars: &[Bar]) -> Vec<(f64, f64)> {
     let mut running = Decimal::ZERO;
     bars.iter()
@@ -136,7 +138,7 @@ fn spans(bars: &[Bar]) -> Vec<(f64, f64)> {
             }
             Step::Change => {
                 let from = running;
-                running += b.value;
+                running = running.saturating_add(b.value);
                 (px(from), px(running))
             }
             Step::Span(from) => (px(from), px(b.value)),
@@ -379,6 +381,17 @@ mod tests {
         assert_eq!(s[1], (510000.0, 306000.0));
         assert_eq!(s[2], (306000.0, 214200.0));
         assert_eq!(s[4], (0.0, 359069.57));
+    }
+
+    #[test]
+    fn a_waterfall_past_decimals_range_draws_without_overflow() {
+        let mut c = waterfall();
+        c.bars = vec![
+            Bar::new("Gross", Decimal::MAX),
+            Bar::change("More", Decimal::MAX),
+        ];
+        assert_eq!(spans(&c.bars)[1].1, Decimal::MAX.to_f64().unwrap());
+        assert!(svg(&c).is_ok());
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub fn write(
     formats: Formats,
     templates: &Templates,
 ) -> Result<Written, Problems> {
-    let page: Page = build(v, toolkit, sens);
+    let page: Page = build(v, toolkit, sens)?;
     let mut svgs = BTreeMap::new();
     for c in &page.charts {
         svgs.insert(

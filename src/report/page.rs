@@ -4,6 +4,7 @@
 use super::chart::{Bar, Chart, Unit};
 use super::text::workings;
 use crate::date::Date;
+use crate::diag::{Diagnostic, Problems};
 use crate::num::{fixed, money_exact, money_gbp, percent, quantity};
 use crate::project::TimeAs;
 use crate::sensitivity::Sensitivity;
@@ -131,8 +132,29 @@ fn origin_text(l: &Line) -> String {
     }
 }
 
-/// Works out the whole report for a valuation made with `toolkit`.
-pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Page {
+/// The exact sum of figures the report adds up itself, or the problem naming what could not be
+/// added. (The valuation's own totals are checked when it is made; a part of them, such as the
+/// gains alone when harms bring the whole back into range, can still exceed 7.9 × 10^28.)
+fn sum(what: &str, items: impl IntoIterator<Item = Decimal>) -> Result<Decimal, Problems> {
+    crate::num::checked_sum(items).ok_or_else(|| too_large(what))
+}
+
+fn too_large(what: &str) -> Problems {
+    Problems::one(
+        Diagnostic::error(format!(
+            "cannot write the report: {what} is too large to add up exactly (over about 7.9 × 10^28)"
+        ))
+        .with_help("some quantities or proxy values must be at their limits: `social-value calc` lists every line's figures"),
+    )
+}
+
+/// Works out the whole report for a valuation made with `toolkit`, or says which figure could
+/// not be computed exactly.
+pub fn build(
+    v: &Valuation,
+    toolkit: &Toolkit,
+    sens: Option<&Sensitivity>,
+) -> Result<Page, Problems> {
     let t = &v.totals;
     let mut tables = Vec::new();
     let hours = v
@@ -288,22 +310,22 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
             ),
         ],
     });
-    let fiscal = |cashable: bool| -> Decimal {
-        v.lines
+    let fiscal = |cashable: bool| {
+        let lines = v
+            .lines
             .iter()
             .filter(|l| l.kind == Kind::Fiscal && !l.transfer)
-            .filter(|l| (l.cashable == Some(true)) == cashable)
-            .map(|l| l.value.present_value)
-            .sum()
+            .filter(|l| (l.cashable == Some(true)) == cashable);
+        sum("the fiscal savings", lines.map(|l| l.value.present_value))
     };
     vfm.row(vec![
         "Fiscal return per £1: cashable".into(),
-        per(fiscal(true), inv).map_or("n/a".into(), money_gbp),
+        per(fiscal(true)?, inv).map_or("n/a".into(), money_gbp),
         "savings a public body can release as cash (present value) ÷ investment".into(),
     ]);
     vfm.row(vec![
         "Fiscal return per £1: not cashable".into(),
-        per(fiscal(false), inv).map_or("n/a".into(), money_gbp),
+        per(fiscal(false)?, inv).map_or("n/a".into(), money_gbp),
         "savings of time or capacity that a public body cannot bank, or whose cashability is not stated (present value) ÷ investment".into(),
     ]);
     if !t.transfers.is_zero() {
@@ -364,12 +386,12 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
             (false, Some(false)) => 1,
             (false, None) => 2,
         };
-        e[k] += l.value.present_value;
+        e[k] = sum("a public body's savings", [e[k], l.value.present_value])?;
     }
     for (body, [c, n, u, tr]) in &bodies {
         fiscal.row(vec![
             body.to_string(),
-            money_gbp(*c + *n + *u),
+            money_gbp(sum("a public body's savings", [*c, *n, *u])?),
             money_gbp(*c),
             money_gbp(*n),
             money_gbp(*u),
@@ -437,7 +459,7 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         .iter()
         .map(|(id, (lines, stories))| {
             // Transfers are listed with their theme but not counted in its value.
-            let value: Decimal = lines.iter().filter(|l| !l.transfer).map(|l| l.value.present_value).sum();
+            let value: Decimal = t.by_theme.get(id).copied().unwrap_or_default();
             by_theme.row(vec![theme_title(id), money_gbp(value), share(value, t.present_value), stories.len().to_string()]);
             let rows: Vec<Value> = lines.iter().map(|l| json!({"name": line_name(l), "quantity": quantity(l.quantity), "unit": l.unit, "present_value": money_gbp(l.value.present_value), "from": origin_text(l)})).collect();
             // Indicators people answered that are evidence for this theme.
@@ -472,10 +494,11 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
     let volunteering = v.volunteering.as_ref().map(|vt| {
         for r in &vt.summary.by_role {
             let rate = toolkit.proxy(&r.proxy).map(|p| toolkit.rebased_value(p)).unwrap_or_default();
-            vol_roles.row(vec![r.role.clone(), quantity(r.hours), r.volunteers.to_string(), money_gbp(rate), money_gbp(r.hours * rate), r.proxy.clone()]);
+            let value = r.hours.checked_mul(rate).ok_or_else(|| too_large("a role's replacement value"))?;
+            vol_roles.row(vec![r.role.clone(), quantity(r.hours), r.volunteers.to_string(), money_gbp(rate), money_gbp(value), r.proxy.clone()]);
         }
         for (i, (y, m)) in vt.summary.months.iter().enumerate() {
-            let total: Decimal = vt.summary.by_role.iter().filter_map(|r| r.by_month.get(i)).sum();
+            let total = sum("a month's volunteer hours", vt.summary.by_role.iter().filter_map(|r| r.by_month.get(i).copied()))?;
             let label = format!("{} {}", MONTHS[usize::from(m - 1)], y);
             vol_months.row(vec![label.clone(), quantity(total)]);
             month_bars.push(Bar::new(format!("{} {:02}", MONTHS[usize::from(m - 1)], y % 100), total));
@@ -484,8 +507,8 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
             TimeAs::Value => "counted as social value delivered: hours × the role's hourly replacement cost, adjusted and discounted like any outcome",
             TimeAs::Input => "counted as an in-kind investment: hours × the role's hourly replacement cost, added to the investment, not to the value",
         };
-        json!({"hours": quantity(vt.summary.hours), "volunteers": vt.summary.volunteers, "gross_value": money_gbp(vt.gross_value), "how": how, "counted_as_value": vt.counted_as == TimeAs::Value})
-    });
+        Ok::<_, Problems>(json!({"hours": quantity(vt.summary.hours), "volunteers": vt.summary.volunteers, "gross_value": money_gbp(vt.gross_value), "how": how, "counted_as_value": vt.counted_as == TimeAs::Value}))
+    }).transpose()?;
 
     // Method and audit trail.
     let mut proxies = Table::new(
@@ -612,10 +635,14 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         });
     }
     let counted = || v.lines.iter().filter(|l| !l.transfer);
-    let gross: Decimal = counted().map(|l| l.value.gross).sum();
-    let dw: Decimal = counted().map(|l| l.value.deadweight).sum();
-    let disp: Decimal = counted().map(|l| l.value.displacement).sum();
-    let attr: Decimal = counted().map(|l| l.value.attribution).sum();
+    let gross = sum("the gross value", counted().map(|l| l.value.gross))?;
+    let dw = sum("the deadweight", counted().map(|l| l.value.deadweight))?;
+    let disp = sum("the displacement", counted().map(|l| l.value.displacement))?;
+    let attr = sum("the attribution", counted().map(|l| l.value.attribution))?;
+    let later = t
+        .present_value
+        .checked_sub(t.impact_year1)
+        .ok_or_else(|| too_large("the value of later years"))?;
     if !v.lines.is_empty() {
         charts.push(Chart {
             name: "gross-to-net".into(),
@@ -627,7 +654,7 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
                 Bar::change("Deadweight", -dw),
                 Bar::change("Displacement", -disp),
                 Bar::change("Attribution", -attr),
-                Bar::change("Later years, discounting", t.present_value - t.impact_year1),
+                Bar::change("Later years, discounting", later),
                 Bar::new("Present value", t.present_value),
             ],
         });
@@ -673,7 +700,9 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
             let name = format!("indicator-{}", r.id);
             let mut after_bar = Bar::new("After (mean)", after);
             if let Some((lo, hi)) = r.ci {
-                after_bar = after_bar.with_whisker(before + lo, before + hi);
+                let what = "an end of a change's interval";
+                let end = |x: Decimal| before.checked_add(x).ok_or_else(|| too_large(what));
+                after_bar = after_bar.with_whisker(end(lo)?, end(hi)?);
             }
             charts.push(Chart {
                 name: name.clone(),
@@ -779,11 +808,11 @@ pub fn build(v: &Valuation, toolkit: &Toolkit, sens: Option<&Sensitivity>) -> Pa
         "people_valued": v.indicators.iter().any(|r| r.wellbys.is_some()),
         "tables": table_values,
     });
-    Page {
+    Ok(Page {
         context,
         tables,
         charts,
-    }
+    })
 }
 
 /// Equity: value, hours, investment and reach by place, with any deprivation decile the
@@ -955,4 +984,31 @@ fn method_sentence(v: &Valuation) -> String {
         percent(v.toolkit.discount_rate),
         if v.toolkit.discount_first_year { " from the first year" } else { " after the first year" },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sums the report makes itself (here the gross value of every line) are checked: past
+    /// Decimal's range the report is refused, naming the figure, instead of panicking.
+    #[test]
+    fn a_sum_past_decimals_range_is_a_problem_naming_it() {
+        let (mut v, tk) = crate::value::at::value_project(
+            std::path::Path::new("examples/oakfield-cvs"),
+            None,
+            Default::default(),
+            None,
+        )
+        .unwrap();
+        assert!(build(&v, &tk, None).is_ok());
+        for l in v.lines.iter_mut().filter(|l| !l.transfer).take(2) {
+            l.value.gross = Decimal::MAX;
+        }
+        let p = build(&v, &tk, None).unwrap_err();
+        assert!(
+            p.to_string().contains("the gross value is too large"),
+            "{p}"
+        );
+    }
 }

@@ -73,7 +73,7 @@ pub(super) fn section(sn: &Sensitivity, tables: &mut Vec<Table>, charts: &mut Ve
         "sentence": super::uncertainty::range_sentence(sn),
         "range": sn.simulation.ratio.as_ref().map(|s| format!("{} and {}", fixed(s.p5, 2), fixed(s.p95, 2))),
         "below_one": super::uncertainty::below_one_text(&sn.simulation),
-        "all_values_switch": sn.all_values_switch.map(|x| format!("{}%", fixed(x.saturating_mul(Decimal::ONE_HUNDRED), 1))),
+        "all_values_switch": sn.all_values_switch.map(|x| format!("{}%", super::uncertainty::percent_1dp(x))),
         "cannot_switch": cannot,
         "runs": sn.simulation.runs,
         "seed": sn.simulation.seed,

@@ -1,7 +1,9 @@
 //! A plain-text summary of a valuation for a person at a terminal (`calc`'s default output).
 //! Headline figures first, then value by kind, beneficiary and theme, then every line briefly.
+//! Names from the project (the organisation, lines, roles, notes) are escaped for a terminal.
 
 use super::truncate;
+use crate::diag::terminal_name;
 use crate::num::{fixed, money_exact, money_gbp, percent, quantity};
 use crate::project::TimeAs;
 use crate::value::{Line, Origin, Valuation};
@@ -34,7 +36,12 @@ fn breakdown<'a>(
 pub fn render(v: &Valuation) -> String {
     let t = &v.totals;
     let mut out = String::new();
-    let _ = writeln!(out, "{} ({})", v.organisation.name, v.organisation.id);
+    let _ = writeln!(
+        out,
+        "{} ({})",
+        terminal_name(&v.organisation.name),
+        terminal_name(&v.organisation.id)
+    );
     let _ = writeln!(out, "Period {} to {}", v.period.start, v.period.end);
     let _ = writeln!(
         out,
@@ -194,7 +201,7 @@ pub fn render(v: &Valuation) -> String {
     );
     for (i, l) in v.lines.iter().enumerate() {
         let from = match &l.origin {
-            Origin::Volunteering { role } => format!("volunteers: {role}"),
+            Origin::Volunteering { role } => format!("volunteers: {}", terminal_name(role)),
             Origin::Outcome { line } => match &l.partnership {
                 Some(p) => format!(
                     "outcomes line {line}, our {} share of partnership {p}",
@@ -228,7 +235,7 @@ pub fn render(v: &Valuation) -> String {
             out,
             "  {:>2}. {:<40} {:>14}",
             i + 1,
-            truncate(&l.name, 40),
+            truncate(&terminal_name(&l.name), 40),
             money_gbp(l.value.present_value)
         );
         let _ = writeln!(
@@ -245,7 +252,7 @@ pub fn render(v: &Valuation) -> String {
                 .quantity
                 .map(|q| format!("{} ", quantity(q)))
                 .unwrap_or_default();
-            let _ = writeln!(out, "  {q}{}", u.note);
+            let _ = writeln!(out, "  {q}{}", terminal_name(&u.note));
         }
     }
     let _ = writeln!(

@@ -1,6 +1,8 @@
-//! The sensitivity analysis as JSON (`sensitivity --format json`) and as text for a person.
+//! The sensitivity analysis as JSON (`sensitivity --format json`) and as text for a person
+//! (names from the project escaped for a terminal).
 
 use super::truncate;
+use crate::diag::terminal_name;
 use crate::num::{fixed, money, money_gbp, percent};
 use crate::sensitivity::{Sensitivity, Switch, Switching};
 use rust_decimal::Decimal;
@@ -11,13 +13,36 @@ fn ratio(r: Option<Decimal>) -> Value {
     r.map_or(Value::Null, |r| fixed(r, 2).into())
 }
 
+/// A fraction as a percentage to one place (`-30.4`, without the sign), or in words when
+/// the percentage is past what Decimal holds (a fraction beyond ±7.9 × 10^26).
+pub fn percent_1dp(x: Decimal) -> String {
+    match x.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => fixed(p, 1),
+        None if x > Decimal::ZERO => "more than 10^28".into(),
+        None => "less than -10^28".into(),
+    }
+}
+
+/// How far `to` is from `from`, as a percentage of `from` (non-zero) to one place.
+fn change_percent(from: Decimal, to: Decimal) -> String {
+    match to
+        .checked_div(from)
+        .and_then(|r| r.checked_sub(Decimal::ONE))
+    {
+        Some(c) => percent_1dp(c),
+        // The quotient alone is past Decimal's range: its sign is the change's.
+        None if (to > Decimal::ZERO) == (from > Decimal::ZERO) => "more than 10^28".into(),
+        None => "less than -10^28".into(),
+    }
+}
+
 /// A switching value as people read it: percentages for shares, pounds for values.
 pub fn switch_text(s: &Switching) -> String {
     match s.switch {
         Switch::Cannot => "cannot reach 1:1".into(),
         Switch::At(x) => match s.input {
             "deadweight" | "attribution" | "displacement" | "drop-off" => {
-                format!("{}%", fixed(x.saturating_mul(Decimal::ONE_HUNDRED), 1))
+                format!("{}%", percent_1dp(x))
             }
             "proxy value" => {
                 let change = if s.current.is_zero() {
@@ -26,13 +51,7 @@ pub fn switch_text(s: &Switching) -> String {
                     format!(
                         " ({}{}%)",
                         if x >= s.current { "+" } else { "" },
-                        fixed(
-                            x.checked_div(s.current)
-                                .unwrap_or(Decimal::ZERO)
-                                .saturating_sub(Decimal::ONE)
-                                .saturating_mul(Decimal::ONE_HUNDRED),
-                            1
-                        )
+                        change_percent(s.current, x)
                     )
                 };
                 format!("{}{change}", money_gbp(x))
@@ -81,7 +100,7 @@ pub fn to_value(s: &Sensitivity) -> Value {
         "scenarios": s.scenarios.iter().map(|c| json!({"name": c.name, "present_value": money(c.present_value), "sroi_ratio": ratio(c.ratio)})).collect::<Vec<_>>(),
         "one_way": s.one_way.iter().map(|o| json!({"line": o.line + 1, "name": o.name, "input": o.input, "low_setting": o.low_setting, "high_setting": o.high_setting, "at_low": fixed(o.at_low, 2), "at_high": fixed(o.at_high, 2)})).collect::<Vec<_>>(),
         "switching": s.switching.iter().map(|w| json!({"line": w.line + 1, "name": w.name, "input": w.input, "current": w.current.normalize().to_string(), "switch": match w.switch { Switch::At(x) => Value::from(fixed(x, 6)), Switch::Cannot => Value::Null }, "shown": switch_text(w)})).collect::<Vec<_>>(),
-        "all_values_switch": s.all_values_switch.map(|x| fixed(x.saturating_mul(Decimal::ONE_HUNDRED), 1)),
+        "all_values_switch": s.all_values_switch.map(percent_1dp),
         "monte_carlo": {
             "runs": sim.runs,
             "seed": sim.seed,
@@ -105,7 +124,8 @@ pub fn json(s: &Sensitivity) -> String {
 /// that rounds to nothing is given as a count of runs ("in none of them", "in 3 of them").
 pub fn below_one_text(sim: &crate::sensitivity::Simulation) -> Option<String> {
     let p = sim.p_below_one?;
-    let shown = fixed(p.saturating_mul(Decimal::ONE_HUNDRED), 1);
+    // A share of runs, between 0 and 1.
+    let shown = percent_1dp(p);
     let runs = crate::num::quantity(Decimal::from(sim.runs_below_one));
     Some(match sim.runs_below_one {
         0 => "in none of them".to_string(),
@@ -152,7 +172,7 @@ pub fn text(s: &Sensitivity) -> String {
         let _ = writeln!(
             out,
             "\nIf every proxy value changed by {}%, the ratio would be 1:1.",
-            fixed(x.saturating_mul(Decimal::ONE_HUNDRED), 1)
+            percent_1dp(x)
         );
     }
     let _ = writeln!(out, "\nSwitching values: where one input would have to be, all else equal, for the ratio to reach 1:1");
@@ -166,7 +186,7 @@ pub fn text(s: &Sensitivity) -> String {
             out,
             "  {:>2}. {:<40} {:<13} now {:>12}  1:1 at {}",
             w.line + 1,
-            truncate(&w.name, 40),
+            truncate(&terminal_name(&w.name), 40),
             w.input,
             current_text(w),
             switch_text(w)
@@ -184,7 +204,7 @@ pub fn text(s: &Sensitivity) -> String {
             out,
             "  {:>2}. {:<40} {:<12} {} → {}   {} → {}",
             o.line + 1,
-            truncate(&o.name, 40),
+            truncate(&terminal_name(&o.name), 40),
             o.input,
             o.low_setting,
             result_text(s, o.at_low),
@@ -195,8 +215,24 @@ pub fn text(s: &Sensitivity) -> String {
     if !s.flags.is_empty() {
         let _ = writeln!(out, "\nCompared with published practice");
         for f in &s.flags {
-            let _ = writeln!(out, "  ! {}", f.message);
+            let _ = writeln!(out, "  ! {}", terminal_name(&f.message));
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_past_decimals_range_are_said_not_saturated() {
+        assert_eq!(percent_1dp(Decimal::new(-304, 3)), "-30.4");
+        assert_eq!(percent_1dp(Decimal::MAX), "more than 10^28");
+        assert_eq!(percent_1dp(Decimal::MIN), "less than -10^28");
+        assert_eq!(change_percent(Decimal::TWO, Decimal::ONE), "-50.0");
+        let tiny = Decimal::new(1, 28);
+        assert_eq!(change_percent(tiny, Decimal::MAX), "more than 10^28");
+        assert_eq!(change_percent(tiny, Decimal::MIN), "less than -10^28");
+    }
 }

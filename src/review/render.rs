@@ -2,6 +2,9 @@
 //! string from the submission is escaped for where it is shown.
 
 use super::{Rating, Review};
+// Submission text on a terminal: one name or value, with every control character (which could
+// rewrite the screen) and line break escaped visibly.
+use crate::diag::terminal_name as plain;
 use crate::diag::Problems;
 use crate::page::document::{self as page, Document, Section};
 use serde_json::json;
@@ -13,13 +16,6 @@ fn mark(r: Rating) -> &'static str {
         Rating::Amber => "AMBER",
         Rating::Red => "RED",
     }
-}
-
-/// Submission text on a terminal: control characters (which could rewrite the screen) removed.
-fn plain(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 /// What the return claims, as (label, shown) pairs, in the order every format shows them:
@@ -50,7 +46,7 @@ pub fn claimed(r: &Review) -> Vec<(&'static str, String)> {
 
 pub fn text(r: &Review) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Review of {}", r.file.display());
+    let _ = writeln!(out, "Review of {}", crate::diag::terminal_path(&r.file));
     if let Some(o) = &r.organisation {
         let _ = writeln!(out, "{}", plain(o));
     }

@@ -9,6 +9,7 @@ pub use model::{duration_range, Input, Model, QUANTITY_STEP};
 pub use montecarlo::{Simulation, Spread};
 pub use switching::{Switch, Switching};
 
+use crate::diag::{Diagnostic, Problems};
 use crate::toolkit::{Adjustments, Toolkit};
 use crate::value::formula::Overflow;
 use crate::value::Valuation;
@@ -74,8 +75,10 @@ pub struct OneWay {
 }
 
 impl OneWay {
+    /// How far the result moves, to rank inputs by. Saturates at Decimal's bounds (about
+    /// 7.9 × 10^28): both ends are exact figures, and a swing that large only ever ranks first.
     pub fn swing(&self) -> Decimal {
-        (self.at_high - self.at_low).abs()
+        self.at_high.saturating_sub(self.at_low).abs()
     }
 }
 
@@ -100,18 +103,71 @@ pub struct Sensitivity {
     pub flags: Vec<Flag>,
 }
 
+/// A figure the analysis could not compute exactly: past about 7.9 × 10^28, which only an
+/// investment tiny beside the value (the ratio divides by it) or inputs at their limits reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooLarge {
+    /// What could not be computed, e.g. "the SROI ratio in a simulated run".
+    pub what: String,
+}
+
+impl TooLarge {
+    /// The problem as the user sees it, with the investment the ratio divides by.
+    pub fn diagnostic(&self, investment: Decimal) -> Diagnostic {
+        let help = if investment > Decimal::ZERO && investment < Decimal::ONE {
+            format!(
+                "the investment is {}, and the ratio divides by it: check the [[investment]] amounts in project.toml (leave them out, or write 0, if nothing was invested)",
+                crate::num::money_exact(investment)
+            )
+        } else {
+            format!(
+                "the investment is {}; some quantities or proxy values must be at their limits: `social-value calc` lists every line's figures",
+                crate::num::money_exact(investment)
+            )
+        };
+        Diagnostic::error(format!(
+            "cannot say how sure the figure is: {} is too large to compute exactly (over about 7.9 × 10^28)",
+            self.what
+        ))
+        .with_help(help)
+    }
+}
+
+/// Turns a checked computation's failure into [`TooLarge`], naming what was computed.
+pub trait Exact<T> {
+    fn or_too_large(self, what: &str) -> Result<T, TooLarge>;
+}
+
+impl<T> Exact<T> for Option<T> {
+    fn or_too_large(self, what: &str) -> Result<T, TooLarge> {
+        self.ok_or_else(|| TooLarge { what: what.into() })
+    }
+}
+
+impl<T> Exact<T> for Result<T, Overflow> {
+    fn or_too_large(self, what: &str) -> Result<T, TooLarge> {
+        self.ok().or_too_large(what)
+    }
+}
+
 fn clamp01(x: Decimal) -> Decimal {
     x.clamp(Decimal::ZERO, Decimal::ONE)
+}
+
+/// A share moved by `by` and held within 0 to 100%. Saturating before clamping gives exactly
+/// what exact addition would: a sum past Decimal's bounds is clamped to the same end.
+fn step(x: Decimal, by: Decimal) -> Decimal {
+    clamp01(x.saturating_add(by))
 }
 
 /// Adjustments moved by their steps: `sign` +1 deducts more (less value for a gain).
 fn shifted(a: &Adjustments, sign: Decimal) -> Adjustments {
     let (shorter, longer) = duration_range(a.duration);
     Adjustments {
-        deadweight: clamp01(a.deadweight + sign * STEP_FRACTION),
-        attribution: clamp01(a.attribution + sign * STEP_FRACTION),
-        displacement: clamp01(a.displacement + sign * STEP_DISPLACEMENT),
-        drop_off: clamp01(a.drop_off + sign * STEP_FRACTION),
+        deadweight: step(a.deadweight, sign * STEP_FRACTION),
+        attribution: step(a.attribution, sign * STEP_FRACTION),
+        displacement: step(a.displacement, sign * STEP_DISPLACEMENT),
+        drop_off: step(a.drop_off, sign * STEP_FRACTION),
         duration: if sign > Decimal::ZERO {
             shorter
         } else {
@@ -124,7 +180,8 @@ fn scenario(
     m: &Model,
     name: &'static str,
     pessimistic: Option<bool>,
-) -> Result<Scenario, Overflow> {
+) -> Result<Scenario, TooLarge> {
+    let what = format!("the present value of the {name} scenario");
     let mut pv = Decimal::ZERO;
     for i in &m.inputs {
         let (quantity, value, adj) = match pessimistic {
@@ -150,12 +207,13 @@ fn scenario(
                 (quantity, if pessimistic { i.low } else { i.high }, adj)
             }
         };
-        pv = crate::value::formula::add(pv, m.line_pv(quantity, value, &adj)?)?;
+        let line = m.line_pv(quantity, value, &adj).or_too_large(&what)?;
+        pv = pv.checked_add(line).or_too_large(&what)?;
     }
     Ok(Scenario {
         name,
         present_value: pv,
-        ratio: m.ratio(pv),
+        ratio: m.checked_ratio(pv, &format!("the SROI ratio of the {name} scenario"))?,
     })
 }
 
@@ -182,122 +240,140 @@ pub fn runs_within_budget(lines: usize, asked: u32) -> u32 {
     u32::try_from((LINE_RUN_BUDGET / lines).max(1_000).min(u64::from(asked))).unwrap_or(asked)
 }
 
-/// The full analysis of a valuation made with `toolkit`.
+/// The full analysis of a valuation made with `toolkit`, or the one problem that stopped it:
+/// a figure too large to compute exactly, named.
 pub fn analyse(
     v: &Valuation,
     toolkit: &Toolkit,
     runs: u32,
     seed: u64,
-) -> Result<Sensitivity, Overflow> {
-    let m = Model::from_valuation(v, toolkit);
-    let pvs = m.line_pvs()?;
-    let total = Model::sum(&pvs)?;
-    let measure = |pv: Decimal| m.ratio(pv).unwrap_or(pv);
-    let scenarios = vec![
-        scenario(&m, "low", Some(true))?,
-        scenario(&m, "central", None)?,
-        scenario(&m, "high", Some(false))?,
-    ];
+) -> Result<Sensitivity, Problems> {
+    let m = Model::from_valuation(v, toolkit)
+        .map_err(|e| Problems::one(e.diagnostic(v.totals.investment)))?;
+    analyse_model(&m, runs, seed).map_err(|e| Problems::one(e.diagnostic(m.investment)))
+}
 
-    let abs_total: Decimal = pvs.iter().map(|p| p.abs()).sum();
+/// [`analyse`] of a model.
+pub fn analyse_model(m: &Model, runs: u32, seed: u64) -> Result<Sensitivity, TooLarge> {
+    let pvs = m.line_pvs().or_too_large("a line's present value")?;
+    let total = Model::sum(&pvs).or_too_large("the present value")?;
+    let ratio = m.checked_ratio(total, "the SROI ratio (present value ÷ investment)")?;
+    let scenarios = vec![
+        scenario(m, "low", Some(true))?,
+        scenario(m, "central", None)?,
+        scenario(m, "high", Some(false))?,
+    ];
+    let abs_total = crate::num::checked_sum(pvs.iter().map(|p| p.abs()))
+        .or_too_large("the lines' present values added regardless of sign")?;
+    // abs_total × 1% cannot overflow, and each |pv| ≤ abs_total.
     let material: Vec<usize> = (0..m.inputs.len())
         .filter(|&i| abs_total > Decimal::ZERO && pvs[i].abs() >= abs_total * MATERIAL)
         .collect();
-
     let mut one_way = Vec::new();
     let mut switching = Vec::new();
     for &i in &material {
-        let inp = &m.inputs[i];
-        let others = total - pvs[i];
-        let mut run = |input: &'static str,
-                       lo: (Decimal, Decimal, Adjustments),
-                       hi: (Decimal, Decimal, Adjustments),
-                       ls: String,
-                       hs: String|
-         -> Result<(), Overflow> {
-            let at_low = measure(others + m.line_pv(lo.0, lo.1, &lo.2)?);
-            let at_high = measure(others + m.line_pv(hi.0, hi.1, &hi.2)?);
-            one_way.push(OneWay {
-                line: inp.line,
-                name: inp.name.clone(),
-                input,
-                low_setting: ls,
-                high_setting: hs,
-                at_low,
-                at_high,
-            });
-            Ok(())
-        };
-        let (q, val, a) = (inp.quantity, inp.value, inp.adjustments);
-        let down = Decimal::ONE - STEP_SHARE;
-        let up = Decimal::ONE + STEP_SHARE;
-        let (q_lo, q_hi) = (inp.quantity_low, inp.quantity_high);
-        if q_lo != q_hi {
-            run(
-                "quantity",
-                (q_lo, val, a),
-                (q_hi, val, a),
-                crate::num::quantity(q_lo.round_dp(2)),
-                crate::num::quantity(q_hi.round_dp(2)),
-            )?;
-        }
-        run(
-            "proxy value",
-            (q, val * down, a),
-            (q, val * up, a),
-            crate::num::money_gbp(val * down),
-            crate::num::money_gbp(val * up),
-        )?;
-        if !inp.volunteering {
-            type Slot = fn(&mut Adjustments) -> &mut Decimal;
-            let slots: [(&'static str, Slot, Decimal); 3] = [
-                ("deadweight", |a| &mut a.deadweight, STEP_FRACTION),
-                ("attribution", |a| &mut a.attribution, STEP_FRACTION),
-                ("drop-off", |a| &mut a.drop_off, STEP_FRACTION),
-            ];
-            for (name, slot, step) in slots {
-                if name == "drop-off" && a.duration == 1 {
-                    continue;
-                }
-                let (mut lo, mut hi, mut now) = (a, a, a);
-                let current = *slot(&mut now);
-                // Higher deadweight, attribution or drop-off means less value: that is "low".
-                *slot(&mut lo) = clamp01(current + step);
-                *slot(&mut hi) = clamp01(current - step);
-                let (ls, hs) = (pct(*slot(&mut lo)), pct(*slot(&mut hi)));
-                run(name, (q, val, lo), (q, val, hi), ls, hs)?;
-            }
-            let (mut lo, mut hi) = (a, a);
-            (lo.duration, hi.duration) = duration_range(a.duration);
-            if lo.duration != hi.duration {
-                run(
-                    "duration",
-                    (q, val, lo),
-                    (q, val, hi),
-                    years(lo.duration),
-                    years(hi.duration),
-                )?;
-            }
-        }
-        switching.extend(switching::for_line(&m, i, pvs[i], total)?);
+        one_way.extend(one_way_for(m, i, pvs[i], total)?);
+        switching.extend(switching::for_line(m, i, pvs[i], total)?);
     }
     one_way.sort_by_key(|o| std::cmp::Reverse(o.swing()));
-
-    let all_values_switch = (m.investment > Decimal::ZERO && total > Decimal::ZERO)
-        .then(|| m.investment.checked_div(total)?.checked_sub(Decimal::ONE))
-        .flatten();
-    let simulation = montecarlo::simulate(&m, runs, seed)?;
-    let flags = practice_flags(&m, m.ratio(total));
+    let all_values_switch = if m.investment > Decimal::ZERO && total > Decimal::ZERO {
+        let what = "the change in every proxy value that brings the ratio to 1:1";
+        Some(
+            m.investment
+                .checked_div(total)
+                .and_then(|x| x.checked_sub(Decimal::ONE))
+                .or_too_large(what)?,
+        )
+    } else {
+        None
+    };
+    let simulation = montecarlo::simulate(m, runs, seed)?;
     Ok(Sensitivity {
         present_value: total,
-        ratio: m.ratio(total),
+        ratio,
         scenarios,
         one_way,
         switching,
         all_values_switch,
         simulation,
-        flags,
+        flags: practice_flags(m, ratio),
     })
+}
+
+/// One-way sensitivity of line `i` (present value `pv` of a `total`): each input moved down
+/// and up by its step, all else equal.
+fn one_way_for(m: &Model, i: usize, pv: Decimal, total: Decimal) -> Result<Vec<OneWay>, TooLarge> {
+    let inp = &m.inputs[i];
+    let others = total
+        .checked_sub(pv)
+        .or_too_large("the present value of the other lines")?;
+    // The result at a setting: the ratio, or the present value when nothing was invested.
+    let measure = |s: (Decimal, Decimal, Adjustments)| -> Result<Decimal, TooLarge> {
+        let what = "the present value with one input moved";
+        let pv = m.line_pv(s.0, s.1, &s.2).or_too_large(what)?;
+        let pv = others.checked_add(pv).or_too_large(what)?;
+        let what = "the SROI ratio with one input moved";
+        Ok(m.checked_ratio(pv, what)?.unwrap_or(pv))
+    };
+    let mut out = Vec::new();
+    let mut run = |input: &'static str, lo, hi, ls: String, hs: String| -> Result<(), TooLarge> {
+        out.push(OneWay {
+            line: inp.line,
+            name: inp.name.clone(),
+            input,
+            low_setting: ls,
+            high_setting: hs,
+            at_low: measure(lo)?,
+            at_high: measure(hi)?,
+        });
+        Ok(())
+    };
+    let (q, val, a) = (inp.quantity, inp.value, inp.adjustments);
+    let (q_lo, q_hi) = (inp.quantity_low, inp.quantity_high);
+    if q_lo != q_hi {
+        let (ls, hs) = (q_lo.round_dp(2), q_hi.round_dp(2));
+        let (ls, hs) = (crate::num::quantity(ls), crate::num::quantity(hs));
+        run("quantity", (q_lo, val, a), (q_hi, val, a), ls, hs)?;
+    }
+    // A unit value is at most £10^9 (toolkit rules), so ±10% of it cannot overflow; checked
+    // all the same, as a model can be built by hand.
+    let what = "a proxy value moved by 10%";
+    let down = val
+        .checked_mul(Decimal::ONE - STEP_SHARE)
+        .or_too_large(what)?;
+    let up = val
+        .checked_mul(Decimal::ONE + STEP_SHARE)
+        .or_too_large(what)?;
+    let (ls, hs) = (crate::num::money_gbp(down), crate::num::money_gbp(up));
+    run("proxy value", (q, down, a), (q, up, a), ls, hs)?;
+    if inp.volunteering {
+        return Ok(out);
+    }
+    type Slot = fn(&mut Adjustments) -> &mut Decimal;
+    let slots: [(&'static str, Slot); 3] = [
+        ("deadweight", |a| &mut a.deadweight),
+        ("attribution", |a| &mut a.attribution),
+        ("drop-off", |a| &mut a.drop_off),
+    ];
+    for (name, slot) in slots {
+        if name == "drop-off" && a.duration == 1 {
+            continue;
+        }
+        let (mut lo, mut hi, mut now) = (a, a, a);
+        let current = *slot(&mut now);
+        // Higher deadweight, attribution or drop-off means less value: that is "low".
+        *slot(&mut lo) = step(current, STEP_FRACTION);
+        *slot(&mut hi) = step(current, -STEP_FRACTION);
+        let (ls, hs) = (pct(*slot(&mut lo)), pct(*slot(&mut hi)));
+        run(name, (q, val, lo), (q, val, hi), ls, hs)?;
+    }
+    let (mut lo, mut hi) = (a, a);
+    (lo.duration, hi.duration) = duration_range(a.duration);
+    if lo.duration != hi.duration {
+        let (ls, hs) = (years(lo.duration), years(hi.duration));
+        run("duration", (q, val, lo), (q, val, hi), ls, hs)?;
+    }
+    Ok(out)
 }
 
 /// Adjustments far outside published practice, on the side that over-claims, and a ratio above
@@ -337,6 +413,34 @@ fn practice_flags(m: &Model, ratio: Option<Decimal>) -> Vec<Flag> {
         }
     }
     flags
+}
+
+#[cfg(test)]
+mod overflow_tests {
+    use super::*;
+
+    #[test]
+    fn a_swing_past_decimals_range_ranks_first_without_overflow() {
+        let o = |at_low, at_high| OneWay {
+            line: 0,
+            name: "x".into(),
+            input: "proxy value",
+            low_setting: String::new(),
+            high_setting: String::new(),
+            at_low,
+            at_high,
+        };
+        assert_eq!(o(Decimal::MIN, Decimal::MAX).swing(), Decimal::MAX);
+        assert_eq!(o(Decimal::MAX, Decimal::MIN).swing(), Decimal::MAX);
+        assert_eq!(o(Decimal::ONE, Decimal::TWO).swing(), Decimal::ONE);
+    }
+
+    #[test]
+    fn a_share_stepped_past_decimals_range_is_clamped_as_exact_addition_would() {
+        assert_eq!(step(Decimal::MAX, STEP_FRACTION), Decimal::ONE);
+        assert_eq!(step(Decimal::MIN, -STEP_FRACTION), Decimal::ZERO);
+        assert_eq!(step(Decimal::new(95, 2), STEP_FRACTION), Decimal::ONE);
+    }
 }
 
 #[cfg(test)]

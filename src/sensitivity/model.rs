@@ -1,6 +1,7 @@
 //! A valuation reduced to what sensitivity analysis moves: each line's quantity and its range,
 //! rebased unit value and range, and adjustments, with the investment and discounting fixed.
 
+use super::{Exact, TooLarge};
 use crate::toolkit::{Adjustments, Toolkit};
 use crate::value::formula::{add, value_line, Overflow};
 use crate::value::{Line, Origin, Valuation};
@@ -13,26 +14,31 @@ use rust_decimal::Decimal;
 pub const QUANTITY_STEP: Decimal = Decimal::from_parts(10, 0, 0, false, 2);
 
 /// The range a line's quantity is varied over (see [`Input::quantity_low`]).
-fn quantity_range(l: &Line) -> (Decimal, Decimal) {
+fn quantity_range(l: &Line) -> Result<(Decimal, Decimal), TooLarge> {
     if let Some(r) = l.quantity_range {
-        return r;
+        return Ok(r);
     }
     if matches!(l.origin, Origin::Volunteering { .. }) {
-        return (l.quantity, l.quantity);
+        return Ok((l.quantity, l.quantity));
     }
     if let Some(m) = &l.measured {
         let at = |change: Decimal| {
             Decimal::from(m.pairs)
                 .checked_mul(change)
                 .and_then(|x| x.checked_mul(m.weight))
-                .unwrap_or(l.quantity)
+                .or_too_large("a quantity at an end of a measured change's interval")
         };
-        return (at(m.ci.0), at(m.ci.1));
+        return Ok((at(m.ci.0)?, at(m.ci.1)?));
     }
-    (
-        l.quantity * (Decimal::ONE - QUANTITY_STEP),
-        l.quantity * (Decimal::ONE + QUANTITY_STEP),
-    )
+    let what = "a quantity moved by 10%";
+    Ok((
+        l.quantity
+            .checked_mul(Decimal::ONE - QUANTITY_STEP)
+            .or_too_large(what)?,
+        l.quantity
+            .checked_mul(Decimal::ONE + QUANTITY_STEP)
+            .or_too_large(what)?,
+    ))
 }
 
 /// Years a duration is varied over: one either way, never below 1; a one-year outcome is
@@ -42,7 +48,7 @@ fn quantity_range(l: &Line) -> (Decimal, Decimal) {
 pub fn duration_range(years: u32) -> (u32, u32) {
     let lo = years.saturating_sub(1).max(1);
     let hi = if years > 1 {
-        (years + 1).min(crate::toolkit::MAX_DURATION)
+        years.saturating_add(1).min(crate::toolkit::MAX_DURATION)
     } else {
         1
     };
@@ -84,7 +90,7 @@ pub struct Model {
 }
 
 impl Model {
-    pub fn from_valuation(v: &Valuation, tk: &Toolkit) -> Model {
+    pub fn from_valuation(v: &Valuation, tk: &Toolkit) -> Result<Model, TooLarge> {
         // Transfers are outside the value, so outside its uncertainty.
         let inputs = v
             .lines
@@ -99,8 +105,8 @@ impl Model {
                     });
                 let rebase = |x: Decimal| tk.rebase(x, l.price_year).unwrap_or(x);
                 let volunteering = matches!(l.origin, Origin::Volunteering { .. });
-                let (quantity_low, quantity_high) = quantity_range(l);
-                Input {
+                let (quantity_low, quantity_high) = quantity_range(l)?;
+                Ok(Input {
                     line,
                     quantity_low: quantity_low.min(quantity_high),
                     quantity_high: quantity_high.max(quantity_low),
@@ -113,15 +119,15 @@ impl Model {
                     high: rebase(high),
                     adjustments: l.adjustments,
                     volunteering,
-                }
+                })
             })
-            .collect();
-        Model {
+            .collect::<Result<_, TooLarge>>()?;
+        Ok(Model {
             inputs,
             investment: v.totals.investment,
             rate: v.toolkit.discount_rate,
             discount_first_year: v.toolkit.discount_first_year,
-        }
+        })
     }
 
     /// Present value of one line with the given quantity, unit value and adjustments.
@@ -149,5 +155,22 @@ impl Model {
     /// Present value ÷ investment, when something was invested.
     pub fn ratio(&self, pv: Decimal) -> Option<Decimal> {
         crate::value::formula::sroi_ratio(pv, self.investment)
+    }
+
+    /// [`Model::ratio`], telling nothing invested (`Ok(None)`) from a ratio too large to hold
+    /// (`Err`, naming `what`): the analysis never puts a present value where a ratio belongs.
+    ///
+    /// Decision (issue 18): an investment that is positive but below a penny should be refused
+    /// when the project is read (`project::load`, beside the checks for a negative amount and
+    /// one over £1 trillion), so `check` says so before anything is valued: no one is given a
+    /// fraction of a penny, so it is a slip (a misplaced decimal point, an amount meant in
+    /// millions), and a ratio that divides by it means nothing. A warning would not do: the
+    /// report would lead with that ratio. The analysis does not rely on the rule: whatever the
+    /// investment, every ratio here is exact or the analysis stops with this error.
+    pub fn checked_ratio(&self, pv: Decimal, what: &str) -> Result<Option<Decimal>, TooLarge> {
+        if self.investment <= Decimal::ZERO {
+            return Ok(None);
+        }
+        self.ratio(pv).map(Some).or_too_large(what)
     }
 }

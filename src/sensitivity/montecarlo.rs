@@ -3,7 +3,7 @@
 //! a year either way, and measured changes from their interval; many times, with a seed.
 
 use super::model::{Input, Model};
-use crate::value::formula::Overflow;
+use super::{Exact, TooLarge};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
@@ -93,18 +93,19 @@ impl QuantityDraw {
         }
     }
 
-    fn draw(&self, i: &Input, rng: &mut StdRng) -> Decimal {
+    fn draw(&self, i: &Input, rng: &mut StdRng) -> Result<Decimal, TooLarge> {
         use rand::distr::Distribution;
+        let what = "a simulated quantity";
         match self {
-            QuantityDraw::Fixed => i.quantity,
-            QuantityDraw::Pert(lo, hi, b) => dec(lo + (hi - lo) * b.sample(rng)),
+            QuantityDraw::Fixed => Ok(i.quantity),
+            QuantityDraw::Pert(lo, hi, b) => dec(lo + (hi - lo) * b.sample(rng)).or_too_large(what),
             QuantityDraw::Measured {
                 pairs,
                 mean,
                 se,
                 weight,
                 t,
-            } => dec(pairs * (mean + se * t.sample(rng)) * weight),
+            } => dec(pairs * (mean + se * t.sample(rng)) * weight).or_too_large(what),
         }
     }
 }
@@ -125,8 +126,10 @@ fn about(m: f64) -> Option<Beta> {
         .flatten()
 }
 
-fn dec(x: f64) -> Decimal {
-    Decimal::from_f64(x).unwrap_or_default().round_dp(8)
+/// A draw as an exact decimal (8 places), or `None` when it is past Decimal's range (or not a
+/// number): never a silent zero in its place.
+fn dec(x: f64) -> Option<Decimal> {
+    Decimal::from_f64(x).map(|d| d.round_dp(8))
 }
 
 /// Nearest-rank percentile of sorted values (zero when there are none).
@@ -148,7 +151,7 @@ fn spread(mut v: Vec<Decimal>) -> Spread {
 }
 
 /// Runs the simulation. The same model, runs and seed always give the same result.
-pub fn simulate(m: &Model, runs: u32, seed: u64) -> Result<Simulation, Overflow> {
+pub fn simulate(m: &Model, runs: u32, seed: u64) -> Result<Simulation, TooLarge> {
     use rand::distr::Distribution;
     let mut rng = StdRng::seed_from_u64(seed);
     // One draw per proxy per run, shared by every line using it; one per adjustment per line.
@@ -185,7 +188,7 @@ pub fn simulate(m: &Model, runs: u32, seed: u64) -> Result<Simulation, Overflow>
                 Some(b) => lo + (hi - lo) * b.sample(&mut rng),
                 None => *lo,
             };
-            values.insert(id, dec(x));
+            values.insert(id, dec(x).or_too_large("a simulated proxy value")?);
         }
         let mut pv = Decimal::ZERO;
         for ((i, f), q) in m.inputs.iter().zip(&fractions).zip(&quantities) {
@@ -193,7 +196,7 @@ pub fn simulate(m: &Model, runs: u32, seed: u64) -> Result<Simulation, Overflow>
             if !i.volunteering {
                 adj.duration = draw_years(adj.duration, &mut rng);
             }
-            let quantity = q.draw(i, &mut rng);
+            let quantity = q.draw(i, &mut rng)?;
             let slots = [
                 &mut adj.deadweight,
                 &mut adj.attribution,
@@ -202,7 +205,8 @@ pub fn simulate(m: &Model, runs: u32, seed: u64) -> Result<Simulation, Overflow>
             ];
             for (slot, dist) in slots.into_iter().zip(f) {
                 if let Some(b) = dist {
-                    *slot = dec(b.sample(&mut rng));
+                    // A beta draw lies in [0, 1].
+                    *slot = dec(b.sample(&mut rng)).unwrap_or_default();
                 }
             }
             let value = if i.low == i.high {
@@ -210,9 +214,13 @@ pub fn simulate(m: &Model, runs: u32, seed: u64) -> Result<Simulation, Overflow>
             } else {
                 values.get(i.proxy.as_str()).copied().unwrap_or(i.value)
             };
-            pv = crate::value::formula::add(pv, m.line_pv(quantity, value, &adj)?)?;
+            let what = "the present value in a simulated run";
+            let line = m.line_pv(quantity, value, &adj).or_too_large(what)?;
+            pv = pv.checked_add(line).or_too_large(what)?;
         }
-        if let Some(r) = m.ratio(pv) {
+        // Every run's ratio, or none: a run left out would skew the range and the share
+        // below 1:1.
+        if let Some(r) = m.checked_ratio(pv, "the SROI ratio in a simulated run")? {
             ratios.push(r);
         }
         pvs.push(pv);
@@ -233,31 +241,61 @@ pub fn simulate(m: &Model, runs: u32, seed: u64) -> Result<Simulation, Overflow>
 }
 
 /// `bins` equal bins over the values' range: (from, to, count), every value counted once.
+/// Values spread wider than Decimal holds (from below −3.9 × 10^28 to above 3.9 × 10^28) are
+/// binned by dividing before subtracting, which rounds in the 28th digit instead of
+/// overflowing; the top edge is the largest decimal when one cent more would not fit.
 pub fn histogram(values: &[Decimal], bins: u32) -> Vec<(Decimal, Decimal, u32)> {
     let (Some(lo), Some(hi)) = (values.iter().min(), values.iter().max()) else {
         return Vec::new();
     };
-    let (lo, hi) = (lo.round_dp(2), hi.round_dp(2) + Decimal::new(1, 2));
-    let width = (hi - lo) / Decimal::from(bins);
-    let mut counts = vec![0u32; bins as usize];
-    for v in values {
-        let k = ((*v - lo) / width)
+    let (lo, hi) = (
+        lo.round_dp(2),
+        hi.round_dp(2).saturating_add(Decimal::new(1, 2)),
+    );
+    let count = u32::try_from(values.len()).unwrap_or(u32::MAX);
+    if bins <= 1 {
+        return (bins == 1).then_some((lo, hi, count)).into_iter().collect();
+    }
+    let n = Decimal::from(bins);
+    // With two bins or more, hi / n − lo / n is within Decimal's range.
+    let width = hi
+        .checked_sub(lo)
+        .map_or_else(|| hi / n - lo / n, |span| span / n);
+    let bin = |v: Decimal| {
+        let at = match v.checked_sub(lo) {
+            Some(d) => d.checked_div(width),
+            None => (v / n - lo / n).checked_div(width / n),
+        };
+        // Zero width: every value is `lo` (at Decimal's very top), in the first bin.
+        at.unwrap_or_default()
             .floor()
             .to_u32()
             .unwrap_or(0)
-            .min(bins - 1);
-        counts[k as usize] += 1;
+            .min(bins - 1)
+    };
+    let mut counts = vec![0u32; bins as usize];
+    for v in values {
+        let k = bin(*v) as usize;
+        counts[k] = counts[k].saturating_add(1);
     }
+    // lo + width × k lies within lo..=hi (but for rounding in the last digit); when width × k
+    // alone would not fit, it is taken in halves.
+    let edge = |k: u32| {
+        let k = Decimal::from(k);
+        width
+            .checked_mul(k)
+            .and_then(|w| lo.checked_add(w))
+            .unwrap_or_else(|| {
+                let half = (width / Decimal::TWO).saturating_mul(k);
+                (lo / Decimal::TWO)
+                    .saturating_add(half)
+                    .saturating_mul(Decimal::TWO)
+            })
+    };
     counts
         .iter()
-        .enumerate()
-        .map(|(k, c)| {
-            (
-                lo + width * Decimal::from(k as u32),
-                lo + width * Decimal::from(k as u32 + 1),
-                *c,
-            )
-        })
+        .zip(0u32..)
+        .map(|(c, k)| (edge(k), edge(k + 1), *c))
         .collect()
 }
 
@@ -280,6 +318,64 @@ mod tests {
         use statrs::statistics::Distribution as _;
         let b = pert(0.0, 5.0, 10.0).unwrap();
         assert!((b.mean().unwrap() - 0.5).abs() < 1e-12);
+    }
+
+    /// Issue 18: ratios from −7 × 10^28 to 7 × 10^28 overflowed `hi − lo` (exit 101).
+    #[test]
+    fn histogram_of_values_wider_than_decimal_holds_counts_every_value() {
+        let big = Decimal::from_i128_with_scale(7 * 10i128.pow(28), 0);
+        let v = [-big, Decimal::ZERO, big, Decimal::MAX, Decimal::MIN];
+        let h = histogram(&v, 20);
+        assert_eq!(h.len(), 20);
+        assert_eq!(h.iter().map(|b| b.2).sum::<u32>(), 5);
+        // The least in the first bin, the greatest in the last, −7 × 10^28 in the second.
+        assert_eq!((h[0].2, h[1].2, h[19].2), (1, 1, 1));
+        assert_eq!(h[0].0, Decimal::MIN);
+        assert!(h.windows(2).all(|w| w[0].0 < w[1].0));
+        // All at the very top, and degenerate bin counts: no panic, every value counted.
+        assert_eq!(histogram(&[Decimal::MAX; 3], 20)[0].2, 3);
+        assert_eq!(histogram(&v, 1), vec![(Decimal::MIN, Decimal::MAX, 5)]);
+        assert!(histogram(&v, 0).is_empty());
+    }
+
+    /// A run whose ratio does not fit stops the simulation with its name, instead of being
+    /// left out of the range (or overflowing): here the central ratio, 60 × £1 over 10^-27,
+    /// fits, but a draw of the proxy towards £100 does not.
+    #[test]
+    fn a_simulated_ratio_too_large_is_named_not_dropped() {
+        use crate::toolkit::Adjustments;
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let input = Input {
+            line: 0,
+            proxy: "x".into(),
+            name: "Outcome".into(),
+            quantity: d("60"),
+            quantity_low: d("60"),
+            quantity_high: d("60"),
+            measured: None,
+            value: d("1"),
+            low: d("-100"),
+            high: d("100"),
+            adjustments: Adjustments {
+                deadweight: d("0"),
+                attribution: d("0"),
+                displacement: d("0"),
+                drop_off: d("0"),
+                duration: 1,
+            },
+            volunteering: false,
+        };
+        let m = Model {
+            inputs: vec![input],
+            investment: d("0.000000000000000000000000001"),
+            rate: d("0.035"),
+            discount_first_year: false,
+        };
+        assert!(m.checked_ratio(d("60"), "x").unwrap().is_some());
+        let e = simulate(&m, 200, 1).unwrap_err();
+        assert_eq!(e.what, "the SROI ratio in a simulated run");
+        let shown = e.diagnostic(m.investment).to_string();
+        assert!(shown.contains("£0.000000000000000000000000001"), "{shown}");
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! exactly 1:1. Solved exactly where the value is linear in the input, by bisection otherwise.
 
 use super::model::{Input, Model};
+use super::{Exact, TooLarge};
 use crate::toolkit::MAX_DURATION;
-use crate::value::formula::Overflow;
 use rust_decimal::Decimal;
 
 /// The input at which the ratio is 1:1, or why there is none.
@@ -30,12 +30,16 @@ fn fraction_switch(x: Decimal, factor: Decimal) -> Switch {
     if x >= Decimal::ONE {
         return Switch::Cannot;
     }
-    // Value is proportional to (1 - x): solve (1 - x') = (1 - x) × factor.
-    let x2 = Decimal::ONE - (Decimal::ONE - x) * factor;
-    if (Decimal::ZERO..=Decimal::ONE).contains(&x2) {
-        Switch::At(x2)
-    } else {
-        Switch::Cannot
+    // Value is proportional to (1 - x): solve (1 - x') = (1 - x) × factor. With 0 < 1 - x ≤ 1
+    // the product only overflows when the factor is beyond ±10^28, and then x' is far outside
+    // 0 to 100%: no switch, as exact arithmetic would find.
+    let x2 = Decimal::ONE
+        .checked_sub(x)
+        .and_then(|y| y.checked_mul(factor))
+        .and_then(|y| Decimal::ONE.checked_sub(y));
+    match x2 {
+        Some(x2) if (Decimal::ZERO..=Decimal::ONE).contains(&x2) => Switch::At(x2),
+        _ => Switch::Cannot,
     }
 }
 
@@ -45,15 +49,23 @@ pub fn for_line(
     i: usize,
     line_pv: Decimal,
     total: Decimal,
-) -> Result<Vec<Switching>, Overflow> {
+) -> Result<Vec<Switching>, TooLarge> {
     let inp: &Input = &m.inputs[i];
     let mut out = Vec::new();
     if m.investment <= Decimal::ZERO || line_pv.is_zero() {
         return Ok(out);
     }
     // The line must contribute `target` for the total to equal the investment.
-    let target = m.investment - (total - line_pv);
-    let factor = target.checked_div(line_pv).ok_or(Overflow)?;
+    let others = total
+        .checked_sub(line_pv)
+        .or_too_large("the present value of the other lines")?;
+    let target = m
+        .investment
+        .checked_sub(others)
+        .or_too_large("what one line must be worth for the ratio to be 1:1")?;
+    let factor = target
+        .checked_div(line_pv)
+        .or_too_large("how many times over one line must be worth for the ratio to be 1:1")?;
     let mut push = |input: &'static str, current: Decimal, switch: Switch| {
         out.push(Switching {
             line: inp.line,
@@ -85,10 +97,11 @@ pub fn for_line(
     }
     if a.duration > 1 {
         // Value falls as drop-off rises: bisect on [0, 1].
-        let pv_at = |d: Decimal| -> Result<Decimal, Overflow> {
+        let pv_at = |d: Decimal| -> Result<Decimal, TooLarge> {
             let mut adj = a;
             adj.drop_off = d;
             m.line_pv(inp.quantity, inp.value, &adj)
+                .or_too_large("a line's present value at another drop-off")
         };
         let (lo_pv, hi_pv) = (pv_at(Decimal::ONE)?, pv_at(Decimal::ZERO)?);
         let sw = if target < lo_pv.min(hi_pv) || target > lo_pv.max(hi_pv) {
@@ -116,7 +129,7 @@ pub fn for_line(
     let harm = line_pv < Decimal::ZERO;
     let longer = base_ok == harm;
     let range: Vec<u32> = if longer {
-        (a.duration + 1..=MAX_DURATION).collect()
+        (a.duration.saturating_add(1)..=MAX_DURATION).collect()
     } else {
         (1..a.duration).rev().collect()
     };
@@ -124,8 +137,11 @@ pub fn for_line(
     for years in range {
         let mut adj = a;
         adj.duration = years;
-        let pv = m.line_pv(inp.quantity, inp.value, &adj)?;
-        if (total - line_pv + pv >= m.investment) != base_ok {
+        let what = "the present value with a line lasting another number of years";
+        let pv = m
+            .line_pv(inp.quantity, inp.value, &adj)
+            .or_too_large(what)?;
+        if (others.checked_add(pv).or_too_large(what)? >= m.investment) != base_ok {
             sw = Switch::At(Decimal::from(years));
             break;
         }
@@ -275,5 +291,8 @@ mod tests {
     fn a_fraction_that_would_pass_100_percent_cannot_switch() {
         assert_eq!(fraction_switch(d("0.1"), d("-0.5")), Switch::Cannot);
         assert_eq!(fraction_switch(d("0.2"), d("0.5")), Switch::At(d("0.6")));
+        // A factor past 10^28 either way: no switch, and no overflow.
+        assert_eq!(fraction_switch(d("0.2"), Decimal::MAX), Switch::Cannot);
+        assert_eq!(fraction_switch(d("0.2"), Decimal::MIN), Switch::Cannot);
     }
 }
