@@ -52,6 +52,15 @@ struct Beside {
     old: PathBuf,
 }
 
+/// `dir` itself, or, when it does not end in a name (`.`, `..`), the folder it names, so that
+/// it can be checked and swapped like any other.
+fn named(dir: &Path) -> PathBuf {
+    match dir.file_name() {
+        Some(_) => dir.to_path_buf(),
+        None => std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()),
+    }
+}
+
 fn beside(dir: &Path) -> Result<Beside, Problems> {
     let leaf = match dir.file_name() {
         Some(n) => n.to_string_lossy().into_owned(),
@@ -82,6 +91,7 @@ pub fn replace_folder(
     owned: Owned,
     fill: impl FnOnce(&Path) -> Result<(), Problems>,
 ) -> Result<Vec<Diagnostic>, Problems> {
+    let dir = &named(dir);
     let b = beside(dir)?;
     std::fs::create_dir_all(&b.parent).map_err(|e| io_problem(&b.parent, &e))?;
     let _turn = lock(&b.parent);
@@ -360,7 +370,8 @@ fn remove_ours(folder: &Path, marker: &str) -> std::io::Result<()> {
 
 /// Puts right what a stopped run left beside `dir`, adding a note for each thing done: an old
 /// folder set aside is put back when nothing is at `dir` (the swap stopped between its two
-/// renames), and removed otherwise (stopped after); a new folder being built is removed (this
+/// renames), and removed when `dir` holds our finished output (stopped after; with something
+/// else at `dir`, both are left and the run stops); a new folder being built is removed (this
 /// run builds its own). Leftovers named as earlier versions named them (`.<name>.tmp-<pid>` and
 /// `.<name>.tmp-<pid>.old`) are handled alike. A folder at one of these names that is not ours
 /// stops the run.
@@ -381,6 +392,15 @@ fn recover(
                 old.display(),
                 dir.display()
             )).in_file(dir));
+        } else if Manifest::of(dir, owned).is_none() {
+            // Something not ours is at `dir` now: neither is touched.
+            return Err(problem(old, format!(
+                "{} holds the {what} an earlier run set aside before it was stopped, and {} now holds something else, so both are left alone",
+                old.display(),
+                dir.display()
+            ))
+            .with_help(format!("move or rename one of them (to keep the earlier {what}, rename {} to {})", old.display(), dir.display()))
+            .into());
         } else {
             remove_ours(old, owned.marker).map_err(|e| io_problem(old, &e))?;
             notes.push(Diagnostic::warning(format!(
@@ -549,6 +569,21 @@ mod tests {
         assert_eq!(notes.len(), 2, "{notes:?}");
         assert!(notes[0].to_string().contains("put back"), "{}", notes[0]);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_set_aside_folder_is_kept_when_something_else_took_its_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        replace_folder(&out, owned(), fill("one")).unwrap();
+        let b = beside(&out).unwrap();
+        std::fs::rename(&out, &b.old).unwrap();
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("mine.txt"), "mine").unwrap();
+        let e = replace_folder(&out, owned(), fill("two")).unwrap_err();
+        assert!(e.to_string().contains("now holds something else"), "{e}");
+        assert_eq!(std::fs::read_to_string(b.old.join("a.txt")).unwrap(), "one");
+        assert_eq!(std::fs::read_to_string(out.join("mine.txt")).unwrap(), "mine");
     }
 
     #[test]
