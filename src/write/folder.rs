@@ -583,7 +583,10 @@ mod tests {
         let e = replace_folder(&out, owned(), fill("two")).unwrap_err();
         assert!(e.to_string().contains("now holds something else"), "{e}");
         assert_eq!(std::fs::read_to_string(b.old.join("a.txt")).unwrap(), "one");
-        assert_eq!(std::fs::read_to_string(out.join("mine.txt")).unwrap(), "mine");
+        assert_eq!(
+            std::fs::read_to_string(out.join("mine.txt")).unwrap(),
+            "mine"
+        );
     }
 
     #[test]
