@@ -1,8 +1,15 @@
-//! Writing files and whole output folders so that a failure (a full disk, `kill -9`) never
-//! leaves a half-written one behind: the reader finds the whole old one or the whole new one.
+//! Writing files and whole output folders so that nothing the program did not make is ever
+//! destroyed, and a failure (a full disk, `kill -9`) never leaves a half-written one behind: the
+//! reader finds the whole old one or the whole new one, and a later run puts right what a
+//! stopped one left.
+//!
+//! The rules, one place each: a single file is written only over an earlier output of its own
+//! kind ([`write_over`]); an output folder is replaced only when it holds nothing but the files
+//! it lists as its own ([`replace_folder`]), and the leftovers of a stopped swap are restored or
+//! removed by the next ([`recover`]).
 
 use crate::diag::{Diagnostic, Problems};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The folder `path` is in (`.` for a bare file name), where its temporary twin is made.
@@ -13,32 +20,179 @@ pub fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path`, flushes it to disk, then renames it over
-/// `path` (atomic on the same file system).
+/// Writes `bytes` to a new temporary file beside `path` (never through a link or a pipe left at
+/// its name), flushes it to disk, then renames it over `path` (atomic on the same file system).
+/// It replaces whatever is at `path`: callers writing over what may be the user's use
+/// [`write_over`].
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = parent_dir(path);
     let name = path
         .file_name()
         .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+    };
+    // A temporary of this name can only be left by an earlier process of the same id.
+    let mut f = match create() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(&tmp)?;
+            create()?
+        }
+        other => other?,
+    };
+    let result = f
+        .write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
 }
 
-/// An output folder the program owns: the marker file it holds, and what it is called in
-/// messages ("report", "network summary").
-#[derive(Debug, Clone, Copy)]
-pub struct Owned {
-    pub marker: &'static str,
-    pub what: &'static str,
+/// The most of an existing file read to recognise it: its opening, where every kind of output
+/// says what it is.
+pub const RECOGNISE_BYTES: u64 = 64 * 1024;
+
+/// Writes `bytes` at `path` only where that destroys nothing the program did not make: nothing
+/// is there yet, or a regular file that can be read and that `is_ours` recognises (from its
+/// first [`RECOGNISE_BYTES`]) as an earlier `what` ("submission"). A link is followed, and the
+/// file it points to is checked and replaced, the link kept. A folder, pipe, device or socket
+/// is refused without being opened; so is a file no one may read, even by a user who could.
+pub fn write_over(
+    path: &Path,
+    bytes: &[u8],
+    what: &str,
+    is_ours: impl Fn(&[u8]) -> bool,
+) -> Result<(), Problems> {
+    let target = may_write_over(path, what, is_ours)?;
+    write_atomic(&target, bytes).map_err(|e| io_problem(&target, &e))
+}
+
+/// Where [`write_over`] would write (`path`, or the file a link there points to), or why not.
+pub fn may_write_over(
+    path: &Path,
+    what: &str,
+    is_ours: impl Fn(&[u8]) -> bool,
+) -> Result<PathBuf, Problems> {
+    let refuse = |why: String| -> Problems {
+        Diagnostic::error(format!("{} {why}", path.display()))
+            .in_file(path)
+            .with_help(format!(
+                "choose another name for the {what}, or move or delete {} yourself if it is no longer needed",
+                path.display()
+            ))
+            .into()
+    };
+    let meta = match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(path.to_path_buf()),
+        Err(e) => {
+            return Err(refuse(format!(
+                "cannot be checked ({e}), so it is left alone"
+            )))
+        }
+        Ok(m) => m,
+    };
+    let (target, meta) = if meta.file_type().is_symlink() {
+        let to = std::fs::read_link(path).unwrap_or_default();
+        match std::fs::canonicalize(path).and_then(|t| Ok((std::fs::metadata(&t)?, t))) {
+            Ok((m, t)) => (t, m),
+            Err(_) => {
+                return Err(refuse(format!(
+                    "is a link to {}, which does not exist, so it is left alone",
+                    to.display()
+                )))
+            }
+        }
+    } else {
+        (path.to_path_buf(), meta)
+    };
+    if !meta.is_file() {
+        return Err(refuse(format!(
+            "is {}, not a file: nothing was written to it",
+            kind_of(&meta)
+        )));
+    }
+    match read_opening(&target, &meta) {
+        Err(why) => Err(refuse(format!(
+            "already exists and cannot be read ({why}), so it cannot be checked and is left alone"
+        ))),
+        Ok(opening) if !is_ours(&opening) => Err(refuse(format!(
+            "already exists and is not a {what}, so it is left alone"
+        ))),
+        Ok(_) => Ok(target),
+    }
+}
+
+/// What a file system entry that is not a regular file is, in words.
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_dir() {
+        "a folder"
+    } else if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// The first [`RECOGNISE_BYTES`] of a regular file, if its permissions let anyone read it and
+/// it can be opened (without waiting, should it have become a pipe since it was looked at).
+fn read_opening(path: &Path, meta: &std::fs::Metadata) -> Result<Vec<u8>, String> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    if meta.mode() & 0o444 == 0 {
+        return Err(format!("its permissions are {:03o}", meta.mode() & 0o777));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    let file = options.open(path).map_err(|e| e.to_string())?;
+    let now = file.metadata().map_err(|e| e.to_string())?;
+    if !now.is_file() || now.ino() != meta.ino() || now.dev() != meta.dev() {
+        return Err("it changed while it was checked".into());
+    }
+    let mut opening = Vec::new();
+    file.take(RECOGNISE_BYTES)
+        .read_to_end(&mut opening)
+        .map_err(|e| e.to_string())?;
+    Ok(opening)
+}
+
+/// Whether `opening` (a file's first bytes) is TOML whose first table is `[table]` and holds
+/// `format_version = <integer>`, as every submission and toolkit file does. Comments, blank
+/// lines and top-level keys (`story = []`) may come first; a byte-order mark is allowed.
+pub fn opens_toml_table(opening: &[u8], table: &str) -> bool {
+    let opening = opening.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(opening);
+    let text = match std::str::from_utf8(opening) {
+        Ok(t) => t,
+        // Cut part-way through a character, or not text: only the whole part counts.
+        Err(e) => std::str::from_utf8(&opening[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    let mut lines = text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty());
+    let header = format!("[{table}]");
+    if lines.find(|l| l.starts_with('[')) != Some(header.as_str()) {
+        return false;
+    }
+    lines.take_while(|l| !l.starts_with('[')).any(|l| {
+        l.split_once('=').is_some_and(|(k, v)| {
+            k.trim() == "format_version"
+                && !v.trim().is_empty()
+                && v.trim().bytes().all(|b| b.is_ascii_digit())
+        })
+    })
 }
 
 fn io_problem(path: &Path, e: &std::io::Error) -> Problems {
@@ -47,98 +201,8 @@ fn io_problem(path: &Path, e: &std::io::Error) -> Problems {
         .into()
 }
 
-/// Whether `dir` may receive the folder: it does not exist, is empty, or holds `owned`'s
-/// marker (so was written by the same command before). Anything else is left alone.
-pub fn check_replaceable(dir: &Path, owned: Owned) -> Result<(), Problems> {
-    match std::fs::metadata(dir) {
-        Err(_) => Ok(()),
-        Ok(m) if !m.is_dir() => Err(Diagnostic::error(format!(
-            "{} is a file, not a folder",
-            dir.display()
-        ))
-        .in_file(dir)
-        .with_help("give --out a folder name that does not exist yet")
-        .into()),
-        Ok(_) => {
-            let empty = std::fs::read_dir(dir)
-                .map(|mut d| d.next().is_none())
-                .unwrap_or(false);
-            if empty || dir.join(owned.marker).is_file() {
-                Ok(())
-            } else {
-                Err(Diagnostic::error(format!(
-                    "{} already exists and does not hold an earlier {}, so it is left alone",
-                    dir.display(),
-                    owned.what
-                ))
-                .in_file(dir)
-                .with_help(format!(
-                    "give --out a new folder (the {} replaces only a folder it wrote before)",
-                    owned.what
-                ))
-                .into())
-            }
-        }
-    }
-}
-
-/// Writes a whole folder at `dir`: `fill` writes every file into a temporary folder beside it,
-/// which then takes `dir`'s place in one step (on Linux the two are exchanged atomically; a
-/// reader, or a crash, sees the old folder or the new, never a mixture) and the old is removed.
-/// Refuses a `dir` that [`check_replaceable`] refuses.
-pub fn replace_folder(
-    dir: &Path,
-    owned: Owned,
-    fill: impl FnOnce(&Path) -> Result<(), Problems>,
-) -> Result<(), Problems> {
-    check_replaceable(dir, owned)?;
-    let parent = parent_dir(dir);
-    let leaf = dir
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    std::fs::create_dir_all(&parent).map_err(|e| io_problem(&parent, &e))?;
-    let tmp = parent.join(format!(".{leaf}.tmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let result = (|| -> Result<(), Problems> {
-        std::fs::create_dir_all(&tmp).map_err(|e| io_problem(&tmp, &e))?;
-        std::fs::write(
-            tmp.join(owned.marker),
-            format!(
-                "written by social-value; a later {} may replace this folder\n",
-                owned.what
-            ),
-        )
-        .map_err(|e| io_problem(&tmp, &e))?;
-        fill(&tmp)?;
-        swap_in(&tmp, dir).map_err(|e| io_problem(dir, &e))
-    })();
-    // After a swap the temporary name holds the old folder; after a failure, the partial one.
-    let _ = std::fs::remove_dir_all(&tmp);
-    result
-}
-
-/// Puts the folder `new` at `dir`, leaving whatever `dir` held at `new`'s name.
-fn swap_in(new: &Path, dir: &Path) -> std::io::Result<()> {
-    if !dir.exists() {
-        return std::fs::rename(new, dir);
-    }
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::{renameat_with, RenameFlags, CWD};
-        if renameat_with(CWD, new, CWD, dir, RenameFlags::EXCHANGE).is_ok() {
-            return Ok(());
-        }
-    }
-    // Elsewhere (or a file system without exchange): the old folder steps aside, the new one
-    // takes its place, and the old is put back if that fails.
-    let aside = PathBuf::from(format!("{}.old", new.display()));
-    std::fs::rename(dir, &aside)?;
-    if let Err(e) = std::fs::rename(new, dir) {
-        let _ = std::fs::rename(&aside, dir);
-        return Err(e);
-    }
-    std::fs::rename(&aside, new)
-}
+mod folder;
+pub use folder::{replace_folder, Owned};
 
 #[cfg(test)]
 mod tests {
@@ -153,47 +217,53 @@ mod tests {
         assert!(super::write_atomic(&dir.path().join("missing/x"), b"x").is_err());
     }
 
-    fn owned() -> super::Owned {
-        super::Owned {
-            marker: ".test-marker",
-            what: "test output",
-        }
+    #[test]
+    fn a_temporary_name_taken_by_a_link_is_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.toml");
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep").unwrap();
+        let tmp = dir
+            .path()
+            .join(format!(".a.toml.{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &tmp).unwrap();
+        super::write_atomic(&p, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
     }
 
     #[test]
-    fn a_folder_is_replaced_whole_and_a_failure_keeps_the_old_one() {
+    fn a_toml_file_is_recognised_by_its_first_table() {
+        let ours = |t: &str| super::opens_toml_table(t.as_bytes(), "submission");
+        assert!(ours("[submission]\nformat_version = 4\n"));
+        assert!(ours("\u{feff}# comment\n\n[submission] # x\ngenerator = \"g\"\nformat_version=1\n[period]\n"));
+        assert!(!ours("[organisation]\n[submission]\nformat_version = 4\n"));
+        assert!(!ours("[submission]\n[period]\nformat_version = 4\n"));
+        assert!(!ours("[submission]\nformat_version = \"4\"\n"));
+        assert!(ours(
+            "# written by\nstory = []\n[submission]\nformat_version = 4\n"
+        ));
+        assert!(!ours("my notes\n"));
+        assert!(!ours(""));
+        assert!(!super::opens_toml_table(
+            b"[submission]\nformat_version = 4\n",
+            "toolkit"
+        ));
+    }
+
+    #[test]
+    fn only_an_earlier_output_of_the_same_kind_is_written_over() {
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        let fill = |text: &'static str| {
-            move |tmp: &std::path::Path| {
-                std::fs::write(tmp.join("a.txt"), text).unwrap();
-                Ok(())
-            }
-        };
-        super::replace_folder(&out, owned(), fill("one")).unwrap();
-        super::replace_folder(&out, owned(), fill("two")).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "two");
-        // A failure half way leaves the previous folder as it was, and no temporary behind.
-        let failed = super::replace_folder(&out, owned(), |tmp| {
-            std::fs::write(tmp.join("a.txt"), "half").unwrap();
-            Err(crate::diag::Diagnostic::error("disk full").into())
-        });
-        assert!(failed.is_err());
-        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "two");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-        // A folder it did not write is refused, untouched.
-        let other = dir.path().join("other");
-        std::fs::create_dir(&other).unwrap();
-        std::fs::write(other.join("mine.txt"), "keep").unwrap();
-        let e = super::replace_folder(&other, owned(), fill("x")).unwrap_err();
-        assert!(
-            e.to_string()
-                .contains("does not hold an earlier test output"),
-            "{e}"
-        );
-        assert_eq!(
-            std::fs::read_to_string(other.join("mine.txt")).unwrap(),
-            "keep"
-        );
+        let p = dir.path().join("s.toml");
+        let sub = |b: &[u8]| super::opens_toml_table(b, "submission");
+        super::write_over(&p, b"[submission]\nformat_version = 4\n", "submission", sub).unwrap();
+        super::write_over(&p, b"[submission]\nformat_version = 5\n", "submission", sub).unwrap();
+        assert!(std::fs::read_to_string(&p).unwrap().contains('5'));
+        std::fs::write(&p, "notes").unwrap();
+        let e = super::write_over(&p, b"x", "submission", sub).unwrap_err();
+        assert!(e.to_string().contains("is not a submission"), "{e}");
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "notes");
+        let e = super::write_over(dir.path(), b"x", "submission", sub).unwrap_err();
+        assert!(e.to_string().contains("is a folder, not a file"), "{e}");
     }
 }

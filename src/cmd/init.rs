@@ -28,7 +28,8 @@ pub fn run(args: &InitArgs) -> Result<(), Failure> {
     let existing: Vec<String> = files
         .iter()
         .map(|(name, _)| dir.join(name))
-        .filter(|p| p.exists())
+        // A link, even to nothing, is the user's too.
+        .filter(|p| std::fs::symlink_metadata(p).is_ok())
         .map(|p| terminal_path(&p))
         .collect();
     if !existing.is_empty() {

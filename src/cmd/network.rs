@@ -64,8 +64,9 @@ pub fn run(args: &NetworkArgs) -> Result<(), Failure> {
     });
     let figures = Figures::new(&summary, previous.as_ref(), args.rank);
     if let Some(dir) = &args.out {
-        network::output::write(dir, &figures)
+        let written = network::output::write(dir, &figures)
             .map_err(|p| Failure::input(p, "no summary folder was written"))?;
+        super::warn(&written.notes);
     }
     match args.format {
         ReviewFormat::Json => emit(&network::json::to_json(&figures)),

@@ -44,6 +44,8 @@ pub fn run(args: &ReportArgs) -> Result<(), Failure> {
         out.push_str(&format!("  {}\n", terminal_path(f)));
     }
     emit_text(&out)?;
+    // What was put right of an earlier run stopped part-way.
+    super::warn(&written.notes);
     warn_valuation(&valuation);
     Ok(())
 }

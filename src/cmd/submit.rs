@@ -3,7 +3,7 @@
 use super::calc::value_project;
 use super::{emit_text, warn, Failure};
 use crate::cli::SubmitArgs;
-use social_value::diag::{terminal_name, terminal_path, Diagnostic, Problems};
+use social_value::diag::{terminal_name, terminal_path};
 use social_value::submission;
 
 pub fn run(args: &SubmitArgs) -> Result<(), Failure> {
@@ -16,24 +16,14 @@ pub fn run(args: &SubmitArgs) -> Result<(), Failure> {
     )?;
     let s = submission::from_valuation(&valuation, &toolkit, now());
     let text = submission::to_toml(&s);
-    // Never write over a file that is not itself a submission.
-    if let Ok(old) = std::fs::read(&args.out) {
-        if !old.starts_with(b"# social-value submission") {
-            return Err(Failure::input(
-                Problems::one(
-                    Diagnostic::error(format!(
-                        "{} exists and is not a submission, so it is left alone",
-                        args.out.display()
-                    ))
-                    .in_file(&args.out)
-                    .with_help("choose another name with --out"),
-                ),
-                "no submission was written",
-            ));
-        }
-    }
-    social_value::write::write_atomic(&args.out, text.as_bytes())
-        .map_err(|e| Failure::write(&args.out, e))?;
+    // Never written over anything but a submission, nor into a pipe or device.
+    social_value::write::write_over(
+        &args.out,
+        text.as_bytes(),
+        "submission",
+        submission::is_submission,
+    )
+    .map_err(|p| Failure::input(p, "no submission was written"))?;
     emit_text(&format!(
         "wrote {} ({} {}, fingerprint {})\n",
         terminal_path(&args.out),

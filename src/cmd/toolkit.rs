@@ -83,8 +83,9 @@ fn check(file: &Path, stamp_it: bool) -> Result<(), Failure> {
         .map_err(|p| Failure::input(p, "the toolkit is not valid, so it was not stamped"))?;
     let stamped = stamp::with_stamp(&text, &tk.fingerprint);
     if stamped != text {
-        social_value::write::write_atomic(file, stamped.as_bytes())
-            .map_err(|e| Failure::write(file, e))?;
+        // The file was just read and parsed as a toolkit; a link to it is kept.
+        social_value::write::write_over(file, stamped.as_bytes(), "toolkit", |_| true)
+            .map_err(|p| Failure::input(p, "the toolkit was not stamped"))?;
     }
     emit_text(&format!("ok, stamped: {}", summary(&tk)))
 }
@@ -416,8 +417,9 @@ fn import_cmd(
     };
     let done = import::import(&sheet, &text, into, &opts)
         .map_err(|p| Failure::input(p, "the toolkit was not changed"))?;
-    social_value::write::write_atomic(into, done.text.as_bytes())
-        .map_err(|e| Failure::write(into, e))?;
+    // The file was just read and parsed as a toolkit; a link to it is kept.
+    social_value::write::write_over(into, done.text.as_bytes(), "toolkit", |_| true)
+        .map_err(|p| Failure::input(p, "the toolkit was not changed"))?;
     let mut out = format!(
         "imported {} proxies into {}: {}\n",
         done.added.len(),

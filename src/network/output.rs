@@ -18,6 +18,17 @@ pub const MARKER: &str = ".social-value-network";
 const OWNED: Owned = Owned {
     marker: MARKER,
     what: "network summary",
+    // What a summary folder held before its marker listed its files.
+    legacy: &[
+        "network.json",
+        "network.md",
+        "network.html",
+        "tables/",
+        "tables/*.csv",
+        "charts/",
+        "charts/*.svg",
+        "charts/*.png",
+    ],
 };
 
 /// A CSV table, every cell made safe for a spreadsheet.
@@ -241,9 +252,17 @@ fn files(f: &Figures, charts: &[Chart]) -> Result<Vec<(PathBuf, Vec<u8>)>, Probl
     Ok(out)
 }
 
-/// Writes the summary's folder at `dir` (replacing a summary written there before); returns
-/// the files written, relative to it.
-pub fn write(dir: &Path, f: &Figures) -> Result<Vec<PathBuf>, Problems> {
+/// What a summary's folder holds, relative to it, and what was put right of an earlier run
+/// stopped part-way (for the command to say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub files: Vec<PathBuf>,
+    pub notes: Vec<Diagnostic>,
+}
+
+/// Writes the summary's folder at `dir` (replacing a summary written there before, when it
+/// holds nothing else).
+pub fn write(dir: &Path, f: &Figures) -> Result<Written, Problems> {
     let charts = charts(f);
     let files = files(f, &charts)?;
     let problem = |p: &Path, e: &std::io::Error| -> Problems {
@@ -251,7 +270,7 @@ pub fn write(dir: &Path, f: &Figures) -> Result<Vec<PathBuf>, Problems> {
             .in_file(p)
             .into()
     };
-    crate::write::replace_folder(dir, OWNED, |tmp| {
+    let notes = crate::write::replace_folder(dir, OWNED, |tmp| {
         for sub in ["charts", "tables"] {
             std::fs::create_dir_all(tmp.join(sub)).map_err(|e| problem(tmp, &e))?;
         }
@@ -272,5 +291,8 @@ pub fn write(dir: &Path, f: &Figures) -> Result<Vec<PathBuf>, Problems> {
             .map(|c| Path::new("charts").join(format!("{}.png", c.name))),
     );
     names.sort();
-    Ok(names)
+    Ok(Written {
+        files: names,
+        notes,
+    })
 }

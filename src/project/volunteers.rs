@@ -92,30 +92,21 @@ impl HoursSummary {
 /// Volunteers' names, for spotting them in stories; not `Debug`-printable, never serialised.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct NameCheck {
-    full: rustc_hash::FxHashSet<String>,
-    first: rustc_hash::FxHashSet<String>,
+    /// Full names, and first names worth looking for, found as [`super::redact`] finds names.
+    names: super::redact::Names,
+    people: usize,
 }
 
 impl std::fmt::Debug for NameCheck {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "NameCheck({} names)", self.full.len())
+        write!(f, "NameCheck({} names)", self.people)
     }
 }
 
 impl NameCheck {
-    /// Whether `text` contains a volunteer's full name, or one of their first names as a word.
+    /// Whether `text` contains a volunteer's full name, or one of their first names, as words.
     pub fn mentions(&self, text: &str) -> bool {
-        let lower = text.to_lowercase();
-        if self
-            .full
-            .iter()
-            .any(|n| n.contains(' ') && lower.contains(n.as_str()))
-        {
-            return true;
-        }
-        lower
-            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
-            .any(|w| self.first.contains(w))
+        self.names.in_text(text)
     }
 }
 
@@ -384,20 +375,27 @@ pub fn read_hours(
         last_date,
         warnings: problems,
         skipped,
-        names: {
-            let full: rustc_hash::FxHashSet<String> = names
-                .keys()
-                .map(|k| String::from_utf8_lossy(k).into_owned())
-                .collect();
-            let first = full
-                .iter()
-                .filter_map(|n| n.split(' ').next())
-                .filter(|w| w.chars().count() >= 3 && n_words(w))
-                .map(str::to_string)
-                .collect();
-            NameCheck { full, first }
-        },
+        names: name_check(names.keys()),
     })
+}
+
+/// The names to look for in stories: each volunteer's full name of two words or more, and their
+/// first name when it is a word of three letters or more. (The warning is a help: a list too
+/// large to search, which a log under the size limit cannot give, would only leave it out.)
+fn name_check<'a>(keys: impl Iterator<Item = &'a Vec<u8>>) -> NameCheck {
+    let mut full: Vec<String> = keys
+        .map(|k| String::from_utf8_lossy(k).into_owned())
+        .collect();
+    full.sort_unstable();
+    let first = full
+        .iter()
+        .filter_map(|n| n.split(' ').next())
+        .filter(|w| w.chars().count() >= 3 && n_words(w));
+    let whole = full.iter().filter(|n| n.contains(' ')).map(String::as_str);
+    NameCheck {
+        names: super::redact::Names::new(whole.chain(first)).unwrap_or_default(),
+        people: full.len(),
+    }
 }
 
 /// A first name worth looking for: letters only (not a reference number like `v0042`).

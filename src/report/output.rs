@@ -74,6 +74,18 @@ pub const MARKER: &str = ".social-value-report";
 const OWNED: crate::write::Owned = crate::write::Owned {
     marker: MARKER,
     what: "report",
+    // What a report folder held before its marker listed its files.
+    legacy: &[
+        "report.html",
+        "report.md",
+        "result.json",
+        "sensitivity.json",
+        "tables/",
+        "tables/*.csv",
+        "charts/",
+        "charts/*.svg",
+        "charts/*.png",
+    ],
 };
 
 fn write_problem(path: &Path, e: &std::io::Error) -> Problems {
@@ -82,11 +94,13 @@ fn write_problem(path: &Path, e: &std::io::Error) -> Problems {
         .into()
 }
 
-/// What was written, relative to the report folder.
+/// What was written, relative to the report folder, and what was put right of an earlier run
+/// stopped part-way (for the command to say).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     pub dir: PathBuf,
     pub files: Vec<PathBuf>,
+    pub notes: Vec<Diagnostic>,
 }
 
 /// Writes the report for `v` into `dir` (replacing any report there).
@@ -147,7 +161,7 @@ pub fn write(
         ));
     }
 
-    crate::write::replace_folder(dir, OWNED, |tmp| {
+    let notes = crate::write::replace_folder(dir, OWNED, |tmp| {
         for sub in ["charts", "tables"] {
             std::fs::create_dir_all(tmp.join(sub)).map_err(|e| write_problem(tmp, &e))?;
         }
@@ -171,5 +185,6 @@ pub fn write(
     Ok(Written {
         dir: dir.to_path_buf(),
         files: names,
+        notes,
     })
 }

@@ -185,6 +185,14 @@ pub fn from_valuation(v: &Valuation, toolkit: &Toolkit, written: Option<String>)
     s
 }
 
+/// Whether a file's opening (its first [`crate::write::RECOGNISE_BYTES`]) is a submission's:
+/// TOML whose first table is `[submission]` with a `format_version`, as
+/// docs/submission-format.md has every version start, whatever wrote it. The one test used
+/// before writing over a file, so only a submission is ever replaced by one.
+pub fn is_submission(opening: &[u8]) -> bool {
+    crate::write::opens_toml_table(opening, "submission")
+}
+
 /// The submission as TOML text.
 pub fn to_toml(s: &Submission) -> String {
     let body = toml::to_string_pretty(s).unwrap_or_default();
