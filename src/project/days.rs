@@ -1,6 +1,6 @@
 //! Hours per volunteer per day, so that one person given more than 24 hours on one day is
 //! refused, naming every row that adds up to it. Only a total is kept for each (volunteer,
-//! day) that has hours, so memory grows with those pairs (12 bytes and a little more each),
+//! day) that has hours, so memory grows with those pairs (8 to 16 bytes each),
 //! never with the rows; the rows of a day found too long are looked for again only then.
 
 use crate::date::{civil_from_days, days_from_civil, Date};
@@ -9,12 +9,8 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use std::path::Path;
 
-/// Hundred-millionths of an hour in a day: every hours value accepted has at most 8 decimal
-/// places, so totals in these units are exact.
-const DAY: u32 = 2_400_000_000;
-
-/// Hundred-millionths of an hour in an hour.
-pub(super) const UNITS_PER_HOUR: u64 = 100_000_000;
+/// Ten-thousandths of an hour in a day.
+const DAY: u64 = 240_000;
 
 /// Days over 24 hours described one by one; the rest are counted.
 const DAYS_LISTED: usize = 20;
@@ -22,35 +18,81 @@ const DAYS_LISTED: usize = 20;
 /// Lines named for one day; beyond them the rest are counted.
 const LINES_NAMED: usize = 50;
 
-/// Totals by (volunteer id, day of the period), saturating once past a day.
+/// Bits of a slot holding the day's total; the rest hold the key.
+const TOTAL_BITS: u32 = 20;
+const TOTAL_MAX: u64 = (1 << TOTAL_BITS) - 1;
+
+/// Totals by (volunteer id, day of the period), in ten-thousandths of an hour rounded up (so a
+/// day can only be flagged too soon, never too late: the rows of a flagged day are summed
+/// exactly before anything is said), saturating past 104 hours.
+///
+/// Decision: one `u64` a slot in an open-addressed table (the key in the high 44 bits, the
+/// total in the low 20), so adding a row costs one memory access, not the two of a general
+/// hash map: the volunteer log is read at millions of rows a second, in any order.
 #[derive(Default)]
 pub(super) struct DayTally {
-    totals: FxHashMap<(u32, u16), u32>,
+    slots: Vec<u64>,
+    len: usize,
     /// Days that went over 24 hours, in the order they did, and how many more.
     over: Vec<(u32, u16)>,
     more: u64,
 }
 
 impl DayTally {
-    /// Adds `units` (hundred-millionths of an hour) to volunteer `id` on `day`.
+    /// Adds `units` (ten-thousandths of an hour, rounded up) to volunteer `id` on `day` (a
+    /// day of the period, below 4,096: a period is at most 11 years).
     #[inline]
     pub(super) fn add(&mut self, id: u32, day: u16, units: u64) {
-        let total = self.totals.entry((id, day)).or_insert(0);
-        let before = *total;
-        *total = before.saturating_add(u32::try_from(units).unwrap_or(u32::MAX));
-        if before <= DAY && *total > DAY {
-            if self.over.len() < DAYS_LISTED {
-                self.over.push((id, day));
-            } else {
-                self.more += 1;
+        if 4 * (self.len + 1) > 3 * self.slots.len() {
+            self.grow();
+        }
+        let key = ((u64::from(id) << 12) | u64::from(day & 0xFFF)) + 1;
+        let mask = self.slots.len() - 1;
+        let mut i = slot_of(key, mask);
+        loop {
+            let s = self.slots[i];
+            if s == 0 || s >> TOTAL_BITS == key {
+                let before = s & TOTAL_MAX;
+                let after = (before + units.min(TOTAL_MAX)).min(TOTAL_MAX);
+                self.slots[i] = key << TOTAL_BITS | after;
+                self.len += usize::from(s == 0);
+                if before <= DAY && after > DAY {
+                    if self.over.len() < DAYS_LISTED {
+                        self.over.push((id, day));
+                    } else {
+                        self.more += 1;
+                    }
+                }
+                return;
             }
+            i = (i + 1) & mask;
         }
     }
 
-    /// The (volunteer, day) pairs over 24 hours that are described one by one.
+    #[cold]
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(1024);
+        let old = std::mem::replace(&mut self.slots, vec![0; size]);
+        let mask = self.slots.len() - 1;
+        for s in old.into_iter().filter(|&s| s != 0) {
+            let mut i = slot_of(s >> TOTAL_BITS, mask);
+            while self.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = s;
+        }
+    }
+
+    /// The (volunteer, day) pairs that may be over 24 hours, described one by one.
     pub(super) fn over(&self) -> &[(u32, u16)] {
         &self.over
     }
+}
+
+/// A key's first slot (Fibonacci hashing: the high bits of the product).
+#[inline]
+fn slot_of(key: u64, mask: usize) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
 }
 
 /// The rows found for each day over 24 hours: (line, hours) in file order.
@@ -84,7 +126,8 @@ impl LongDays {
             .over
             .iter()
             .filter_map(|k| self.rows.get(k).map(|rows| (k.1, rows)))
-            .filter(|(_, rows)| !rows.is_empty())
+            // Totals were rounded up per row: only a day over 24 hours exactly is reported.
+            .filter(|(_, rows)| rows.iter().map(|(_, h)| *h).sum::<Decimal>() > Decimal::from(24))
             .map(|(day, rows)| long_day(path, date_of(start, day), rows))
             .collect();
         if tally.more > 0 {
@@ -146,13 +189,17 @@ mod tests {
     #[test]
     fn a_day_goes_over_once_and_saturates() {
         let mut t = DayTally::default();
-        t.add(1, 0, 20 * UNITS_PER_HOUR);
-        t.add(1, 0, 4 * UNITS_PER_HOUR);
+        t.add(1, 0, 200_000);
+        t.add(1, 0, 40_000);
         assert!(t.over().is_empty(), "exactly 24 hours is a day");
         t.add(1, 0, 1);
-        t.add(1, 0, 10_000 * UNITS_PER_HOUR);
-        t.add(2, 0, 10_000 * UNITS_PER_HOUR);
-        assert_eq!(t.over(), &[(1, 0), (2, 0)]);
+        t.add(1, 0, 100_000_000);
+        t.add(2, 0, 100_000_000);
+        for id in 3..5000 {
+            t.add(id, 7, 10_000);
+        }
+        t.add(3, 7, 240_000);
+        assert_eq!(t.over(), &[(1, 0), (2, 0), (3, 7)]);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The volunteer log (`date,volunteer,role,hours`), streamed row by row into hours by role.
 //! Only totals and a set of distinct volunteers are kept; names never leave this module.
 
-use super::days::{self, DayTally, LongDays};
+use super::days::{DayTally, LongDays};
 use super::table::{Collector, Column, Layout, ReadOptions, Row, Skipped, Table};
 use super::{Period, Volunteering};
 use crate::date::{Date, OrderCheck, Read, Written};
@@ -259,11 +259,11 @@ pub fn read_hours(
                 let units = match h {
                     Hours::Units(units) => {
                         fixed_hours[r * n_months + month] += units;
-                        units * 10u64.pow(8 - HOURS_SCALE)
+                        units
                     }
                     Hours::Exact(exact) => {
                         extra_hours[r * n_months + month] += exact;
-                        exact_units(exact)
+                        units_up(exact)
                     }
                 };
                 rows_by_role[r] += 1;
@@ -385,11 +385,12 @@ enum Hours {
     Exact(Decimal),
 }
 
-/// Hours with at most 8 decimal places, as hundred-millionths of an hour.
-fn exact_units(h: Decimal) -> u64 {
+/// Hours as ten-thousandths of an hour, rounded up (for [`DayTally`], which sums exactly
+/// before it reports).
+fn units_up(h: Decimal) -> u64 {
     use rust_decimal::prelude::ToPrimitive;
-    (h * Decimal::from(days::UNITS_PER_HOUR))
-        .trunc()
+    (h * Decimal::from(10u64.pow(HOURS_SCALE)))
+        .ceil()
         .to_u64()
         .unwrap_or(u64::MAX)
 }
