@@ -246,7 +246,8 @@ pub fn read_hours(
 
             let hours = match hours_cell(t, rec) {
                 Ok(h) => Some(h),
-                Err((d, shown)) => {
+                Err(e) => {
+                    let (d, shown) = *e;
                     out.push_shown(d, shown);
                     None
                 }
@@ -398,7 +399,7 @@ fn units_up(h: Decimal) -> u64 {
 /// Reads the hours cell, or says what is wrong with it (and whether the message may quote the
 /// cell in a list of skipped rows: only when it holds no letters, so never a name).
 #[inline]
-fn hours_cell(t: &Layout, rec: &ByteRecord) -> Result<Hours, (Diagnostic, bool)> {
+fn hours_cell(t: &Layout, rec: &ByteRecord) -> Result<Hours, Box<(Diagnostic, bool)>> {
     let h_raw = t.raw(rec, HOURS);
     if let Some(units) = fixed_point(h_raw) {
         if units <= u64::from(MAX_ROW_HOURS) * 10u64.pow(HOURS_SCALE) {
@@ -407,10 +408,10 @@ fn hours_cell(t: &Layout, rec: &ByteRecord) -> Result<Hours, (Diagnostic, bool)>
     }
     let text = t.text(rec, HOURS);
     let fail = |message: String, help: String| {
-        Err((
+        Err(Box::new((
             t.cell_error(rec, HOURS, "hours", message).with_help(help),
             no_letters(&text),
-        ))
+        )))
     };
     match parse_plain(&text, Holds::Hours) {
         Ok(h) if h < Decimal::ZERO => fail(
