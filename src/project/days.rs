@@ -163,8 +163,9 @@ fn long_day(path: &Path, date: Date, rows: &[(u64, Decimal)]) -> Diagnostic {
         places.push(format!("and {more} more"));
     }
     Diagnostic::error(format!(
-        "one volunteer is given {} hours on {date}, more than the 24 in a day, on lines {lines}",
-        total.normalize()
+        "one volunteer is given {} hours on {date}, more than the 24 in a day, on {} {lines}",
+        total.normalize(),
+        if rows.len() == 1 { "line" } else { "lines" }
     ))
     .at_line(path, named.first().copied().unwrap_or(0))
     .with_help(format!(
