@@ -232,9 +232,9 @@ pub fn read_hours(
                     // Each row set aside names its own problem, with the same hint as the file's.
                     let text = t.text(rec, ROLE);
                     let (message, help, near) = unknown_role(&text, None, &v.roles);
-                    // A misspelt role is shown; text like a person's name (a column out of
-                    // place) is withheld from the list of rows left out.
-                    let shown = near || !super::indicators::looks_like_a_name(&text);
+                    // A misspelt role (one near a listed role) is shown; other text, which may
+                    // be a name in a column out of place, is withheld from the rows left out.
+                    let shown = near;
                     out.push_shown(
                         t.cell_error(rec, ROLE, "role", message).with_help(help),
                         shown,
