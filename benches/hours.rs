@@ -19,12 +19,19 @@ const ROLES: [&str; 5] = [
     "trustee",
 ];
 
-/// Writes a deterministic log of `rows` rows (dates within 2024/25, 2,000 volunteers).
+/// Volunteers in the generated log.
+const VOLUNTEERS: u64 = 2_000;
+
+/// Writes a deterministic log of `rows` rows (dates within 2024/25, 2,000 volunteers), no
+/// volunteer given more than 24 hours on one day (which the reader refuses): a row that would
+/// pass that goes to the next volunteer with room that day.
 fn generate(path: &Path, rows: u64) -> std::io::Result<()> {
     let mut w = BufWriter::with_capacity(1 << 20, File::create(path)?);
     writeln!(w, "date,volunteer,role,hours")?;
     let mut x: u64 = 0x2545_F491_4F6C_DD1D;
     let days_in = [30u64, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28, 31];
+    // Half-hours given so far, by day of the year (month slot * 31 + day) and volunteer.
+    let mut given = vec![0u8; 12 * 31 * VOLUNTEERS as usize];
     for _ in 0..rows {
         x ^= x << 13;
         x ^= x >> 7;
@@ -32,9 +39,21 @@ fn generate(path: &Path, rows: u64) -> std::io::Result<()> {
         let m = (x % 12) as usize;
         let (year, month) = if m < 9 { (2024, m + 4) } else { (2025, m - 8) };
         let day = (x >> 8) % days_in[m] + 1;
-        let volunteer = (x >> 16) % 2000;
+        let h = ((x >> 40) % 6) as usize;
+        let hours = ["1", "1.5", "2", "2.5", "3", "4"][h];
+        let halves = [2u8, 3, 4, 5, 6, 8][h];
+        let slot = (m * 31 + day as usize - 1) * VOLUNTEERS as usize;
+        let mut volunteer = (x >> 16) % VOLUNTEERS;
+        let mut tries = 0;
+        while given[slot + volunteer as usize] + halves > 48 && tries < VOLUNTEERS {
+            volunteer = (volunteer + 1) % VOLUNTEERS;
+            tries += 1;
+        }
+        if tries == VOLUNTEERS {
+            continue; // The day is full for everyone (never, at the sizes benchmarked).
+        }
+        given[slot + volunteer as usize] += halves;
         let role = ROLES[((x >> 32) % 5) as usize];
-        let hours = ["1", "1.5", "2", "2.5", "3", "4"][((x >> 40) % 6) as usize];
         writeln!(
             w,
             "{year}-{month:02}-{day:02},Volunteer {volunteer:04},{role},{hours}"
@@ -67,7 +86,8 @@ fn main() {
         .unwrap_or(5_000_000);
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&dir).expect("create target/bench-data");
-    let log = dir.join(format!("hours-{rows}.csv"));
+    // v2: no volunteer has more than 24 hours in a day.
+    let log = dir.join(format!("hours-v2-{rows}.csv"));
     if !log.exists() {
         eprintln!("generating {rows} rows into {} ...", log.display());
         generate(&log, rows).expect("generate log");

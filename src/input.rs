@@ -121,7 +121,6 @@ pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
     })
 }
 
-/// A TOML syntax or shape error as a diagnostic, with a hint for the mistakes people make.
 /// What kind of file a TOML error is in, so the hint fits it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TomlFile {
@@ -129,23 +128,145 @@ pub enum TomlFile {
     Toolkit,
 }
 
-/// The TOML reader's message in plain words: program types named as a person would.
-fn plain_message(message: &str) -> String {
+/// The TOML reader's message in plain words: program types named as a person would, and a
+/// number that does not fit its field said with the field's own limit.
+fn plain_message(message: &str, snippet: Option<&crate::diag::Snippet>) -> String {
     let m = first_line_lower(message);
     if m.contains("untagged enum RawDate") {
         return "expected a date, like 2024-04-01".to_string();
+    }
+    if is_number_error(&m) {
+        if let Some(s) = snippet {
+            let (key, found) = key_and_value(s);
+            if let Some(rule) = field_rule(&key) {
+                return format!("{key} must be {rule}, found {found}");
+            }
+            if let Some(max) = type_limit(&m) {
+                return if found.starts_with('-') && max.starts_with('0') {
+                    format!("{key} must be a whole number of 0 or more, found {found}")
+                } else {
+                    format!("{key} must be a whole number of at most {max}, found {found}")
+                };
+            }
+        }
     }
     ["i64", "i32", "u32", "u64"].iter().fold(m, |m, t| {
         m.replace(&format!("expected {t}"), "expected a whole number")
     })
 }
 
+/// Whether a TOML reader's message is about a number not fitting its field.
+fn is_number_error(m: &str) -> bool {
+    [
+        "integer `",
+        "floating point `",
+        "integer number overflowed",
+        "is too large",
+        "more digits",
+        "a number, like",
+        "not a finite number",
+    ]
+    .iter()
+    .any(|n| m.contains(n))
+}
+
+/// The range of the program type a message names, for a field with no rule of its own.
+fn type_limit(m: &str) -> Option<&'static str> {
+    let limits = [
+        ("u64", "0 to 18,446,744,073,709,551,615"),
+        ("u32", "0 to 4,294,967,295"),
+        ("u8", "0 to 255"),
+        ("i32", "2,147,483,647"),
+        ("i64", "9,223,372,036,854,775,807"),
+    ];
+    if m.contains("integer number overflowed") {
+        return Some("9,223,372,036,854,775,807");
+    }
+    limits
+        .iter()
+        .find(|(t, _)| m.contains(&format!("expected {t}")))
+        .map(|(_, l)| *l)
+}
+
+/// What a number field of a project, toolkit or submission must hold, by its key.
+fn field_rule(key: &str) -> Option<String> {
+    use crate::num::quantity;
+    use rust_decimal::Decimal;
+    let pounds = |max: i64| format!("£{}", quantity(Decimal::from(max)));
+    Some(match key {
+        "people" => format!(
+            "a whole number from 1 to {} (the different people supported)",
+            quantity(Decimal::from(crate::project::MAX_PEOPLE))
+        ),
+        "amount" => format!(
+            "an amount in pounds of at most {} (one trillion), like 85000",
+            pounds(crate::project::MAX_INVESTMENT)
+        ),
+        "value" | "low" | "high" | "wellby_value" | "wellby_low" | "wellby_high" => format!(
+            "an amount in pounds of at most {} a unit, like 8500",
+            pounds(crate::toolkit::rules::MAX_UNIT_VALUE)
+        ),
+        "duration" => format!(
+            "a whole number of years from 1 to {}",
+            crate::toolkit::MAX_DURATION
+        ),
+        "price_year" | "wellby_price_year" => "a year, like 2024".into(),
+        "min_pairs" => "a whole number from 5 to 1,000,000".into(),
+        "deprivation_decile" => "a whole number from 1 to 10".into(),
+        "deadweight" | "attribution" | "displacement" | "drop_off" | "discount_rate" => {
+            "a fraction from 0 to 1, like 0.2 or \"20%\"".into()
+        }
+        "months_between" => "a number of months above 0 and at most 120, like 12".into(),
+        _ => return None,
+    })
+}
+
+/// The key a TOML value is given to, and the value as written (shortened), from the line
+/// the error points at.
+fn key_and_value(s: &crate::diag::Snippet) -> (String, String) {
+    let at = s
+        .text
+        .char_indices()
+        .nth(s.start)
+        .map_or(s.text.len(), |(i, _)| i);
+    let (before, after) = s.text.split_at(at);
+    let key = before
+        .trim_end()
+        .trim_end_matches('=')
+        .rsplit([',', '{'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches('"')
+        .to_string();
+    let value: String = after.chars().take(s.len.max(1)).collect();
+    let value = value.trim();
+    let shown = if value.chars().count() > 40 {
+        format!("{}…", value.chars().take(40).collect::<String>())
+    } else {
+        value.to_string()
+    };
+    (
+        if key.is_empty() {
+            "the value".into()
+        } else {
+            key
+        },
+        shown,
+    )
+}
+
+/// A TOML syntax or shape error as a diagnostic, with a hint for the mistakes people make.
 pub fn toml_error(e: &toml::de::Error, text: &str, path: &Path, file: TomlFile) -> Problems {
     let message = e.message().trim().to_string();
-    let d = Diagnostic::error(plain_message(&message));
+    let d = Diagnostic::error(String::new());
     let d = match e.span() {
         Some(span) => d.at_span(path, text, span),
         None => d.in_file(path),
+    };
+    let d = Diagnostic {
+        message: plain_message(&message, d.snippet.as_ref()),
+        ..d
     };
     let line = d.snippet.as_ref().map_or("", |s| s.text.as_str());
     let help = if looks_like_grouped_number(line) {

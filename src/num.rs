@@ -89,13 +89,95 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumError> {
     Decimal::from_str(&digits).map_err(|_| bad())
 }
 
-/// Reads a fraction such as a deadweight: `0.4` or `40%`. Range checks are the caller's.
+/// What a column that is not money holds, named in the message when a value in it is written
+/// as money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    Hours,
+    Count,
+    Score,
+    Fraction,
+}
+
+impl Holds {
+    fn noun(self) -> &'static str {
+        match self {
+            Holds::Hours => "hours",
+            Holds::Count => "a count",
+            Holds::Score => "a score",
+            Holds::Fraction => "a fraction",
+        }
+    }
+}
+
+/// Whether `c` is a currency sign: `$`, `£`, `€`, `¥`, `¢`, `¤` and the Unicode currency block.
+fn is_currency(c: char) -> bool {
+    matches!(
+        c,
+        '$' | '£' | '€' | '¥' | '¢' | '¤' | '\u{0e3f}' | '\u{058f}' | '\u{09f3}' | '\u{fdfc}'
+    ) || ('\u{20a0}'..='\u{20cf}').contains(&c)
+}
+
+/// Reads a number that is not money (hours, a count of people or units, a score, a fraction)
+/// as [`parse_decimal`] does, but refuses a currency sign anywhere: `£1,200` in an hours
+/// column is a pasted amount, not 1,200 hours.
+pub fn parse_plain(text: &str, holds: Holds) -> Result<Decimal, NumError> {
+    let t = text.trim();
+    if t.chars().any(is_currency) {
+        return Err(NumError::Invalid(format!(
+            "{} is written as money, but this column holds {}, not money",
+            crate::diag::quoted(t),
+            holds.noun()
+        )));
+    }
+    parse_decimal(t)
+}
+
+/// Reads a fraction such as a deadweight: `0.4` or `40%`, never money. Range checks are the
+/// caller's.
 pub fn parse_fraction(text: &str) -> Result<Decimal, NumError> {
     let t = text.trim();
     match t.strip_suffix('%') {
-        Some(p) => Ok(parse_decimal(p)? / Decimal::ONE_HUNDRED),
-        None => parse_decimal(t),
+        Some(p) => Ok(parse_plain(p, Holds::Fraction)? / Decimal::ONE_HUNDRED),
+        None => parse_plain(t, Holds::Fraction),
     }
+}
+
+/// A time typed as text, `1:30` or `0:45:00`, as the hours it would be if it meant hours and
+/// minutes (and seconds), rounded to 8 decimal places: for the message that says what to
+/// write instead. `None` when the text is not such a time.
+///
+/// Decision: typed text is never taken as a duration. `1:30` in a log may be a time of day
+/// (when the session started), hours and minutes, or minutes and seconds, and a CSV cannot
+/// say which; so it is refused, with the hours it would be as hours and minutes, so the fix
+/// is one edit. A spreadsheet cell that holds a time or duration is unambiguous (it stores a
+/// fraction of a day) and is read as hours by [`crate::sheet`].
+pub fn time_as_hours(text: &str) -> Option<Decimal> {
+    let parts: Vec<&str> = text.trim().split(':').collect();
+    if !(2..=3).contains(&parts.len()) {
+        return None;
+    }
+    let whole = |p: &str, max_len: usize| -> Option<i64> {
+        (!p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let hours = whole(parts[0], 5)?;
+    let minutes = whole(parts[1], 2).filter(|m| *m < 60)?;
+    let seconds = match parts.get(2) {
+        Some(s) => whole(s, 2).filter(|s| *s < 60)?,
+        None => 0,
+    };
+    Some(seconds_as_hours(hours * 3600 + minutes * 60 + seconds))
+}
+
+/// Whole seconds as hours, exact where a decimal can hold it and otherwise rounded to 8 places
+/// (a minute is 1/60 of an hour, which no decimal holds; 8 places is the most an hours cell
+/// takes, and is within 0.04 thousandths of a second).
+pub fn seconds_as_hours(seconds: i64) -> Decimal {
+    (Decimal::from(seconds) / Decimal::from(3600))
+        .round_dp_with_strategy(8, RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
 }
 
 /// A number read from TOML exactly as written: an integer, a float (taken as the shortest
@@ -118,22 +200,44 @@ impl<'de> Deserialize<'de> for Dec {
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Dec, E> {
                 Ok(Dec(Decimal::from(v)))
             }
+            // TOML's integers are 64-bit; the reader hands larger ones over as 128-bit.
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Dec, E> {
+                Decimal::try_from_i128_with_scale(v, 0)
+                    .map(Dec)
+                    .map_err(|_| E::custom(too_large(&v.to_string())))
+            }
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Dec, E> {
+                i128::try_from(v)
+                    .map_err(|_| E::custom(too_large(&v.to_string())))
+                    .and_then(|v| self.visit_i128(v))
+            }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dec, E> {
                 if !v.is_finite() {
                     return Err(E::custom("not a finite number"));
+                }
+                if v.abs() >= 1e28 {
+                    return Err(E::custom(too_large(&format!("{v:e}"))));
                 }
                 parse_decimal(&format!("{v}"))
                     .map(Dec)
                     .map_err(|e| E::custom(e.to_string()))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Dec, E> {
-                parse_fraction(v)
-                    .map(Dec)
-                    .map_err(|e| E::custom(e.to_string()))
+                // Text may be money ("£85,000") or a percentage ("40%").
+                let parsed = match v.trim().strip_suffix('%') {
+                    Some(_) => parse_fraction(v),
+                    None => parse_decimal(v),
+                };
+                parsed.map(Dec).map_err(|e| E::custom(e.to_string()))
             }
         }
         d.deserialize_any(V)
     }
+}
+
+/// The message for a number past what can be held exactly (28 digits).
+pub fn too_large(shown: &str) -> String {
+    format!("{shown} is too large: a number here has at most 28 digits")
 }
 
 /// A TOML number exactly as written in the file. `raw` is the value's source text and
@@ -158,9 +262,13 @@ pub fn exact_toml(raw: &str, parsed: Decimal) -> Result<Decimal, NumError> {
         });
     }
     if plain.contains(['e', 'E']) {
-        if let Ok(d) = Decimal::from_scientific(&plain) {
-            return Ok(d);
-        }
+        return Decimal::from_scientific(&plain).map_err(|_| {
+            NumError::Invalid(if plain.contains("e-") || plain.contains("E-") {
+                format!("{raw} has more decimal places than can be held exactly (28)")
+            } else {
+                too_large(raw)
+            })
+        });
     }
     Ok(parsed)
 }

@@ -7,6 +7,9 @@ use crate::project::table::{cell_text, normalise_header};
 use calamine::{open_workbook_auto, Data, Reader};
 use std::path::{Path, PathBuf};
 
+mod parts;
+mod xml;
+
 /// Most rows read into memory this way; big logs are streamed by `project::table` instead.
 pub const MAX_ROWS: usize = 200_000;
 
@@ -219,6 +222,7 @@ pub(crate) fn read_workbook(
         )
         .into());
     }
+    check_parts(path)?;
     let mut book = open_workbook_auto(path).map_err(|e| fail(e.to_string()))?;
     let names = book.sheet_names();
     let name = match sheet {
@@ -266,6 +270,50 @@ pub(crate) fn read_workbook(
 /// holds the whole rectangle, so one stray cell at XFD1048576 would ask for 17 billion.
 pub const MAX_CELLS: u64 = 5_000_000;
 
+/// Most text one cell may hold, in bytes as stored. Decision: a spreadsheet cell holds at
+/// most 32,767 characters (at most about 128 KB, or 5 bytes a character once escaped); a
+/// megabyte is beyond any real cell, and bounds what one cell repeated can cost.
+pub const MAX_CELL_BYTES: u64 = 1 << 20;
+
+/// Most text a workbook's shared strings may hold, which the reader keeps whole. Decision:
+/// 64 MiB, over a million different names or notes of 60 characters.
+pub const MAX_SHARED_TEXT: u64 = 64 << 20;
+
+/// Most text a sheet may hold once each cell showing a shared string counts its text (the
+/// reader copies it into every such cell). Decision: 64 MiB, a full 5,000,000-cell sheet at
+/// 13 bytes a cell; a year's log of a few thousand rows is well under a megabyte.
+pub const MAX_SHEET_TEXT: u64 = 64 << 20;
+
+/// Largest other part of a workbook the reader takes in whole (styles, the list of sheets,
+/// relationships), unzipped: a real one is kilobytes.
+pub const MAX_PART_BYTES: u64 = 16 << 20;
+
+/// Checks a zip-based workbook's parts before the reader takes them in (see [`parts`]).
+fn check_parts(path: &Path) -> Result<(), Problems> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(()); // The reader says why.
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return Ok(()); // Not a zip: the reader says so.
+    };
+    let checked = match ext.as_str() {
+        "xlsx" | "xlsm" => parts::check_xlsx(&mut zip),
+        "ods" => parts::check_ods(&mut zip),
+        _ => Ok(()),
+    };
+    checked.map_err(|why| {
+        Diagnostic::error(format!("cannot read {}: {why}", path.display()))
+            .in_file(path)
+            .with_help("this is not what a spreadsheet program writes for a table: check it is the right file; if it is, open it in Excel or LibreOffice, copy the table to a new workbook, and save that (or save the sheet as CSV)")
+            .into()
+    })
+}
+
 /// Refuses an .xlsx sheet whose cells span more than [`MAX_CELLS`], by a first pass that
 /// streams the cells without holding them.
 fn check_extent<R: std::io::Read + std::io::Seek>(
@@ -303,16 +351,22 @@ fn check_extent<R: std::io::Read + std::io::Seek>(
     Ok(())
 }
 
-/// A cell as the text a person sees: whole numbers without `.0`, errors named, dates as ISO
-/// `2024-04-01` (with `T10:30:00` when the cell holds a time too).
+/// A cell as the text a person sees: whole numbers without `.0`, other numbers at most to
+/// Excel's own 15 significant digits, errors named, dates as ISO `2024-04-01` (with
+/// `T10:30:00` when the cell holds a time too), and durations and times of day as hours.
 fn cell_string(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::String(s) | Data::DateTimeIso(s) => s.clone(),
+        Data::DurationIso(s) => iso_duration_hours(s).unwrap_or_else(|| s.clone()),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-        Data::Float(f) => f.to_string(),
+        Data::Float(f) => number_text(*f),
         Data::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        // A time with no date (a serial below 1) is a time of day, or how long something
+        // took typed as h:mm: hours either way in this tool.
+        Data::DateTime(dt) if dt.is_duration() || (0.0..1.0).contains(&dt.as_f64()) => {
+            days_as_hours(dt.as_f64())
+        }
         Data::DateTime(dt) if dt.is_datetime() => {
             let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
             if (h, mi, s) == (0, 0, 0) {
@@ -321,7 +375,103 @@ fn cell_string(d: &Data) -> String {
                 format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
             }
         }
-        Data::DateTime(dt) => dt.as_f64().to_string(),
+        Data::DateTime(dt) => number_text(dt.as_f64()),
         Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// A spreadsheet number as text. Decision: rounded to 15 significant digits, the precision
+/// Excel itself shows and calculates to, so binary noise (0.1 + 0.2 stored as
+/// 0.30000000000000004) reads as the 0.3 the person sees, not as a number with 17 decimal
+/// places.
+fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        return format!("{f:.0}");
+    }
+    match rust_decimal::Decimal::from_scientific(&format!("{f:.14e}")) {
+        Ok(d) => d.normalize().to_string(),
+        Err(_) => f.to_string(),
+    }
+}
+
+/// A duration or time held as a fraction of a day (Excel stores 1:30 as 0.0625) as hours:
+/// 1.5. Decision: rounded to the second first (a timesheet records minutes, at most seconds,
+/// and the fraction of a day carries binary noise below that), then held exactly where a
+/// decimal can, otherwise to 8 decimal places (see [`crate::num::seconds_as_hours`]).
+fn days_as_hours(days: f64) -> String {
+    let seconds = (days * 86_400.0).round();
+    if !seconds.is_finite() || seconds.abs() > 1e15 {
+        return number_text(days);
+    }
+    crate::num::seconds_as_hours(seconds as i64).to_string()
+}
+
+/// An ISO 8601 duration, as LibreOffice stores a time (`PT01H30M00S`, `P1DT2H`, `-PT0H30M`),
+/// as hours, rounded to the second like [`days_as_hours`]; `None` when not such a duration.
+fn iso_duration_hours(s: &str) -> Option<String> {
+    let (negative, rest) = match s.trim().strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s.trim()),
+    };
+    let rest = rest.strip_prefix('P')?;
+    let (date, time) = rest.split_once('T').unwrap_or((rest, ""));
+    let mut seconds = 0f64;
+    for (part, units) in [
+        (date, &[('D', 86_400.0)][..]),
+        (time, &[('H', 3600.0), ('M', 60.0), ('S', 1.0)][..]),
+    ] {
+        let mut left = part;
+        for (unit, size) in units {
+            if let Some((n, tail)) = left.split_once(*unit) {
+                let n: f64 = n
+                    .parse()
+                    .ok()
+                    .filter(|n: &f64| n.is_finite() && *n >= 0.0)?;
+                seconds += n * size;
+                left = tail;
+            }
+        }
+        if !left.is_empty() {
+            return None;
+        }
+    }
+    let seconds = seconds.round();
+    if seconds > 1e15 {
+        return None;
+    }
+    let hours = crate::num::seconds_as_hours(seconds as i64);
+    Some(if negative { -hours } else { hours }.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_to_fifteen_significant_digits() {
+        assert_eq!(number_text(0.1 + 0.2), "0.3");
+        assert_eq!(number_text(1.1 * 3.0), "3.3");
+        assert_eq!(number_text(2.5), "2.5");
+        assert_eq!(number_text(12.0), "12");
+        assert_eq!(number_text(1.0 / 3.0), "0.333333333333333");
+        assert_eq!(number_text(-0.000123), "-0.000123");
+    }
+
+    #[test]
+    fn durations_are_hours() {
+        assert_eq!(days_as_hours(0.0625), "1.5");
+        assert_eq!(days_as_hours(0.09375), "2.25");
+        assert_eq!(days_as_hours(61.0 / 1440.0), "1.01666667");
+        assert_eq!(days_as_hours(36.5 / 24.0), "36.5");
+        assert_eq!(iso_duration_hours("PT01H30M00S").as_deref(), Some("1.5"));
+        assert_eq!(iso_duration_hours("PT0H45M").as_deref(), Some("0.75"));
+        assert_eq!(iso_duration_hours("P1DT2H").as_deref(), Some("26"));
+        assert_eq!(iso_duration_hours("-PT0H30M").as_deref(), Some("-0.5"));
+        assert_eq!(
+            iso_duration_hours("PT2H0M30.000S").as_deref(),
+            Some("2.00833333")
+        );
+        assert_eq!(iso_duration_hours("1:30"), None);
+        assert_eq!(iso_duration_hours("PT1X"), None);
     }
 }

@@ -217,7 +217,8 @@ fn volunteer_time_is_always_shown_and_counted_as_value_gives_both_ratios() {
     let f = fixture("proxy,quantity\noutcome.big,60\n");
     f.write(
         "hours.csv",
-        "date,volunteer,role,hours\n2024-05-01,Ann,befriender,100\n",
+        // 100 hours over five days (more than 24 in one day is refused).
+        "date,volunteer,role,hours\n2024-05-01,Ann,befriender,20\n2024-05-02,Ann,befriender,20\n2024-05-03,Ann,befriender,20\n2024-05-04,Ann,befriender,20\n2024-05-05,Ann,befriender,20\n",
     );
     f.add_to_project("\n[volunteering]\nfile = \"hours.csv\"\nas = \"value\"\n[volunteering.roles]\nbefriender = \"volunteer.hour\"\n");
     let j = f.calc(&["--format", "json"]).json();

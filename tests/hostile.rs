@@ -394,3 +394,145 @@ fn a_huge_partnership_and_many_rows_naming_it_are_read_without_a_hang() {
     );
     assert!(took < TIME_BOUND, "took {took:?}");
 }
+
+// ---- Issue 18, plausible input: spreadsheets that would expand in memory (helper h18-input).
+
+/// A minimal workbook: one sheet "Hours" whose `<sheetData>` is `cells`, and the shared
+/// strings `shared` (each the text of one `<si>`).
+fn workbook(shared: &[&str], cells: &str) -> Vec<u8> {
+    use std::io::Write;
+    let ns = "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"";
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let parts: Vec<(&str, String)> = vec![
+        ("[Content_Types].xml", "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/></Types>".into()),
+        ("_rels/.rels", format!("<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"{rel}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>")),
+        ("xl/workbook.xml", format!("<?xml version=\"1.0\"?><workbook {ns}><sheets><sheet name=\"Hours\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>")),
+        ("xl/_rels/workbook.xml.rels", format!("<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"{rel}/worksheet\" Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" Type=\"{rel}/sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>")),
+        ("xl/worksheets/sheet1.xml", format!("<?xml version=\"1.0\"?><worksheet {ns}><sheetData>{cells}</sheetData></worksheet>")),
+    ];
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut z = zip::ZipWriter::new(&mut out);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1));
+    for (name, text) in parts {
+        z.start_file(name, opts).unwrap();
+        z.write_all(text.as_bytes()).unwrap();
+    }
+    // Written string by string, never held whole (see the test below).
+    z.start_file("xl/sharedStrings.xml", opts).unwrap();
+    let n = shared.len();
+    write!(
+        z,
+        "<?xml version=\"1.0\"?><sst {ns} count=\"{n}\" uniqueCount=\"{n}\">"
+    )
+    .unwrap();
+    for s in shared {
+        write!(z, "<si><t>{s}</t></si>").unwrap();
+    }
+    z.write_all(b"</sst>").unwrap();
+    z.finish().unwrap();
+    out.into_inner()
+}
+
+/// A minimal `.ods` whose one sheet holds `rows` (the inside of `<table:table>`).
+fn ods(rows: &str) -> Vec<u8> {
+    use std::io::Write;
+    let content = format!("<?xml version=\"1.0\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body><office:spreadsheet><table:table table:name=\"Hours\">{rows}</table:table></office:spreadsheet></office:body></office:document-content>");
+    let manifest = "<?xml version=\"1.0\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\"><manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/></manifest:manifest>";
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut z = zip::ZipWriter::new(&mut out);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1));
+    for (name, text) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content.as_str()),
+    ] {
+        z.start_file(name, opts).unwrap();
+        z.write_all(text.as_bytes()).unwrap();
+    }
+    z.finish().unwrap();
+    out.into_inner()
+}
+
+/// Spreadsheets small on disk that the reader would have expanded to gigabytes (issue 18: a
+/// 984 KB workbook whose one shared string was 1 GB took 4.9 GB): each is refused by a first
+/// streaming pass, within the memory bound, with a message naming the file.
+#[test]
+fn spreadsheets_that_would_expand_in_memory_are_refused_within_the_bound() {
+    let mut r = Runner {
+        dir: tempfile::tempdir().unwrap(),
+        runs: 0,
+        peak: 0,
+        heaviest: String::new(),
+    };
+    r.write("test-kit.toml", common::TOOLKIT.as_bytes());
+    let header = "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>date</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>volunteer</t></is></c><c r=\"C1\" t=\"inlineStr\"><is><t>role</t></is></c><c r=\"D1\" t=\"inlineStr\"><is><t>hours</t></is></c></row>";
+    let shared_cells = |n: usize| -> String {
+        (2..n + 2)
+            .map(|i| format!("<row r=\"{i}\"><c r=\"B{i}\" t=\"s\"><v>0</v></c></row>"))
+            .collect()
+    };
+    let ods_cell = |attrs: &str, text: &str| {
+        format!("<table:table-cell office:value-type=\"string\" {attrs}><text:p>{text}</text:p></table:table-cell>")
+    };
+    // Made one at a time and dropped before the command runs: a child starts as a copy of
+    // this process, so what is held here would count in its memory.
+    let case = |i: usize| -> (&str, &str, Vec<u8>) {
+        let big = || "a".repeat(2 << 20);
+        match i {
+            0 => ("one shared string of 2 MB", "hours.xlsx", workbook(&[&big()], &format!("{header}{}", shared_cells(1)))),
+            1 => {
+                // One string held, named 70 times: many separate megabytes freed here would
+                // stay in this process's memory, and so in each child's.
+                let one = "c".repeat(1_000_000);
+                let mib = vec![one.as_str(); 70];
+                ("70 MB of shared strings", "hours.xlsx", workbook(&mib, header))
+            }
+            2 => ("a 500 KB string in 200 cells", "hours.xlsx", workbook(&[&"b".repeat(500_000)], &format!("{header}{}", shared_cells(200)))),
+            3 => ("an inline cell of 2 MB", "hours.xlsx", workbook(&[], &format!("{header}<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>{}</t></is></c></row>", big()))),
+            4 => ("row 99999999999", "hours.xlsx", workbook(&[], &format!("{header}<row r=\"99999999999\"><c r=\"A99999999999\"><v>1</v></c></row>"))),
+            5 => ("column AAAAAAAAAA", "hours.xlsx", workbook(&[], &format!("{header}<row r=\"2\"><c r=\"AAAAAAAAAA2\"><v>1</v></c></row>"))),
+            6 => ("a dimension past the last row", "hours.xlsx", workbook(&[], &format!("</sheetData><dimension ref=\"A1:D99999999999\"/><sheetData>{header}"))),
+            7 => ("an ods cell of 64 KB in every column", "hours.ods", ods(&format!("<table:table-row>{}</table:table-row>", ods_cell("table:number-columns-repeated=\"16384\"", &"d".repeat(64 * 1024))))),
+            8 => ("an ods cell in every column of 1,000 rows", "hours.ods", ods(&format!("<table:table-row table:number-rows-repeated=\"1000\">{}</table:table-row>", ods_cell("table:number-columns-repeated=\"16384\"", "x")))),
+            _ => ("an ods string value of 2 MB", "hours.ods", ods(&format!("<table:table-row><table:table-cell office:value-type=\"string\" office:string-value=\"{}\"/></table:table-row>", big()))),
+        }
+    };
+    for i in 0..10 {
+        let (what, file, bytes) = case(i);
+        r.write("project.toml", format!("{}\n[volunteering]\nfile = \"{file}\"\nas = \"value\"\n[volunteering.roles]\nbefriender = \"volunteer.hour\"\n", common::PROJECT.replace("[outcomes]\nfile = \"outcomes.csv\"\n", "")).as_bytes());
+        r.write(file, &bytes);
+        r.write("import.xlsx", &bytes);
+        drop(bytes);
+        r.refuses(what, &["calc", "project.toml"], None);
+        if file == "hours.xlsx" {
+            r.refuses(
+                what,
+                &[
+                    "toolkit",
+                    "import",
+                    "import.xlsx",
+                    "--into",
+                    "test-kit.toml",
+                ],
+                None,
+            );
+        }
+    }
+    let peak = peak_child_memory_kib();
+    assert!(
+        peak < MEMORY_BOUND_KIB,
+        "a command used {} MiB: {}",
+        peak / 1024,
+        r.heaviest
+    );
+    eprintln!(
+        "{} refusals checked; the largest used {} MiB: {}",
+        r.runs,
+        r.peak / 1024,
+        r.heaviest
+    );
+}

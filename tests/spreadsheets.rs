@@ -53,7 +53,7 @@ fn clean_result() -> String {
 fn an_excel_export_gives_the_same_result_as_the_clean_csv() {
     // messy-export.xlsx (made by openpyxl, see make_spreadsheets.py) has a date cell, a
     // date-time cell, "02/04/2024" and "2024-05-20 14:00" as text, a serial 45385, headers
-    // " Date " and "ROLE", an empty column, a "£1,200.00" text cell and a blank last row.
+    // " Date " and "ROLE", an empty column, a "1,200.00" text cell and a blank last row.
     let clean = clean_result();
     let f = project("messy-export.xlsx#Hours", "messy-export.xlsx#Outcomes");
     let r = f.calc(&["--format", "json"]);

@@ -35,7 +35,7 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
             plural(h.rows, "row", "rows"),
             quantity(h.hours),
             plural(h.volunteers, "volunteer", "volunteers"),
-            plural(h.by_role.len() as u64, "role", "roles")
+            plural(h.roles_used(), "role", "roles")
         );
     }
     if let (Some(o), Some(p)) = (&inputs.outcomes, &project.outcomes) {

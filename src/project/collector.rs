@@ -183,10 +183,15 @@ pub struct Collector {
     /// Whether messages may quote a cell holding a person's name (the volunteer log): such
     /// quotes are withheld from skipped-row entries, which are written into reports.
     private: bool,
-    row: Vec<Diagnostic>,
+    /// The current row's problems under `--skip-bad-rows`, each with whether its quoted text
+    /// may be shown in a private file.
+    row: Vec<(Diagnostic, bool)>,
     row_bad: bool,
     skipped: Skipped,
     duplicates: Duplicates,
+    /// Positions in `problems.list` of provisional problems, and how many went unlisted.
+    provisional: Vec<usize>,
+    provisional_unlisted: u64,
 }
 
 impl Collector {
@@ -201,6 +206,8 @@ impl Collector {
             row_bad: false,
             skipped: Skipped::default(),
             duplicates: Duplicates::default(),
+            provisional: Vec::new(),
+            provisional_unlisted: 0,
         }
     }
 
@@ -217,14 +224,46 @@ impl Collector {
 
     /// A problem with the current row (or, if a warning, anywhere in the file).
     pub fn push(&mut self, d: Diagnostic) {
+        self.push_shown(d, false);
+    }
+
+    /// A problem with the current row whose quoted text is not personal (a role, a number or
+    /// date with no letters in it) when `shown`: then it is quoted in the list of skipped rows
+    /// even of a file holding names, so the row can be found and fixed.
+    pub fn push_shown(&mut self, d: Diagnostic, shown: bool) {
         if d.is_error() {
             self.row_bad = true;
             if self.skip {
-                self.row.push(d);
+                self.row.push((d, shown));
                 return;
             }
         }
         self.list(d);
+    }
+
+    /// A problem with the current row that holds only if the file as a whole is not refused
+    /// for a reason that covers it (a date outside the period, when the file's dates may be
+    /// US-style): [`Collector::withdraw_provisional`] takes it back.
+    pub fn push_provisional(&mut self, d: Diagnostic) {
+        if self.skip || !d.is_error() {
+            // Set aside with its row; if the file is refused, no row list is shown at all.
+            return self.push(d);
+        }
+        self.row_bad = true;
+        if self.list(d) {
+            self.provisional.push(self.problems.list.len() - 1);
+        } else {
+            self.provisional_unlisted += 1;
+        }
+    }
+
+    /// Takes back every provisional problem, when the file is refused for a reason that
+    /// covers them.
+    pub fn withdraw_provisional(&mut self) {
+        for i in std::mem::take(&mut self.provisional).into_iter().rev() {
+            self.problems.list.remove(i);
+        }
+        self.unlisted -= std::mem::take(&mut self.provisional_unlisted);
     }
 
     /// A problem with the file as a whole: listed even under `--skip-bad-rows`.
@@ -232,11 +271,14 @@ impl Collector {
         self.list(d);
     }
 
-    fn list(&mut self, d: Diagnostic) {
+    /// Lists `d`, or counts it when enough are listed; `true` when listed.
+    fn list(&mut self, d: Diagnostic) -> bool {
         if self.problems.list.len() < MAX_LISTED {
             self.problems.push(d);
+            true
         } else {
             self.unlisted += 1;
+            false
         }
     }
 
@@ -272,12 +314,12 @@ impl Collector {
         self.row_bad = false;
         if !ok && self.skip {
             self.skipped.rows += 1;
-            for mut d in self.row.drain(..) {
+            for (mut d, shown) in self.row.drain(..) {
                 if self.skipped.problems.len() >= MAX_SKIPPED_LISTED {
                     self.skipped.unlisted += 1;
                     continue;
                 }
-                if self.private {
+                if self.private && !shown {
                     d.message = withhold_quotes(&d.message);
                 }
                 self.skipped.problems.push(d);

@@ -4,7 +4,7 @@
 use super::table::{Collector, Column, ReadOptions, Skipped, Table};
 use crate::date::Date;
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
-use crate::num::parse_decimal;
+use crate::num::{parse_plain, Holds};
 use crate::toolkit::indicator::Indicator;
 use rust_decimal::Decimal;
 use std::collections::HashSet;
@@ -189,7 +189,7 @@ pub fn read_answers(
             if text.is_empty() {
                 return None;
             }
-            match (parse_decimal(&text), which) {
+            match (parse_plain(&text, Holds::Score), which) {
                 (Ok(x), Some(w)) if x < known[w].scale_min || x > known[w].scale_max => {
                     out.push(t.cell_error(rec, k, name, format!("{name} {x} is outside the scale {} to {}", known[w].scale_min, known[w].scale_max)).with_help("check the answer was entered on the indicator's own scale"));
                     None
@@ -254,7 +254,7 @@ pub fn read_answers(
 }
 
 /// `Mary Smith`, not `P017` or `p-17`.
-fn looks_like_a_name(s: &str) -> bool {
+pub(super) fn looks_like_a_name(s: &str) -> bool {
     let words: Vec<&str> = s.split_whitespace().collect();
     words.len() >= 2
         && words.iter().all(|w| {

@@ -2,6 +2,7 @@
 //! files beside it (volunteer hours, outcomes, stories), read and checked against a toolkit.
 
 mod collector;
+mod days;
 pub mod evidence;
 pub mod indicators;
 pub(crate) mod lines;
@@ -38,6 +39,13 @@ pub const MAX_PERIOD_YEARS: i32 = 10;
 
 /// Most volunteer roles a project may list (a real one has a handful).
 pub const MAX_ROLES: usize = 1_000;
+
+/// Most people a project may say it supported (`[reach] people`): more than the UK's
+/// population many times over, so only a typing slip is refused.
+pub const MAX_PEOPLE: u64 = 1_000_000_000;
+
+/// Largest investment one entry may record, in pounds (one trillion).
+pub const MAX_INVESTMENT: i64 = 1_000_000_000_000;
 
 /// Versions of the project format this build understands (see docs/project-format.md).
 const FORMAT_VERSIONS: &[i64] = &[1];
@@ -315,7 +323,12 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
         let amount = match crate::num::exact_toml(raw, inv.amount.get_ref().0) {
             Ok(a) => a,
             Err(e) => {
-                err(&mut p, inv.amount.span(), e.to_string(), "");
+                err(
+                    &mut p,
+                    inv.amount.span(),
+                    e.to_string(),
+                    "an investment amount is in pounds, at most £1,000,000,000,000 (one trillion), like 85000",
+                );
                 inv.amount.get_ref().0
             }
         };
@@ -327,7 +340,7 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
                 "record money received as a positive amount",
             );
         }
-        if amount > Decimal::from(1_000_000_000_000i64) {
+        if amount > Decimal::from(MAX_INVESTMENT) {
             err(
                 &mut p,
                 inv.amount.span(),
@@ -400,7 +413,7 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
     let reach = raw
         .reach
         .and_then(|r| match u64::try_from(*r.people.get_ref()) {
-            Ok(people) if people > 0 => Some(Reach {
+            Ok(people) if (1..=MAX_PEOPLE).contains(&people) => Some(Reach {
                 people,
                 note: r.note,
             }),
@@ -409,7 +422,8 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
                     &mut p,
                     r.people.span(),
                     format!(
-                        "people must be a whole number above 0, found {}",
+                        "people must be a whole number from 1 to {}, found {}",
+                        crate::num::quantity(Decimal::from(MAX_PEOPLE)),
                         r.people.get_ref()
                     ),
                     "the number of different people the organisation supported in the period",

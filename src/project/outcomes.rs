@@ -5,7 +5,7 @@ use super::evidence::{EvidenceByLine, EvidenceType};
 use super::partnership::Partners;
 use super::table::{Collector, Column, Layout, ReadOptions, Skipped, Table};
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
-use crate::num::{parse_decimal, parse_fraction};
+use crate::num::{parse_fraction, parse_plain, Holds};
 use crate::toolkit::{Adjustments, Kind, Toolkit, MAX_DURATION};
 use csv::ByteRecord;
 use rust_decimal::Decimal;
@@ -419,7 +419,7 @@ fn quantity_cell(
     if text.is_empty() {
         return None;
     }
-    let parsed = parse_decimal(&text);
+    let parsed = parse_plain(&text, Holds::Count);
     let problem = match &parsed {
         Ok(q) if *q < Decimal::ZERO => Some((
             format!("{name} {q} is negative"),

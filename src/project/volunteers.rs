@@ -1,11 +1,13 @@
 //! The volunteer log (`date,volunteer,role,hours`), streamed row by row into hours by role.
 //! Only totals and a set of distinct volunteers are kept; names never leave this module.
 
-use super::table::{Collector, Column, ReadOptions, Skipped, Table};
+use super::days::{DayTally, LongDays};
+use super::table::{Collector, Column, Layout, ReadOptions, Row, Skipped, Table};
 use super::{Period, Volunteering};
-use crate::date::{Date, OrderCheck};
+use crate::date::{Date, OrderCheck, Read, Written};
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
-use crate::num::parse_decimal;
+use crate::num::{parse_plain, time_as_hours, Holds, NumError};
+use csv::ByteRecord;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
@@ -71,6 +73,11 @@ pub struct HoursSummary {
 }
 
 impl HoursSummary {
+    /// How many roles the log gave hours in (project.toml may list more).
+    pub fn roles_used(&self) -> u64 {
+        self.by_role.iter().filter(|r| r.rows > 0).count() as u64
+    }
+
     /// Hours already added up by role (a submission's, or a synthetic network's), with no log
     /// behind them; `None` when they add up to more than can be computed.
     pub fn from_roles(by_role: Vec<RoleHours>, volunteers: u64) -> Option<HoursSummary> {
@@ -129,204 +136,148 @@ pub fn read_hours(
     let mut table = Table::open(&v.file, COLUMNS, options.limits)?;
     let mut out = Collector::new(&v.file, std::mem::take(&mut table.warnings), options).private();
     let mut order = OrderCheck::default();
-    let roles: Vec<Vec<u8>> = v
-        .roles
-        .iter()
-        .map(|r| r.name.to_lowercase().into_bytes())
-        .collect();
-    let n_roles = roles.len();
-    let role_sigs: Vec<(u64, &Vec<u8>)> = roles.iter().map(|r| (signature(r), r)).collect();
+    let mut roles = RoleMatcher::new(&v.roles);
+    let n_roles = v.roles.len();
     // Sums per role and month: index role * months + month.
     let first_month = month_number(period.start);
     let n_months = (month_number(period.end) - first_month + 1).max(1) as usize;
     let mut fixed_hours = vec![0u64; n_roles * n_months];
     let mut extra_hours = vec![Decimal::ZERO; n_roles * n_months];
-    let mut month = 0usize;
     let mut rows_by_role = vec![0u64; n_roles];
     // Distinct volunteers: an id per name, and per id a bitset of the roles they gave time in.
     let stride = n_roles.div_ceil(64).max(1);
-    let mut names: FxHashMap<Vec<u8>, u32> = FxHashMap::default();
-    let mut spellings: FxHashMap<Vec<u8>, u32> = FxHashMap::default();
+    let mut people = People::default();
     let mut role_sets: Vec<u64> = Vec::new();
-    let mut unknown: Vec<UnknownRole> = Vec::new();
-    let mut unknown_more = 0u64;
+    let mut days = DayTally::default();
+    let mut unknown = UnknownRoles::default();
     let mut first_date: Option<Date> = None;
     let mut last_date: Option<Date> = None;
     let mut rows = 0u64;
-    let mut lower = Vec::new();
-    let mut name_buf = Vec::new();
-    let mut last_date_raw: Vec<u8> = Vec::new();
-    let mut last_date_parsed: Option<crate::date::Read> = None;
-    let max_hours = Decimal::from(MAX_ROW_HOURS);
-    let mut layout = table.for_each_row(|t, row| {
-        let Some(rec) = out.take(row) else {
-            return;
-        };
-        rows += 1;
-        let mut ok = true;
+    let mut dates = DateCache::new(period);
+    let mut layout =
+        table.for_each_row(|t, row| {
+            let Some(rec) = out.take(row) else {
+                return;
+            };
+            rows += 1;
+            let mut ok = true;
 
-        let date_raw = t.raw(rec, DATE);
-        // Logs are usually in date order: reuse the last row's date when the text is the same.
-        let read = if short_eq(date_raw, &last_date_raw) {
-            last_date_parsed
-        } else {
-            let d = Date::read(date_raw);
-            last_date_raw.clear();
-            last_date_raw.extend_from_slice(date_raw);
-            last_date_parsed = d;
-            d
-        };
-        if let Some(r) = read {
-            order.note(r.written, || t.line(rec));
-        }
-        let date = read.map(|r| r.date);
-        match date {
-            Some(d) if period.contains(d) => {
-                month = (month_number(d) - first_month) as usize;
-                first_date = Some(first_date.map_or(d, |f| f.min(d)));
-                last_date = Some(last_date.map_or(d, |l| l.max(d)));
+            let date_raw = t.raw(rec, DATE);
+            let read = dates.read(date_raw);
+            if let Some((r, _)) = read {
+                order.note(r.written, || t.line(rec));
             }
-            Some(d) => {
-                ok = false;
-                out.push(t.cell_error(rec, DATE, "date", format!(
-                    "date {d} is outside the period {} to {}", period.start, period.end
-                )).with_help("remove the row, or correct the date or the [period] in project.toml"));
-            }
-            None => {
-                ok = false;
-                let msg = if date_raw.is_empty() { "date is empty".to_string() } else { format!("{} is not a date", quoted(&t.text(rec, DATE))) };
-                out.push(t.cell_error(rec, DATE, "date", msg).with_help("write dates as 2024-04-01 or 01/04/2024 (day first)"));
-            }
-        }
-
-        let name = t.raw(rec, VOLUNTEER);
-        if name.is_empty() {
-            ok = false;
-            out.push(t.cell_error(rec, VOLUNTEER, "volunteer", "volunteer is empty".into()).with_help("give a name or a reference number, so volunteers can be counted"));
-        }
-
-        let role_raw = t.raw(rec, ROLE);
-        let role_key = if role_raw.iter().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-            lower.clear();
-            lower.extend_from_slice(t.text(rec, ROLE).to_lowercase().as_bytes());
-            lower.as_slice()
-        } else {
-            role_raw
-        };
-        // Projects have a handful of roles: a linear scan on a cheap signature (length and
-        // first bytes) beats hashing, with one full comparison at the end.
-        let sig = signature(role_key);
-        let role = role_sigs.iter().position(|(s, r)| *s == sig && short_eq(r, role_key));
-        if role.is_none() && out.skipping() {
-            // Each row set aside names its own problem.
-            ok = false;
-            let text = t.text(rec, ROLE);
-            let msg = if text.is_empty() { "role is empty".to_string() } else { format!("role {} is not listed in [volunteering.roles]", quoted(&text)) };
-            out.push(t.cell_error(rec, ROLE, "role", msg));
-        } else if role.is_none() && unknown.len() >= MAX_UNKNOWN_ROLES {
-            // Beyond this many different unknown roles the file is surely not this project's
-            // log: the rest are counted, not listed, and not compared one by one.
-            ok = false;
-            unknown_more += 1;
-        } else if role.is_none() {
-            ok = false;
-            let text = t.text(rec, ROLE).into_owned();
-            match unknown.iter_mut().find(|u| u.text == text) {
-                Some(u) => u.rows += 1,
-                None => {
-                    let first = t.cell_error(rec, ROLE, "role", String::new());
-                    unknown.push(UnknownRole { text, rows: 1, first });
-                }
-            }
-        }
-
-        let h_raw = t.raw(rec, HOURS);
-        let hours = match fixed_point(h_raw) {
-            Some(units) if units <= u64::from(MAX_ROW_HOURS) * 10u64.pow(HOURS_SCALE) => Some(Ok(units)),
-            _ => match parse_decimal(&t.text(rec, HOURS)) {
-                Ok(h) if h < Decimal::ZERO => {
-                    out.push(t.cell_error(rec, HOURS, "hours", format!("hours {h} is negative")).with_help("hours given are always zero or more; delete or correct the row"));
-                    None
-                }
-                Ok(h) if h.normalize().scale() > super::outcomes::MAX_PLACES => {
-                    out.push(t.cell_error(rec, HOURS, "hours", format!("hours {h} has more than {} decimal places", super::outcomes::MAX_PLACES)).with_help("round it, e.g. 1.5 or 0.25"));
-                    None
-                }
-                Ok(h) if h > max_hours => {
-                    out.push(t.cell_error(rec, HOURS, "hours", format!("hours {h} is more than the {MAX_ROW_HOURS} one row may record")).with_help("check for a typing slip, or split the row"));
-                    None
-                }
-                Ok(h) => Some(Err(h)),
-                Err(e) => {
-                    let e = if h_raw.is_empty() { "hours is empty".to_string() } else { e.to_string() };
-                    out.push(t.cell_error(rec, HOURS, "hours", e).with_help("write hours as a number, e.g. 2 or 1.5"));
-                    None
-                }
-            },
-        };
-
-        let counted = out.end_row();
-        if let (true, true, Some(h), Some(r), Some(_)) = (counted, ok, hours, role, date) {
-            match h {
-                Ok(units) => fixed_hours[r * n_months + month] += units,
-                Err(exact) => extra_hours[r * n_months + month] += exact,
-            }
-            rows_by_role[r] += 1;
-            // Names as written are looked up first; only a spelling not seen before is
-            // normalised and matched against the people already counted.
-            let id = match spellings.get(name) {
-                Some(&id) => id as usize,
-                None => {
-                    let key = name_key(name, &mut name_buf);
-                    let id = match names.get(key) {
-                        Some(&id) => id as usize,
-                        None => {
-                            let id = names.len();
-                            names.insert(key.to_vec(), id as u32);
-                            role_sets.resize(role_sets.len() + stride, 0);
-                            id
+            let when =
+                match read {
+                    Some((r, Some(day))) => {
+                        let d = r.date;
+                        first_date = Some(first_date.map_or(d, |f| f.min(d)));
+                        last_date = Some(last_date.map_or(d, |l| l.max(d)));
+                        Some(((month_number(d) - first_month) as usize, day))
+                    }
+                    Some((r, None)) => {
+                        ok = false;
+                        let d = t.cell_error(rec, DATE, "date", format!(
+                    "date {} is outside the period {} to {}", r.date, period.start, period.end
+                )).with_help("remove the row, or correct the date or the [period] in project.toml");
+                        // A slashed date's reading rests on the file's day/month order: if the file is
+                        // refused for that order, this message is withdrawn.
+                        if r.written == Written::Unambiguous {
+                            out.push(d)
+                        } else {
+                            out.push_provisional(d)
                         }
-                    };
-                    spellings.insert(name.to_vec(), id as u32);
-                    id
+                        None
+                    }
+                    None => {
+                        ok = false;
+                        let text = t.text(rec, DATE);
+                        let msg = if date_raw.is_empty() {
+                            "date is empty".to_string()
+                        } else {
+                            format!("{} is not a date", quoted(&text))
+                        };
+                        let d = t
+                            .cell_error(rec, DATE, "date", msg)
+                            .with_help("write dates as 2024-04-01 or 01/04/2024 (day first)");
+                        out.push_shown(d, no_letters(&text));
+                        None
+                    }
+                };
+
+            let name = t.raw(rec, VOLUNTEER);
+            if name.is_empty() {
+                ok = false;
+                out.push(
+                    t.cell_error(rec, VOLUNTEER, "volunteer", "volunteer is empty".into())
+                        .with_help(
+                            "give a name or a reference number, so volunteers can be counted",
+                        ),
+                );
+            }
+
+            let role = roles.find(t, rec);
+            if role.is_none() {
+                ok = false;
+                if out.skipping() {
+                    // Each row set aside names its own problem, with the same hint as the file's.
+                    let text = t.text(rec, ROLE);
+                    let (message, help, near) = unknown_role(&text, None, &v.roles);
+                    // A misspelt role (one near a listed role) is shown; other text, which may
+                    // be a name in a column out of place, is withheld from the rows left out.
+                    let shown = near;
+                    out.push_shown(
+                        t.cell_error(rec, ROLE, "role", message).with_help(help),
+                        shown,
+                    );
+                } else {
+                    unknown.note(t, rec);
+                }
+            }
+
+            let hours = match hours_cell(t, rec) {
+                Ok(h) => Some(h),
+                Err(e) => {
+                    let (d, shown) = *e;
+                    out.push_shown(d, shown);
+                    None
                 }
             };
-            role_sets[id * stride + r / 64] |= 1 << (r % 64);
-        }
-    });
+
+            let counted = out.end_row();
+            if let (true, true, Some(h), Some(r), Some((month, day))) =
+                (counted, ok, hours, role, when)
+            {
+                let units = match h {
+                    Hours::Units(units) => {
+                        fixed_hours[r * n_months + month] += units;
+                        units
+                    }
+                    Hours::Exact(exact) => {
+                        extra_hours[r * n_months + month] += exact;
+                        units_up(exact)
+                    }
+                };
+                rows_by_role[r] += 1;
+                let (id, new) = people.id(name);
+                if new {
+                    role_sets.resize(role_sets.len() + stride, 0);
+                }
+                role_sets[id as usize * stride + r / 64] |= 1 << (r % 64);
+                days.add(id, day, units);
+            }
+        });
     if let Some(d) = order.finish(&v.file) {
+        if d.is_error() {
+            out.withdraw_provisional();
+        }
         out.fatal(d);
     }
-    if unknown_more > 0 {
-        out.push(Diagnostic::error(format!(
-            "{unknown_more} more rows have roles not listed in [volunteering.roles] (only the first {MAX_UNKNOWN_ROLES} different ones are listed)"
-        )).in_file(&v.file));
-    }
-    let known = v.roles.iter().map(|r| r.name.as_str());
-    for u in unknown {
-        let guess = nearest(&u.text, known.clone());
-        let rows = if u.rows == 1 {
-            "1 row".to_string()
-        } else {
-            format!("{} rows, first shown here", u.rows)
-        };
-        let msg = if u.text.is_empty() {
-            format!("role is empty ({rows})")
-        } else {
-            format!(
-                "role {} is not listed in [volunteering.roles] ({rows})",
-                quoted(&u.text)
-            )
-        };
-        let help = match guess {
-            Some(g) => format!("did you mean \"{g}\"? or add the role to [volunteering.roles] in project.toml"),
-            None => "add the role to [volunteering.roles] in project.toml, with the proxy that values its hours".into(),
-        };
-        out.push(Diagnostic {
-            message: msg,
-            help: Some(help),
-            ..u.first
-        });
+    unknown.report(&mut out, &v.roles, &v.file);
+    if !days.over().is_empty() {
+        for d in long_days(v, period, options, &days, &mut people, &mut roles) {
+            out.fatal(d);
+        }
     }
     if rows == 0 && !out.problems.has_errors() {
         out.push(Diagnostic::warning("the volunteer log has no rows").in_file(&v.file));
@@ -346,24 +297,23 @@ pub fn read_hours(
                 .zip(&extra_hours[cells])
                 .map(|(f, x)| Decimal::from_i128_with_scale(i128::from(*f), HOURS_SCALE) + x)
                 .collect();
-            (r, i, by_month)
-        })
-        .map(|(r, i, by_month)| RoleHours {
-            role: r.name.clone(),
-            proxy: r.proxy.clone(),
-            hours: by_month.iter().sum(),
-            by_month,
-            rows: rows_by_role[i],
-            volunteers: role_sets
-                .chunks(stride)
-                .filter(|set| set[i / 64] & (1 << (i % 64)) != 0)
-                .count() as u64,
+            RoleHours {
+                role: r.name.clone(),
+                proxy: r.proxy.clone(),
+                hours: by_month.iter().sum(),
+                by_month,
+                rows: rows_by_role[i],
+                volunteers: role_sets
+                    .chunks(stride)
+                    .filter(|set| set[i / 64] & (1 << (i % 64)) != 0)
+                    .count() as u64,
+            }
         })
         .collect();
     Ok(HoursSummary {
         rows,
         hours: by_role.iter().map(|r| r.hours).sum(),
-        volunteers: names.len() as u64,
+        volunteers: people.count(),
         by_role,
         months: (0..n_months as i32)
             .map(|m| {
@@ -375,26 +325,347 @@ pub fn read_hours(
         last_date,
         warnings: problems,
         skipped,
-        names: name_check(names.keys()),
+        names: people.name_check(),
     })
 }
 
-/// The names to look for in stories: each volunteer's full name of two words or more, and their
-/// first name when it is a word of three letters or more. (The warning is a help: a list too
-/// large to search, which a log under the size limit cannot give, would only leave it out.)
-fn name_check<'a>(keys: impl Iterator<Item = &'a Vec<u8>>) -> NameCheck {
-    let mut full: Vec<String> = keys
-        .map(|k| String::from_utf8_lossy(k).into_owned())
-        .collect();
-    full.sort_unstable();
-    let first = full
-        .iter()
-        .filter_map(|n| n.split(' ').next())
-        .filter(|w| w.chars().count() >= 3 && n_words(w));
-    let whole = full.iter().filter(|n| n.contains(' ')).map(String::as_str);
-    NameCheck {
-        names: super::redact::Names::new(whole.chain(first)).unwrap_or_default(),
-        people: full.len(),
+/// The rows behind each day found over 24 hours, by a second pass over the log (made only
+/// when there is such a day, so a good log is read once): rows counted the same way as the
+/// first pass, matched by volunteer and day.
+fn long_days(
+    v: &Volunteering,
+    period: &Period,
+    options: ReadOptions,
+    tally: &DayTally,
+    people: &mut People,
+    roles: &mut RoleMatcher,
+) -> Vec<Diagnostic> {
+    let Ok(table) = Table::open(&v.file, COLUMNS, options.limits) else {
+        return Vec::new();
+    };
+    let mut found = LongDays::new(tally);
+    let mut dates = DateCache::new(period);
+    table.for_each_row(|t, row| {
+        let Row::Ok(rec) = row else {
+            return;
+        };
+        let Some((_, Some(day))) = dates.read(t.raw(rec, DATE)) else {
+            return;
+        };
+        let Some(id) = people.find(t.raw(rec, VOLUNTEER)) else {
+            return;
+        };
+        if !found.wants(id, day) || roles.find(t, rec).is_none() {
+            return;
+        }
+        if let Ok(h) = hours_cell(t, rec) {
+            let hours = match h {
+                Hours::Units(u) => Decimal::from_i128_with_scale(i128::from(u), HOURS_SCALE),
+                Hours::Exact(x) => x,
+            };
+            found.note(id, day, t.line(rec), hours);
+        }
+    });
+    found.problems(tally, &v.file, period.start)
+}
+
+/// A row's hours: whole ten-thousandths of an hour when plainly written (nearly always), or
+/// an exact decimal.
+#[derive(Clone, Copy)]
+enum Hours {
+    Units(u64),
+    Exact(Decimal),
+}
+
+/// Hours as ten-thousandths of an hour, rounded up (for [`DayTally`], which sums exactly
+/// before it reports).
+fn units_up(h: Decimal) -> u64 {
+    use rust_decimal::prelude::ToPrimitive;
+    (h * Decimal::from(10u64.pow(HOURS_SCALE)))
+        .ceil()
+        .to_u64()
+        .unwrap_or(u64::MAX)
+}
+
+/// Reads the hours cell, or says what is wrong with it (and whether the message may quote the
+/// cell in a list of skipped rows: only when it holds no letters, so never a name).
+#[inline]
+fn hours_cell(t: &Layout, rec: &ByteRecord) -> Result<Hours, Box<(Diagnostic, bool)>> {
+    let h_raw = t.raw(rec, HOURS);
+    if let Some(units) = fixed_point(h_raw) {
+        if units <= u64::from(MAX_ROW_HOURS) * 10u64.pow(HOURS_SCALE) {
+            return Ok(Hours::Units(units));
+        }
+    }
+    let text = t.text(rec, HOURS);
+    let fail = |message: String, help: String| {
+        Err(Box::new((
+            t.cell_error(rec, HOURS, "hours", message).with_help(help),
+            no_letters(&text),
+        )))
+    };
+    match parse_plain(&text, Holds::Hours) {
+        Ok(h) if h < Decimal::ZERO => fail(
+            format!("hours {h} is negative"),
+            "hours given are always zero or more; delete or correct the row".into(),
+        ),
+        Ok(h) if h.normalize().scale() > super::outcomes::MAX_PLACES => fail(
+            format!(
+                "hours {h} has more than {} decimal places",
+                super::outcomes::MAX_PLACES
+            ),
+            "round it, e.g. 1.5 or 0.25".into(),
+        ),
+        Ok(h) if h > Decimal::from(MAX_ROW_HOURS) => fail(
+            format!("hours {h} is more than the {MAX_ROW_HOURS} one row may record"),
+            "check for a typing slip, or split the row".into(),
+        ),
+        Ok(h) => Ok(Hours::Exact(h)),
+        Err(_) if h_raw.is_empty() => fail(
+            "hours is empty".into(),
+            "write hours as a number, e.g. 2 or 1.5".into(),
+        ),
+        Err(_) if time_as_hours(&text).is_some() => fail(
+            format!("hours {} is written as a time", quoted(&text)),
+            format!(
+                "write {} as {} (hours as a number)",
+                text,
+                time_as_hours(&text).unwrap_or_default()
+            ),
+        ),
+        Err(NumError::Invalid(m)) if m.contains("not money") => fail(
+            format!("hours {m}"),
+            "write the hours as a plain number, e.g. 2 or 1.5".into(),
+        ),
+        Err(e) => fail(
+            e.to_string(),
+            "write hours as a number, e.g. 2 or 1.5".into(),
+        ),
+    }
+}
+
+/// Whether a cell's text has no letters, so cannot be a name: quoted even in the list of
+/// skipped rows.
+fn no_letters(text: &str) -> bool {
+    !text.chars().any(char::is_alphabetic)
+}
+
+/// The message and hint for a role not listed in project.toml, and whether a listed role is
+/// near it; `rows` says on how many rows when the file is refused (rather than each row set
+/// aside).
+fn unknown_role(text: &str, rows: Option<u64>, known: &[super::Role]) -> (String, String, bool) {
+    let rows = match rows {
+        None => String::new(),
+        Some(1) => " (1 row)".to_string(),
+        Some(n) => format!(" ({n} rows, first shown here)"),
+    };
+    let message = if text.is_empty() {
+        format!("role is empty{rows}")
+    } else {
+        format!(
+            "role {} is not listed in [volunteering.roles]{rows}",
+            quoted(text)
+        )
+    };
+    let guess = nearest(text, known.iter().map(|r| r.name.as_str()));
+    let help = match guess {
+        Some(g) => format!(
+            "did you mean \"{g}\"? or add the role to [volunteering.roles] in project.toml"
+        ),
+        None => "add the role to [volunteering.roles] in project.toml, with the proxy that values its hours".into(),
+    };
+    (message, help, guess.is_some())
+}
+
+/// Roles not listed, each with its rows counted and its first row kept for the message.
+#[derive(Default)]
+struct UnknownRoles {
+    list: Vec<UnknownRole>,
+    /// Rows with further roles, past [`MAX_UNKNOWN_ROLES`] different ones.
+    more: u64,
+}
+
+impl UnknownRoles {
+    fn note(&mut self, t: &Layout, rec: &ByteRecord) {
+        if self.list.len() >= MAX_UNKNOWN_ROLES {
+            // Beyond this many different unknown roles the file is surely not this project's
+            // log: the rest are counted, not listed, and not compared one by one.
+            self.more += 1;
+            // Marks the row as bad without listing it.
+            return;
+        }
+        let text = t.text(rec, ROLE).into_owned();
+        match self.list.iter_mut().find(|u| u.text == text) {
+            Some(u) => u.rows += 1,
+            None => {
+                let first = t.cell_error(rec, ROLE, "role", String::new());
+                self.list.push(UnknownRole {
+                    text,
+                    rows: 1,
+                    first,
+                });
+            }
+        }
+    }
+
+    fn report(self, out: &mut Collector, known: &[super::Role], path: &std::path::Path) {
+        if self.more > 0 {
+            out.push(Diagnostic::error(format!(
+                "{} more rows have roles not listed in [volunteering.roles] (only the first {MAX_UNKNOWN_ROLES} different ones are listed)", self.more
+            )).in_file(path));
+        }
+        for u in self.list {
+            let (message, help, _) = unknown_role(&u.text, Some(u.rows), known);
+            out.push(Diagnostic {
+                message,
+                help: Some(help),
+                ..u.first
+            });
+        }
+    }
+}
+
+/// The project's roles, matched against the log's role cells ignoring case.
+struct RoleMatcher {
+    /// Each role's signature (see [`signature`]) and lower-case name.
+    sigs: Vec<(u64, Vec<u8>)>,
+    lower: Vec<u8>,
+}
+
+impl RoleMatcher {
+    fn new(roles: &[super::Role]) -> Self {
+        RoleMatcher {
+            sigs: roles
+                .iter()
+                .map(|r| r.name.to_lowercase().into_bytes())
+                .map(|r| (signature(&r), r))
+                .collect(),
+            lower: Vec::new(),
+        }
+    }
+
+    /// The index of the row's role, if listed.
+    #[inline]
+    fn find(&mut self, t: &Layout, rec: &ByteRecord) -> Option<usize> {
+        let role_raw = t.raw(rec, ROLE);
+        let key = if role_raw
+            .iter()
+            .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+        {
+            self.lower.clear();
+            self.lower
+                .extend_from_slice(t.text(rec, ROLE).to_lowercase().as_bytes());
+            self.lower.as_slice()
+        } else {
+            role_raw
+        };
+        // Projects have a handful of roles: a linear scan on a cheap signature (length and
+        // first bytes) beats hashing, with one full comparison at the end.
+        let sig = signature(key);
+        self.sigs
+            .iter()
+            .position(|(s, r)| *s == sig && short_eq(r, key))
+    }
+}
+
+/// The distinct volunteers counted: an id for each person, however their name is spelt.
+#[derive(Default)]
+struct People {
+    names: FxHashMap<Vec<u8>, u32>,
+    spellings: FxHashMap<Vec<u8>, u32>,
+    buf: Vec<u8>,
+}
+
+impl People {
+    /// The id of the person named, given one if new (and whether they are).
+    #[inline]
+    fn id(&mut self, name: &[u8]) -> (u32, bool) {
+        // Names as written are looked up first; only a spelling not seen before is
+        // normalised and matched against the people already counted.
+        if let Some(&id) = self.spellings.get(name) {
+            return (id, false);
+        }
+        let key = name_key(name, &mut self.buf);
+        let (id, new) = match self.names.get(key) {
+            Some(&id) => (id, false),
+            None => {
+                let id = self.names.len() as u32;
+                self.names.insert(key.to_vec(), id);
+                (id, true)
+            }
+        };
+        self.spellings.insert(name.to_vec(), id);
+        (id, new)
+    }
+
+    /// The id of a person already counted.
+    fn find(&mut self, name: &[u8]) -> Option<u32> {
+        if let Some(&id) = self.spellings.get(name) {
+            return Some(id);
+        }
+        self.names.get(name_key(name, &mut self.buf)).copied()
+    }
+
+    fn count(&self) -> u64 {
+        self.names.len() as u64
+    }
+
+    /// The names to look for in stories: each volunteer's full name of two words or more, and
+    /// their first name when it is a word of three letters or more. (The warning is a help: a
+    /// list too large to search, which a log under the size limit cannot give, would only
+    /// leave it out.)
+    fn name_check(&self) -> NameCheck {
+        let mut full: Vec<String> = self
+            .names
+            .keys()
+            .map(|k| String::from_utf8_lossy(k).into_owned())
+            .collect();
+        full.sort_unstable();
+        let first = full
+            .iter()
+            .filter_map(|n| n.split(' ').next())
+            .filter(|w| w.chars().count() >= 3 && n_words(w));
+        let whole = full.iter().filter(|n| n.contains(' ')).map(String::as_str);
+        NameCheck {
+            names: super::redact::Names::new(whole.chain(first)).unwrap_or_default(),
+            people: full.len(),
+        }
+    }
+}
+
+/// Dates read from the log, reusing the last row's when the text is the same (logs are
+/// usually in date order), with the day of the period each falls on (`None`: outside it).
+struct DateCache {
+    period: Period,
+    raw: Vec<u8>,
+    last: Option<(Read, Option<u16>)>,
+}
+
+impl DateCache {
+    fn new(period: &Period) -> Self {
+        DateCache {
+            period: *period,
+            raw: Vec::new(),
+            last: None,
+        }
+    }
+
+    #[inline]
+    fn read(&mut self, raw: &[u8]) -> Option<(Read, Option<u16>)> {
+        if short_eq(raw, &self.raw) {
+            return self.last;
+        }
+        self.raw.clear();
+        self.raw.extend_from_slice(raw);
+        let period = self.period;
+        self.last = Date::read(raw).map(|r| {
+            let day = period
+                .contains(r.date)
+                .then(|| u16::try_from(r.date.days_since(period.start)).ok())
+                .flatten();
+            (r, day)
+        });
+        self.last
     }
 }
 
