@@ -182,6 +182,29 @@ fn for_harms_the_low_scenario_is_the_worse_one_and_no_practice_flag_is_raised() 
 /// Issue 18: a proxy from -£100 to £100 and an investment of 10^-27 made `sensitivity` and
 /// `report` panic ("Subtraction overflowed" on simulated ratios, exit 101) while `calc` worked.
 /// Now the analysis says what it could not compute, names the investment, and exits 1.
+/// A positive investment below a penny is a slip (pence typed as pounds' decimals, or a
+/// stray exponent), not money: `check` refuses it at its line, as every command does, rather
+/// than let a ratio of 10^28 reach a page.
+#[test]
+fn an_investment_below_a_penny_is_refused_by_check_with_its_line() {
+    let f = Fixture::new();
+    f.write("test-kit.toml", common::TOOLKIT);
+    f.write(
+        "project.toml",
+        &common::PROJECT.replace("amount = 250000", "amount = 0.004"),
+    );
+    f.write("outcomes.csv", "proxy,quantity\noutcome.big,1\n");
+    let r = f.run_cmd(&["check", "project.toml"]);
+    r.fails_with(&["less than a penny", "project.toml:"]);
+    // A penny itself is money, however small.
+    f.write(
+        "project.toml",
+        &common::PROJECT.replace("amount = 250000", "amount = 0.01"),
+    );
+    let r = f.run_cmd(&["check", "project.toml"]);
+    assert_eq!(r.code, 0, "a penny is accepted: {}", r.stderr);
+}
+
 #[test]
 fn an_absurd_investment_is_a_clear_error_not_a_panic() {
     let f = Fixture::new();

@@ -340,6 +340,18 @@ pub fn load(path: &Path) -> Result<Project, Problems> {
                 "record money received as a positive amount",
             );
         }
+        // Decision: a positive amount below a penny is a slip (a stray exponent, pence typed
+        // as decimals of a pound), never money anyone gave; as a ratio's denominator it would
+        // make the ratio absurd (10^28 : 1) and the simulation's sums overflow. Refused here,
+        // so `check` says so at its line before any command computes from it.
+        if amount > Decimal::ZERO && amount < Decimal::new(1, 2) {
+            err(
+                &mut p,
+                inv.amount.span(),
+                format!("investment amount {amount} is less than a penny"),
+                "write the amount in pounds, e.g. 2500 or 2500.50; if nothing was invested, write 0",
+            );
+        }
         if amount > Decimal::from(MAX_INVESTMENT) {
             err(
                 &mut p,
