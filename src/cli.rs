@@ -11,7 +11,7 @@ use std::path::PathBuf;
     long_about = "Turn a voluntary organisation's year (volunteer hours, costs saved to the public purse, \
 and people's own stories) into a social value and value-for-money case that a commissioner can check, \
 line by line, back to a published source.",
-    after_help = "Start here:\n  social-value init my-project       a ready-to-fill project\n  social-value check my-project      what to fix, before calculating\n  social-value report my-project     the report\n\nExamples:\n  social-value calc examples/oakfield-cvs/project.toml\n  social-value calc project.toml --format json > result.json\n  social-value toolkit list --search lonel\n\nThe user guide: docs/user-guide.md"
+    after_help = "Start here:\n  social-value init my-project       a ready-to-fill project\n  social-value check my-project      what to fix, before calculating\n  social-value report my-project     the report\n\nExamples:\n  social-value calc examples/oakfield-cvs/project.toml\n  social-value calc project.toml --format json > result.json\n  social-value toolkit list --search lonel\n\nExit status, for every command: 0 done; 1 an input has problems, or the output (or a\nwarning on stderr) could not be written; 2 a usage mistake; 3 a review rated red.\n\nThe user guide: docs/user-guide.md"
 )]
 pub struct Cli {
     #[command(subcommand)]
