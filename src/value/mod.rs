@@ -819,7 +819,10 @@ fn story_lines(
                 continue;
             }
             if claimed_by.contains_key(&proxy) {
-                evidence.entry(proxy.clone()).or_default().push(s.id.clone());
+                evidence
+                    .entry(proxy.clone())
+                    .or_default()
+                    .push(s.id.clone());
                 use_.evidence_for.push(proxy);
                 continue;
             }
