@@ -155,7 +155,7 @@ fn one(path: &Path, rules: &submission::gate::Rules) -> Outcome {
         }
     };
     let tk = rules.toolkit;
-    let (s, v) = (&a.submission, a.valuation);
+    let (s, v) = (&a.submission, a.verdict.valuation);
     let mut tags = BTreeMap::new();
     for st in &v.stories {
         for t in &st.tags {
@@ -164,10 +164,10 @@ fn one(path: &Path, rules: &submission::gate::Rules) -> Outcome {
     }
     Outcome::In(Box::new(Member {
         file: path.to_path_buf(),
-        id: a.id.clone(),
+        id: a.verdict.id.clone(),
         name: s.organisation.name.clone(),
-        period_end: a.end,
-        written: a.written.clone(),
+        period_end: a.verdict.end,
+        written: a.verdict.written.clone(),
         toolkit_version: format!("{} {}", s.toolkit.id, s.toolkit.version),
         rebased: s.toolkit.fingerprint != tk.fingerprint,
         present_value: v.totals.present_value,

@@ -179,7 +179,7 @@ pub fn review(path: &Path, opts: Options) -> Review {
             year,
             max_months: gate::ANNUAL_MONTHS,
         };
-        (rules, gate::accept(path, &rules))
+        (rules, gate::judge(path, &read, &rules))
     });
     integrity_findings(&mut integrity, s, gate.as_ref().map(|g| &g.1));
     let mut reproduce = Check::new("reproducibility");
@@ -312,7 +312,7 @@ fn add_problems(c: &mut Check, r: &Rejected, why: &str) {
 fn integrity_findings(
     c: &mut Check,
     s: &submission::Submission,
-    verdict: Option<&Result<gate::Accepted, Rejected>>,
+    verdict: Option<&Result<gate::Verdict, Rejected>>,
 ) {
     if let Some(Err(r)) = verdict.filter(|v| {
         v.as_ref().is_err_and(|r| {
@@ -368,7 +368,7 @@ fn integrity_findings(
 fn period_check(
     s: &submission::Submission,
     year: i32,
-    verdict: Option<&Result<gate::Accepted, Rejected>>,
+    verdict: Option<&Result<gate::Verdict, Rejected>>,
 ) -> Check {
     let mut c = Check::new("period");
     match verdict {
@@ -401,7 +401,7 @@ fn period_check(
 fn reproduction(
     c: &mut Check,
     s: &submission::Submission,
-    verdict: Option<&Result<gate::Accepted, Rejected>>,
+    verdict: Option<&Result<gate::Verdict, Rejected>>,
     tks: &Toolkits,
     early: Option<&crate::value::Valuation>,
 ) {
