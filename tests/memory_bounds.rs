@@ -235,3 +235,50 @@ fn a_network_of_large_returns_stays_within_the_bound_and_matches_the_serial_run(
         largest,
     );
 }
+
+/// A return over 16 MiB is refused before it is read: the largest real return is about a
+/// hundredth of that.
+#[test]
+fn a_return_over_the_size_limit_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("huge.toml");
+    let f = std::fs::File::create(&p).unwrap();
+    f.set_len(17 * MIB).unwrap();
+    let r = run(dir.path(), &["review", p.to_str().unwrap()]);
+    assert_eq!(r.code, Some(3), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("larger than the 16 MiB a submission may be"),
+        "{}",
+        r.stdout
+    );
+    assert_within("review of a 17 MiB file", &r, 0);
+}
+
+/// Tables, not bytes, are what a return's memory grows with (about 2 KB each however short):
+/// a return of more than 20,000 is refused, by `review` and by `network` alike.
+#[test]
+fn a_return_with_more_tables_than_the_limit_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    let small = submission("GB-CHC-1234567", 1, 0, "less-lonely");
+    let many = small.replacen(
+        "[results]",
+        &format!(
+            "{}[results]",
+            "[[unvalued]]\nnote = \"\"\n\n".repeat(20_000)
+        ),
+        1,
+    );
+    let p = write(&inbox, "many.toml", &many);
+    let r = run(dir.path(), &["review", p.to_str().unwrap()]);
+    assert_eq!(r.code, Some(3), "{}{}", r.stdout, r.stderr);
+    let said = "the file holds more than 20,000 tables";
+    assert!(r.stdout.contains(said), "{}", r.stdout);
+    let n = run(
+        dir.path(),
+        &["network", "inbox", "--year", "2024", "--format", "json"],
+    );
+    assert!(n.stdout.contains(said), "{}{}", n.stdout, n.stderr);
+}

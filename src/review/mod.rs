@@ -173,6 +173,8 @@ pub fn review(path: &Path, opts: Options) -> Review {
             .and_then(|_| crate::date::Date::parse(&s.period.start))
             .map(|d| d.financial_year())
     });
+    // Before the gate's recomputation, so that the two valuations are never held at once.
+    let tk_check = toolkit_check(s, &tks, path, &read.positions);
     let gate = tks.basis().map(|tk| {
         let rules = Rules {
             toolkit: tk,
@@ -199,7 +201,6 @@ pub fn review(path: &Path, opts: Options) -> Review {
         &tks,
         early.as_ref(),
     );
-    let tk_check = toolkit_check(s, &tks, path, &read.positions);
     let defaults_tk = tks.commissioner.as_ref().ok().or(tks.basis());
     let valuation = match gate.as_ref().map(|g| &g.1) {
         Some(Ok(a)) => Some(&a.valuation),

@@ -16,9 +16,11 @@ use std::ops::Range;
 use toml_parser::lexer::TokenKind;
 
 /// Most tables a submission may hold: its `[[outcome]]`, `[[story]]`, `[[results.line]]` and
-/// every other header. A return of 3,000 outcome lines and 1,000 stories (far larger than
-/// any we know of) has under 8,000.
-pub const MAX_TABLES: usize = 50_000;
+/// every other header. Decision: each becomes a typed record and most a valued line, about 2
+/// KB of memory from as little as 70 bytes of text, so their number, not the file's size,
+/// bounds that memory (20,000 tables, about 45 MiB at most). A return of 3,000 outcome lines,
+/// 1,000 stories and 100 roles (far larger than any we know of) has about 7,000.
+pub const MAX_TABLES: usize = 20_000;
 
 /// Most keys, values, separators and line breaks one table may hold (the parser's working
 /// memory for it is about 100 bytes each). Ample for a partnership of 20,000 members.
@@ -265,7 +267,10 @@ fn cut(text: &str) -> Result<Vec<Section>, Error> {
         if c.tokens > MAX_TABLE_TOKENS {
             let s = c.sections.last().map_or(0..0, |s| s.header.clone());
             return Err(Error::at(
-                format!("this table holds more than {MAX_TABLE_TOKENS} keys, values and separators, more than a submission may (social-value submit writes each entry as its own [[table]])"),
+                format!(
+                    "this table holds more than {} keys, values and separators, more than a submission may (social-value submit writes each entry as its own [[table]])",
+                    count(MAX_TABLE_TOKENS)
+                ),
                 s,
             ));
         }
@@ -293,7 +298,10 @@ impl Cutter {
     fn open(&mut self, text: &str, at: usize) -> Result<(), Error> {
         if self.sections.len() > MAX_TABLES {
             return Err(Error::at(
-                format!("the file holds more than {MAX_TABLES} tables, more than a submission may"),
+                format!(
+                    "the file holds more than {} tables ([[outcome]], [[story]] and the like), more than a submission may",
+                    count(MAX_TABLES)
+                ),
                 at..at + 1,
             ));
         }
@@ -324,6 +332,11 @@ impl Cutter {
         s.array = array;
         Ok(())
     }
+}
+
+/// A limit as people read it: `20,000`.
+fn count(n: usize) -> String {
+    crate::num::quantity(rust_decimal::Decimal::from(n))
 }
 
 /// The keys of a header line (`[[volunteering.role]]` gives `volunteering`, `role` and an
@@ -457,6 +470,6 @@ mod tests {
         assert!(Layout::of(&text)
             .unwrap_err()
             .message
-            .contains("more than 100000 keys"));
+            .contains("more than 100,000 keys"));
     }
 }
