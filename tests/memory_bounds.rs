@@ -282,3 +282,63 @@ fn a_return_with_more_tables_than_the_limit_is_refused() {
     );
     assert!(n.stdout.contains(said), "{}{}", n.stdout, n.stderr);
 }
+
+/// A report template folder is inert: its files are read only when they are regular files in
+/// it and within their caps. A link (`logo.svg` to the volunteer log, `style.css` to
+/// /etc/passwd) was embedded in the published report, a pipe was skipped quietly (or, read,
+/// would hang), and a 1.5 GB logo took 10 GB; each is now refused, naming the file.
+#[test]
+fn a_report_template_folder_is_inert() {
+    let f = common::Fixture::new();
+    f.write(
+        "volunteers.csv",
+        "date,volunteer,role,hours\n2024-05-01,Mary Smith,driver,2\n",
+    );
+    let brand = f.path("brand");
+    std::fs::create_dir(&brand).unwrap();
+    let report = |f: &common::Fixture| {
+        run(
+            f.dir.path(),
+            &[
+                "report",
+                "project.toml",
+                "--out",
+                "out",
+                "--runs",
+                "200",
+                "--template",
+                "brand",
+            ],
+        )
+    };
+    let refused = |r: &Run, needles: &[&str]| {
+        assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+        for n in needles {
+            assert!(r.stderr.contains(n), "stderr lacks {n:?}:\n{}", r.stderr);
+        }
+        assert!(!f.path("out").exists(), "a report was written");
+    };
+    std::os::unix::fs::symlink(f.path("volunteers.csv"), brand.join("logo.svg")).unwrap();
+    refused(&report(&f), &["brand/logo.svg", "is a link"]);
+    std::fs::remove_file(brand.join("logo.svg")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", brand.join("style.css")).unwrap();
+    refused(&report(&f), &["brand/style.css", "is a link"]);
+    std::fs::remove_file(brand.join("style.css")).unwrap();
+    let fifo = std::ffi::CString::new(brand.join("logo.png").to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads only the path given.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    refused(&report(&f), &["brand/logo.png", "not an ordinary file"]);
+    std::fs::remove_file(brand.join("logo.png")).unwrap();
+    std::fs::write(brand.join("logo.png"), vec![0x89u8; 3 * MIB as usize]).unwrap();
+    let r = report(&f);
+    refused(&r, &["brand/logo.png", "larger than the 2048 KiB"]);
+    assert_within("report with a 3 MiB logo", &r, 3 * MIB);
+    std::fs::write(brand.join("logo.png"), b"\x89PNG small").unwrap();
+    let r = report(&f);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let html = std::fs::read_to_string(f.path("out/report.html")).unwrap();
+    assert!(
+        html.contains("data:image/png;base64,iVBORyBzbWFsbA=="),
+        "no logo"
+    );
+}
