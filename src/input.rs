@@ -258,9 +258,21 @@ fn key_and_value(s: &crate::diag::Snippet) -> (String, String) {
 
 /// A TOML syntax or shape error as a diagnostic, with a hint for the mistakes people make.
 pub fn toml_error(e: &toml::de::Error, text: &str, path: &Path, file: TomlFile) -> Problems {
-    let message = e.message().trim().to_string();
+    toml_message(e.message(), e.span(), text, path, file)
+}
+
+/// [`toml_error`] for a parser's message and the place in `text` it is about, where the two
+/// were found apart (a submission is parsed a table at a time).
+pub fn toml_message(
+    message: &str,
+    span: Option<std::ops::Range<usize>>,
+    text: &str,
+    path: &Path,
+    file: TomlFile,
+) -> Problems {
+    let message = message.trim().to_string();
     let d = Diagnostic::error(String::new());
-    let d = match e.span() {
+    let d = match span {
         Some(span) => d.at_span(path, text, span),
         None => d.in_file(path),
     };

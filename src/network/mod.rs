@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod figures;
 pub mod inbox;
+pub mod jobs;
 pub mod json;
 pub mod output;
 pub mod page;
@@ -155,7 +156,7 @@ fn one(path: &Path, rules: &submission::gate::Rules) -> Outcome {
         }
     };
     let tk = rules.toolkit;
-    let (s, v) = (&a.submission, a.valuation);
+    let (s, v) = (&a.submission, a.verdict.valuation);
     let mut tags = BTreeMap::new();
     for st in &v.stories {
         for t in &st.tags {
@@ -164,10 +165,10 @@ fn one(path: &Path, rules: &submission::gate::Rules) -> Outcome {
     }
     Outcome::In(Box::new(Member {
         file: path.to_path_buf(),
-        id: a.id.clone(),
+        id: a.verdict.id.clone(),
         name: s.organisation.name.clone(),
-        period_end: a.end,
-        written: a.written.clone(),
+        period_end: a.verdict.end,
+        written: a.verdict.written.clone(),
         toolkit_version: format!("{} {}", s.toolkit.id, s.toolkit.version),
         rebased: s.toolkit.fingerprint != tk.fingerprint,
         present_value: v.totals.present_value,
@@ -236,9 +237,10 @@ pub fn outliers(s: &Summary) -> Vec<String> {
         .collect()
 }
 
-/// Reads every return in the inbox through the gate on `jobs` threads, keeps one per
-/// organisation, and adds them up. `progress` is called with the number of files done so far
-/// (from any thread). `rules.year` must be given: a network summary is of one year.
+/// Reads every return in the inbox through the gate on up to `jobs` threads within the memory
+/// budget ([`jobs`]), keeps one per organisation, and adds them up. `progress` is called with
+/// the number of files done so far (from any thread). `rules.year` must be given: a network
+/// summary is of one year.
 pub fn summarise(
     inbox: &inbox::Inbox,
     rules: &submission::gate::Rules,
@@ -247,40 +249,24 @@ pub fn summarise(
 ) -> Summary {
     let files = &inbox.files;
     let done = std::sync::atomic::AtomicUsize::new(0);
-    // More threads than cores gain nothing; thousands could fail to start.
-    let chunk = files.len().div_ceil(jobs.clamp(1, 256)).max(1);
-    let outcomes: Vec<Outcome> = std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                let done = &done;
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|f| {
-                            // A fault on one stranger's file must not lose the others: it is
-                            // quarantined like any unreadable file.
-                            let o =
-                                std::panic::catch_unwind(|| one(f, rules)).unwrap_or_else(|_| {
-                                    Outcome::Out(Quarantined {
-                                        file: f.clone(),
-                                        reason:
-                                            "social-value failed on this file (an internal fault)"
-                                                .into(),
-                                        action: "please report it, with the file".into(),
-                                    })
-                                });
-                            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
-                            o
-                        })
-                        .collect::<Vec<_>>()
-                })
+    let costs: Vec<u64> = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| jobs::cost(m.len())))
+        .collect();
+    let read = |f: &PathBuf| {
+        // A fault on one stranger's file must not lose the others: it is quarantined like
+        // any unreadable file.
+        let o = std::panic::catch_unwind(|| one(f, rules)).unwrap_or_else(|_| {
+            Outcome::Out(Quarantined {
+                file: f.clone(),
+                reason: "social-value failed on this file (an internal fault)".into(),
+                action: "please report it, with the file".into(),
             })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
+        });
+        progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+        o
+    };
+    let outcomes = jobs::run(files, &costs, jobs, jobs::MEMORY_BUDGET, &read);
     let mut by_id: BTreeMap<String, Vec<Member>> = BTreeMap::new();
     let mut quarantined = Vec::new();
     for o in outcomes {

@@ -27,7 +27,7 @@ pub fn compare(a: &Path, b: &Path, tk: &Toolkit) -> Result<Comparison, Problems>
     };
     let one = |p: &Path| {
         gate::accept(p, &rules)
-            .map(|a| (a.submission, a.valuation))
+            .map(|a| (a.submission, a.verdict.valuation))
             .map_err(|r| {
                 let mut problems = r.problems;
                 if let Some(d) = problems.list.last_mut() {

@@ -173,13 +173,15 @@ pub fn review(path: &Path, opts: Options) -> Review {
             .and_then(|_| crate::date::Date::parse(&s.period.start))
             .map(|d| d.financial_year())
     });
+    // Before the gate's recomputation, so that the two valuations are never held at once.
+    let tk_check = toolkit_check(s, &tks, path, &read.positions);
     let gate = tks.basis().map(|tk| {
         let rules = Rules {
             toolkit: tk,
             year,
             max_months: gate::ANNUAL_MONTHS,
         };
-        (rules, gate::accept(path, &rules))
+        (rules, gate::judge(path, &read, &rules))
     });
     integrity_findings(&mut integrity, s, gate.as_ref().map(|g| &g.1));
     let mut reproduce = Check::new("reproducibility");
@@ -199,7 +201,6 @@ pub fn review(path: &Path, opts: Options) -> Review {
         &tks,
         early.as_ref(),
     );
-    let tk_check = toolkit_check(s, &tks, path, &read.positions);
     let defaults_tk = tks.commissioner.as_ref().ok().or(tks.basis());
     let valuation = match gate.as_ref().map(|g| &g.1) {
         Some(Ok(a)) => Some(&a.valuation),
@@ -312,7 +313,7 @@ fn add_problems(c: &mut Check, r: &Rejected, why: &str) {
 fn integrity_findings(
     c: &mut Check,
     s: &submission::Submission,
-    verdict: Option<&Result<gate::Accepted, Rejected>>,
+    verdict: Option<&Result<gate::Verdict, Rejected>>,
 ) {
     if let Some(Err(r)) = verdict.filter(|v| {
         v.as_ref().is_err_and(|r| {
@@ -368,7 +369,7 @@ fn integrity_findings(
 fn period_check(
     s: &submission::Submission,
     year: i32,
-    verdict: Option<&Result<gate::Accepted, Rejected>>,
+    verdict: Option<&Result<gate::Verdict, Rejected>>,
 ) -> Check {
     let mut c = Check::new("period");
     match verdict {
@@ -401,7 +402,7 @@ fn period_check(
 fn reproduction(
     c: &mut Check,
     s: &submission::Submission,
-    verdict: Option<&Result<gate::Accepted, Rejected>>,
+    verdict: Option<&Result<gate::Verdict, Rejected>>,
     tks: &Toolkits,
     early: Option<&crate::value::Valuation>,
 ) {

@@ -36,11 +36,18 @@ pub enum Bank {
     OtherVersion,
 }
 
-/// A return that may be counted, with its figures recomputed on the rules' toolkit.
+/// A return that may be counted: the file, its submission, and what the gate found of it.
 #[derive(Debug, Clone)]
 pub struct Accepted {
     pub path: PathBuf,
     pub submission: Submission,
+    pub verdict: Verdict,
+}
+
+/// What the gate found of a return it lets through: its figures recomputed on the rules'
+/// toolkit, and who and when it is for.
+#[derive(Debug, Clone)]
+pub struct Verdict {
     /// Recomputed: the figures used everywhere (totals, ranking, comparison).
     pub valuation: Valuation,
     /// The organisation id in its normal form.
@@ -133,6 +140,17 @@ pub fn accept(path: &Path, rules: &Rules) -> Result<Accepted, Rejected> {
         let action = "ask the organisation to send the file social-value submit wrote again";
         refuse(Stage::Read, path, None, p, action.into())
     })?;
+    let verdict = judge(path, &read, rules)?;
+    Ok(Accepted {
+        path: path.to_path_buf(),
+        submission: read.submission,
+        verdict,
+    })
+}
+
+/// Whether a return already read from `path` may be counted under `rules` (every stage after
+/// reading), for a caller that keeps the [`super::Read`] for checks of its own.
+pub fn judge(path: &Path, read: &super::Read, rules: &Rules) -> Result<Verdict, Rejected> {
     let s = &read.submission;
     let ask = |what: &str| format!("ask {} to {what}", s.organisation.name);
     let one = |line: Option<u64>, message: String| -> Problems {
@@ -227,8 +245,7 @@ pub fn accept(path: &Path, rules: &Rules) -> Result<Accepted, Rejected> {
         r.recomputed = Some(Box::new(valuation));
         return Err(r);
     }
-    Ok(Accepted {
-        path: path.to_path_buf(),
+    Ok(Verdict {
         id,
         start,
         end,
@@ -236,7 +253,6 @@ pub fn accept(path: &Path, rules: &Rules) -> Result<Accepted, Rejected> {
         bank,
         differences,
         valuation,
-        submission: read.submission,
     })
 }
 

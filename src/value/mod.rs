@@ -31,6 +31,26 @@ pub enum Origin {
     Indicator { id: String },
 }
 
+/// The ids of the consented stories that evidence a line: one list per proxy, shared by every
+/// line claiming that proxy (a story evidences all of them). Decision: shared, so that many
+/// stories and many lines of one proxy cost their sum in memory, not their product (3,000
+/// stories over 1,500 lines were 4.5 million copies of ids).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoryIds(std::sync::Arc<[String]>);
+
+impl std::ops::Deref for StoryIds {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        &self.0
+    }
+}
+
+impl serde::Serialize for StoryIds {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.as_ref().serialize(s)
+    }
+}
+
 /// One valued line with its whole audit trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
@@ -59,7 +79,7 @@ pub struct Line {
     pub url: String,
     pub licence: String,
     /// Consented stories that evidence this line (they add no value of their own).
-    pub evidence: Vec<String>,
+    pub evidence: StoryIds,
     /// The partnership whose shared outcome this line claims a share of (1 − attribution).
     pub partnership: Option<String>,
     /// Where the value arises: the row's place, else the organisation's (a district code).
@@ -647,7 +667,7 @@ fn line_for(
         source: p.source.clone(),
         url: p.url.clone(),
         licence: p.licence.clone(),
-        evidence: Vec::new(),
+        evidence: StoryIds::default(),
         partnership: None,
         place: None,
         transfer: p.transfer,
@@ -776,6 +796,9 @@ fn story_lines(
     for (i, l) in lines.iter().enumerate().skip(first_outcome) {
         claimed_by.entry(l.proxy.clone()).or_default().push(i);
     }
+    // Proxy -> the stories evidencing its lines, in story order.
+    let mut evidence: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
     for s in &stories.shared {
         let mut use_ = StoryUse {
             id: s.id.clone(),
@@ -795,10 +818,11 @@ fn story_lines(
             if !done.insert(proxy.clone()) {
                 continue;
             }
-            if let Some(indices) = claimed_by.get(&proxy) {
-                for &i in indices {
-                    lines[i].evidence.push(s.id.clone());
-                }
+            if claimed_by.contains_key(&proxy) {
+                evidence
+                    .entry(proxy.clone())
+                    .or_default()
+                    .push(s.id.clone());
                 use_.evidence_for.push(proxy);
                 continue;
             }
@@ -820,6 +844,12 @@ fn story_lines(
             }
         }
         uses.push(use_);
+    }
+    for (proxy, ids) in evidence {
+        let shared = StoryIds(ids.into());
+        for &i in claimed_by.get(&proxy).into_iter().flatten() {
+            lines[i].evidence = shared.clone();
+        }
     }
     // A story-valued proxy never to be added to one already valued stays evidence.
     let mut claimed: std::collections::HashSet<String> =

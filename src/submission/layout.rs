@@ -1,0 +1,475 @@
+//! A submission's layout: its text cut at each `[table]` and `[[table]]` header into sections,
+//! each read by the TOML parser on its own, and the tree of tables they make by TOML's rules.
+//!
+//! Decision: a submission is read one section at a time. The TOML parser keeps a token and an
+//! event (48 bytes) for every key, value, separator and line break, and a tree node for every
+//! value, until the whole text is parsed: 35 times the file's size, which made a 54 MB return
+//! take 2.7 GB. Read a section at a time, that working memory is one table's; what is kept is
+//! the text, this tree of headers, and the typed result. The sections are put together as
+//! TOML puts tables together: a table is defined once, `[[x]]` adds an entry, a deeper header
+//! belongs to the last entry above it, and a key is never given twice. Stricter than TOML in
+//! one respect: a table given by dotted keys (`a.b = 1`) cannot be continued by a later header
+//! (`[a.b.c]`), which no writer of returns does.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use toml_parser::lexer::TokenKind;
+
+/// Most tables a submission may hold: its `[[outcome]]`, `[[story]]`, `[[results.line]]` and
+/// every other header. Decision: each becomes a typed record and most a valued line, about 2
+/// KB of memory from as little as 70 bytes of text, so their number, not the file's size,
+/// bounds that memory (20,000 tables, about 45 MiB at most). A return of 3,000 outcome lines,
+/// 1,000 stories and 100 roles (far larger than any we know of) has about 7,000.
+pub const MAX_TABLES: usize = 20_000;
+
+/// Most keys, values, separators and line breaks one table may hold (the parser's working
+/// memory for it is about 100 bytes each). Ample for a partnership of 20,000 members.
+pub const MAX_TABLE_TOKENS: usize = 100_000;
+
+/// A problem at a place in the text (byte offsets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub message: String,
+    pub span: Option<Range<usize>>,
+}
+
+impl Error {
+    pub fn at(message: String, span: Range<usize>) -> Error {
+        Error {
+            message,
+            span: Some(span),
+        }
+    }
+
+    /// A parser's error in a section starting at byte `offset`, placed in the whole text.
+    pub fn from_toml(e: &toml::de::Error, offset: usize) -> Error {
+        Error {
+            message: e.message().to_string(),
+            span: e.span().map(|s| s.start + offset..s.end + offset),
+        }
+    }
+
+    /// The same error, placed at `span` when it has no place of its own.
+    pub fn or_at(mut self, span: Option<Range<usize>>) -> Error {
+        if self.span.is_none() {
+            self.span = span;
+        }
+        self
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl serde::de::Error for Error {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        Error {
+            message: msg.to_string(),
+            span: None,
+        }
+    }
+}
+
+/// A header and the lines after it, up to the next header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The whole section, header included (the text before the first header has none).
+    pub range: Range<usize>,
+    /// The header itself, from its first `[` to its last `]`.
+    pub header: Range<usize>,
+    /// The header's keys (`["volunteering", "role"]`); empty before the first header.
+    pub path: Vec<String>,
+    /// `[[...]]`: an entry of an array of tables.
+    pub array: bool,
+    /// The line the header is on, from 1.
+    pub line: u64,
+}
+
+/// A table: the section giving its own keys (none for one only implied by a deeper header),
+/// and the tables headers put inside it.
+#[derive(Debug, Default)]
+pub struct Table {
+    pub own: Option<usize>,
+    pub children: BTreeMap<String, Node>,
+}
+
+#[derive(Debug)]
+pub enum Node {
+    Table(Table),
+    Array(Vec<Table>),
+}
+
+/// The text, its sections, and the document's tree of tables.
+#[derive(Debug)]
+pub struct Layout<'t> {
+    pub text: &'t str,
+    pub sections: Vec<Section>,
+    pub root: Table,
+}
+
+impl<'t> Layout<'t> {
+    /// Cuts `text` into sections, checks the syntax of each, and puts them together.
+    pub fn of(text: &'t str) -> Result<Layout<'t>, Error> {
+        let sections = cut(text)?;
+        let mut root = Table {
+            own: Some(0),
+            children: BTreeMap::new(),
+        };
+        for (i, s) in sections.iter().enumerate().skip(1) {
+            place(&mut root, &sections, i).map_err(|m| Error::at(m, s.header.clone()))?;
+        }
+        Ok(Layout {
+            text,
+            sections,
+            root,
+        })
+    }
+
+    /// The span of a table's header, for messages about it as a whole.
+    pub fn header(&self, t: &Table) -> Option<Range<usize>> {
+        t.own
+            .filter(|&i| i > 0)
+            .map(|i| self.sections[i].header.clone())
+    }
+
+    /// Section `i` parsed on its own, down to the table its header opens.
+    pub fn own_table(&self, i: usize) -> Result<toml::Table, Error> {
+        let s = &self.sections[i];
+        let mut t: toml::Table = toml::from_str(&self.text[s.range.clone()])
+            .map_err(|e| Error::from_toml(&e, s.range.start))?;
+        for (n, key) in s.path.iter().enumerate() {
+            let last = n + 1 == s.path.len();
+            t = match (t.remove(key), last && s.array) {
+                (Some(toml::Value::Table(x)), false) => x,
+                (Some(toml::Value::Array(mut a)), true) => match a.pop() {
+                    Some(toml::Value::Table(x)) => x,
+                    _ => return Err(self.lost(i)),
+                },
+                _ => return Err(self.lost(i)),
+            };
+        }
+        Ok(t)
+    }
+
+    /// Section `i` parsed on its own, borrowing its text, down to the table its header opens.
+    pub fn own_detable(&self, i: usize) -> Result<toml::de::DeTable<'t>, Error> {
+        use toml::de::DeValue;
+        let s = &self.sections[i];
+        let parsed = toml::de::DeTable::parse(&self.text[s.range.clone()])
+            .map_err(|e| Error::from_toml(&e, s.range.start))?;
+        let mut t = parsed.into_inner();
+        for n in 0..s.path.len() {
+            let last = n + 1 == s.path.len();
+            // Above the header's own table each level holds only the header's next key.
+            let value = t.into_iter().next().map(|(_, v)| v.into_inner());
+            t = match (value, last && s.array) {
+                (Some(DeValue::Table(x)), false) => x,
+                (Some(DeValue::Array(a)), true) => {
+                    match a.into_iter().last().map(|v| v.into_inner()) {
+                        Some(DeValue::Table(x)) => x,
+                        _ => return Err(self.lost(i)),
+                    }
+                }
+                _ => return Err(self.lost(i)),
+            };
+        }
+        Ok(t)
+    }
+
+    /// A header whose table could not be found in its own section (not expected to happen).
+    fn lost(&self, i: usize) -> Error {
+        Error::at(
+            "this header's table could not be read".into(),
+            self.sections[i].header.clone(),
+        )
+    }
+
+    /// The keys a table's own section gives that a header also defines: TOML's "duplicate key".
+    pub fn clash<'k>(&self, t: &Table, own: impl Iterator<Item = &'k str>) -> Result<(), Error> {
+        for k in own {
+            if let Some(node) = t.children.get(k) {
+                let span = match node {
+                    Node::Table(c) => self.header(c),
+                    Node::Array(v) => v.first().and_then(|c| self.header(c)),
+                };
+                return Err(Error {
+                    message: format!(
+                        "duplicate key `{k}`: a header defines it as a table after it was given a value"
+                    ),
+                    span,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a section's lexing stands.
+#[derive(Default)]
+struct Cutter {
+    sections: Vec<Section>,
+    /// Open `[` and `{` of values (a `[` at the start of a line inside one is not a header).
+    depth: usize,
+    line_start: bool,
+    in_header: bool,
+    tokens: usize,
+    /// Newlines counted up to `counted`, for the lines of headers.
+    line: u64,
+    counted: usize,
+}
+
+/// The sections of `text`, each checked by the TOML parser on its own. The first is the text
+/// before the first header.
+fn cut(text: &str) -> Result<Vec<Section>, Error> {
+    let mut c = Cutter {
+        line_start: true,
+        line: 1,
+        ..Cutter::default()
+    };
+    c.sections.push(Section {
+        range: 0..0,
+        header: 0..0,
+        path: Vec::new(),
+        array: false,
+        line: 1,
+    });
+    for token in toml_parser::Source::new(text).lex() {
+        let span = token.span().start()..token.span().end();
+        c.tokens += 1;
+        match token.kind() {
+            TokenKind::Eof => break,
+            TokenKind::Newline => {
+                if c.in_header {
+                    c.in_header = false;
+                    c.header_ends(text, span.start)?;
+                }
+                c.line_start = c.depth == 0;
+                continue;
+            }
+            TokenKind::Whitespace | TokenKind::Comment => continue,
+            TokenKind::LeftSquareBracket if c.line_start && c.depth == 0 => {
+                c.close(text, span.start)?;
+                c.open(text, span.start)?;
+            }
+            _ if c.in_header => {}
+            TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => c.depth += 1,
+            TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => {
+                c.depth = c.depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        c.line_start = false;
+        if c.tokens > MAX_TABLE_TOKENS {
+            let s = c.sections.last().map_or(0..0, |s| s.header.clone());
+            return Err(Error::at(
+                format!(
+                    "this table holds more than {} keys, values and separators, more than a submission may (social-value submit writes each entry as its own [[table]])",
+                    count(MAX_TABLE_TOKENS)
+                ),
+                s,
+            ));
+        }
+    }
+    if c.in_header {
+        c.header_ends(text, text.len())?;
+    }
+    c.close(text, text.len())?;
+    Ok(c.sections)
+}
+
+impl Cutter {
+    /// Ends the last section at `at` and checks its syntax.
+    fn close(&mut self, text: &str, at: usize) -> Result<(), Error> {
+        let Some(s) = self.sections.last_mut() else {
+            return Ok(());
+        };
+        s.range.end = at;
+        toml::de::DeTable::parse(&text[s.range.clone()])
+            .map(|_| ())
+            .map_err(|e| Error::from_toml(&e, s.range.start))
+    }
+
+    /// Starts a section with the header at `at`.
+    fn open(&mut self, text: &str, at: usize) -> Result<(), Error> {
+        if self.sections.len() > MAX_TABLES {
+            return Err(Error::at(
+                format!(
+                    "the file holds more than {} tables ([[outcome]], [[story]] and the like), more than a submission may",
+                    count(MAX_TABLES)
+                ),
+                at..at + 1,
+            ));
+        }
+        self.line += memchr::memchr_iter(b'\n', &text.as_bytes()[self.counted..at]).count() as u64;
+        self.counted = at;
+        self.sections.push(Section {
+            range: at..at,
+            header: at..at,
+            path: Vec::new(),
+            array: false,
+            line: self.line,
+        });
+        self.in_header = true;
+        self.tokens = 1;
+        Ok(())
+    }
+
+    /// The header line of the last section ends at `end`: reads its keys.
+    fn header_ends(&mut self, text: &str, end: usize) -> Result<(), Error> {
+        let Some(s) = self.sections.last_mut() else {
+            return Ok(());
+        };
+        let line = &text[s.range.start..end];
+        let (path, array) = header_path(line).map_err(|e| Error::from_toml(&e, s.range.start))?;
+        let close = line.rfind(']').map_or(line.len(), |i| i + 1);
+        s.header = s.range.start..s.range.start + close;
+        s.path = path;
+        s.array = array;
+        Ok(())
+    }
+}
+
+/// A limit as people read it: `20,000`.
+fn count(n: usize) -> String {
+    crate::num::quantity(rust_decimal::Decimal::from(n))
+}
+
+/// The keys of a header line (`[[volunteering.role]]` gives `volunteering`, `role` and an
+/// array), read by the TOML parser so quoted keys mean what TOML says.
+fn header_path(line: &str) -> Result<(Vec<String>, bool), toml::de::Error> {
+    let mut t: toml::Table = toml::from_str(line)?;
+    let mut path = Vec::new();
+    loop {
+        let Some((k, v)) = std::mem::take(&mut t).into_iter().next() else {
+            return Ok((path, false));
+        };
+        path.push(k);
+        match v {
+            toml::Value::Table(x) => t = x,
+            _ => return Ok((path, true)),
+        }
+    }
+}
+
+/// Puts section `i` into the tree by its header, as TOML does; the message says why not.
+fn place(root: &mut Table, sections: &[Section], i: usize) -> Result<(), String> {
+    let s = &sections[i];
+    let Some((last, above)) = s.path.split_last() else {
+        return Err("a header with no name".into());
+    };
+    let mut t = root;
+    for k in above {
+        let node = t
+            .children
+            .entry(k.clone())
+            .or_insert_with(|| Node::Table(Table::default()));
+        t = match node {
+            Node::Table(x) => x,
+            // A deeper header belongs to the last entry of an array of tables.
+            Node::Array(v) => v.last_mut().ok_or("an empty array of tables")?,
+        };
+    }
+    let name = s.path.join(".");
+    let own = Table {
+        own: Some(i),
+        children: BTreeMap::new(),
+    };
+    match (t.children.get_mut(last), s.array) {
+        (None, false) => {
+            t.children.insert(last.clone(), Node::Table(own));
+        }
+        (None, true) => {
+            t.children.insert(last.clone(), Node::Array(vec![own]));
+        }
+        (Some(Node::Array(v)), true) => v.push(own),
+        (Some(Node::Table(x)), false) if x.own.is_none() => x.own = Some(i),
+        (Some(Node::Table(x)), false) => {
+            let first = x.own.map_or(0, |j| sections[j].line);
+            return Err(format!(
+                "table [{name}] is defined twice (first on line {first})"
+            ));
+        }
+        (Some(Node::Table(_)), true) => {
+            return Err(format!(
+                "[[{name}]] adds to a list, but {name} is already a table"
+            ));
+        }
+        (Some(Node::Array(_)), false) => {
+            return Err(format!(
+                "[{name}] defines a table, but {name} is already a list of [[{name}]] tables"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(text: &str) -> Vec<(String, bool, u64)> {
+        Layout::of(text)
+            .unwrap()
+            .sections
+            .iter()
+            .map(|s| (s.path.join("."), s.array, s.line))
+            .collect()
+    }
+
+    #[test]
+    fn headers_are_found_only_where_toml_has_them() {
+        let text = "# top\n[a]\nx = [\n[1],\n]\ns = \"\"\"\n[not]\n\"\"\"\n  [[ b . \"c.d\" ]] # note\ny = 1\n[[b.\"c.d\"]]\n";
+        assert_eq!(
+            paths(text),
+            vec![
+                (String::new(), false, 1),
+                ("a".into(), false, 2),
+                ("b.c.d".into(), true, 9),
+                ("b.c.d".into(), true, 11),
+            ]
+        );
+        let l = Layout::of(text).unwrap();
+        assert_eq!(&text[l.sections[2].header.clone()], "[[ b . \"c.d\" ]]");
+        assert_eq!(l.own_table(2).unwrap()["y"].as_integer(), Some(1));
+    }
+
+    #[test]
+    fn tables_are_put_together_by_toml_rules() {
+        let ok = "[[p]]\nid = 1\n[p.shares]\nx = 2\n[[p]]\nid = 2\n[v.role]\n[v]\nc = 1\n";
+        let l = Layout::of(ok).unwrap();
+        let Some(Node::Array(p)) = l.root.children.get("p") else {
+            panic!("p is not an array")
+        };
+        assert_eq!(p.len(), 2);
+        assert!(p[0].children.contains_key("shares"));
+        let bad = |t: &str| Layout::of(t).unwrap_err().message;
+        assert!(bad("[a]\n[a]\n").contains("defined twice (first on line 1)"));
+        assert!(bad("[a]\n[[a]]\n").contains("already a table"));
+        assert!(bad("[[a]]\n[a]\n").contains("already a list"));
+        assert!(
+            bad("[a]\nx = \n[b]\n").contains("string"),
+            "{}",
+            bad("[a]\nx = \n[b]\n")
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_is_placed_in_the_whole_text() {
+        let e = Layout::of("[a]\nx = 1\n[b]\ny = = 2\n").unwrap_err();
+        assert_eq!(e.span.map(|s| s.start >= 13), Some(true));
+    }
+
+    #[test]
+    fn too_many_tokens_in_one_table_are_refused() {
+        let text = format!("[a]\nx = [{}]\n", "1,".repeat(MAX_TABLE_TOKENS));
+        assert!(Layout::of(&text)
+            .unwrap_err()
+            .message
+            .contains("more than 100,000 keys"));
+    }
+}
