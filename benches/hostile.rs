@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+#[path = "../tests/common/peak.rs"]
+mod peak;
+
 const MIB: u64 = 1 << 20;
 
 fn main() {
@@ -129,7 +132,8 @@ fn measure(dir: &Path, case: &Case) {
         .stderr(log)
         .spawn()
         .unwrap();
-    let (code, peak_kib) = wait_with_peak(child.id() as libc::pid_t);
+    let (code, peak_kib) = peak::wait_with_peak(child.id() as libc::pid_t);
+    let code = code.map_or("killed".to_string(), |c| c.to_string());
     let took = start.elapsed();
     let bound = 4 * size + 64 * MIB;
     println!(
@@ -142,23 +146,6 @@ fn measure(dir: &Path, case: &Case) {
         bound / MIB,
         took.as_secs_f64()
     );
-}
-
-/// Waits for the child and returns its exit code and its own peak resident memory in KiB.
-fn wait_with_peak(pid: libc::pid_t) -> (i32, i64) {
-    let mut status = 0;
-    // SAFETY: wait4 writes only into the two values passed; the pid is our own child's.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::wait4(pid, &mut status, 0, &mut usage);
-        usage
-    };
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        128 + libc::WTERMSIG(status)
-    };
-    (code, usage.ru_maxrss)
 }
 
 fn human(bytes: u64) -> String {

@@ -4,6 +4,8 @@
 //! size (`wait4`), so tests running side by side do not count in each other's figures.
 
 mod common;
+#[path = "common/peak.rs"]
+mod peak;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -20,6 +22,8 @@ struct Run {
 /// Runs the binary in `dir` and measures its own peak resident memory. Output goes to files (a
 /// pipe could fill and stall the child while this waits for it), and a child still running
 /// after 300 s is killed (it would otherwise hang the test run; `code` is then `None`).
+// The child is reaped by `wait4` (which alone gives its own peak memory), not `Child::wait`.
+#[allow(clippy::zombie_processes)]
 fn run(dir: &Path, args: &[&str]) -> Run {
     let out = tempfile::NamedTempFile::new().unwrap();
     let err = tempfile::NamedTempFile::new().unwrap();
@@ -43,20 +47,13 @@ fn run(dir: &Path, args: &[&str]) -> Run {
         // SAFETY: the child is ours and not yet reaped (wait4 below reaps it).
         unsafe { libc::kill(pid, libc::SIGKILL) };
     });
-    let mut status = 0;
-    // SAFETY: wait4 writes only into the two values passed; the child is ours.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::wait4(pid, &mut status, 0, &mut usage);
-        usage
-    };
+    let (code, peak_kib) = peak::wait_with_peak(pid);
     let _ = watchdog.join();
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
     Run {
         code,
         stdout: std::fs::read_to_string(out.path()).unwrap_or_default(),
         stderr: std::fs::read_to_string(err.path()).unwrap_or_default(),
-        peak_kib: usage.ru_maxrss as u64,
+        peak_kib,
     }
 }
 
