@@ -29,6 +29,7 @@ for t in "${targets[@]}"; do
     # fuzzer's own corpus (about 64 MiB measured); more counts as a failure, as does a single
     # allocation over 128 MiB (-malloc_limit_mb) and one input taking more than 10 s (-timeout).
     log="target/fuzz-$t.log"
+    commit=$(git rev-parse --short HEAD)  # the code fuzzed: built now, whatever happens later
     mkdir -p target
     if ! cargo +nightly fuzz run --sanitizer none --fuzz-dir fuzz "$t" "fuzz/corpus/$t" "fuzz/seeds/$t" "fuzz/regressions/$t" -- \
         -max_total_time="$seconds" -rss_limit_mb=256 -malloc_limit_mb=128 -timeout=10 -max_len=65536 -print_final_stats=1 \
@@ -42,7 +43,7 @@ for t in "${targets[@]}"; do
     # One line per finished run, for the README's table of hours and runs per target.
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -n 1)
-    echo "$(date -u +%F) $t ${seconds}s runs=${runs:-?} peak_rss_mb=${peak:-?} commit=$(git rev-parse --short HEAD)" \
+    echo "$(date -u +%F) $t ${seconds}s runs=${runs:-?} peak_rss_mb=${peak:-?} commit=$commit" \
         >>target/fuzz-summary.txt
 done
 echo "no crashes in: ${targets[*]}"
