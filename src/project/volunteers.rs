@@ -274,6 +274,7 @@ pub fn read_hours(
         out.fatal(d);
     }
     unknown.report(&mut out, &v.roles, &v.file);
+    days.finish();
     if !days.over().is_empty() {
         for d in long_days(v, period, options, &days, &mut people, &mut roles) {
             out.fatal(d);
