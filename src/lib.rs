@@ -18,6 +18,7 @@ pub mod review;
 pub mod sensitivity;
 pub mod sheet;
 pub mod submission;
+pub mod toml_read;
 pub mod toolkit;
 pub mod value;
 pub mod write;

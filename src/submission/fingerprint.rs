@@ -2,7 +2,7 @@
 //! fingerprint itself left out), so any edit after writing shows.
 
 use super::format::Submission;
-use super::layout::{self, Layout, Node, Table};
+use crate::toml_read::{self as layout, Layout, Node, Table};
 use sha2::{Digest, Sha256};
 
 /// JSON with object keys sorted and no spaces: the canonical form that is fingerprinted.
@@ -181,7 +181,7 @@ mod tests {
     #[test]
     fn a_layout_gives_the_fingerprint_of_the_whole_document() {
         let docs = [
-            crate::submission::de::tests::example(),
+            super::super::read::tests::example(),
             "submission = { fingerprint = \"x\", format_version = 4 }\nb.c = 1.5\nd = 1979-05-27T07:32:00Z\n[a]\nz = [1, {x = 'y'}]\n[[e]]\n[e.f]\ng = true\n[[e]]\n[\"é\"]\n[A]\n".into(),
             "[submission]\nfingerprint = 'q'\nx = 1\n[submission.fingerprint2]\ny = 2\n[[results.line]]\nproxy = 'a'\n[results]\ninvestment = '1'\n".into(),
             "[submission.fingerprint]\nx = 1\n[submission]\ny = 2\n".into(),
@@ -189,7 +189,7 @@ mod tests {
         ];
         for d in docs {
             let whole = fingerprint_of_document(&toml::from_str(&d).unwrap());
-            let layout = Layout::of(&d).unwrap();
+            let layout = Layout::of(&d, super::super::LIMITS).unwrap();
             let mut seen = Vec::new();
             let by_tables =
                 fingerprint_of_layout(&layout, &mut |_, at| seen.push(at.to_string())).unwrap();

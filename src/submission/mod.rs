@@ -6,19 +6,16 @@
 //! recomputing its figures ([`recompute`]), and the one gate that says whether a return may be
 //! counted ([`gate`]).
 
-mod de;
 mod fingerprint;
 mod format;
 pub mod gate;
-mod layout;
 mod read;
 mod recompute;
 mod write;
 
 pub use fingerprint::fingerprint_of_document;
 pub use format::*;
-pub use layout::{MAX_TABLES, MAX_TABLE_TOKENS};
-pub use read::{read, Positions, Read, MAX_SUBMISSION_FILE};
+pub use read::{read, Positions, Read, LIMITS, MAX_SUBMISSION_FILE};
 pub use recompute::{partnerships, recompute};
 pub use write::{from_valuation, is_submission, results_of, to_toml, with_written};
 

@@ -3,9 +3,9 @@
 
 use super::fingerprint::fingerprint_of_layout;
 use super::format::Submission;
-use super::layout::{self, Layout};
 use crate::diag::{Diagnostic, Problems};
 use crate::num::parse_decimal;
+use crate::toml_read::{self, Layout, Limits};
 use rust_decimal::Decimal;
 use std::path::Path;
 
@@ -67,6 +67,17 @@ impl Positions {
 /// MB, and a file from a stranger is read with at most 4 times its size in memory.
 pub const MAX_SUBMISSION_FILE: u64 = 16 * 1024 * 1024;
 
+/// Most a submission may hold. Decision: 20,000 tables. Each `[[outcome]]`, `[[story]]` or
+/// `[[results.line]]` becomes a typed record and most a valued line, about 2 KB of memory from
+/// as little as 70 bytes of text, so their number, not the file's size, bounds that memory
+/// (about 45 MiB at most); a return of 3,000 outcome lines, 1,000 stories and 100 roles (far
+/// larger than any we know of) has about 7,000. And 100,000 keys, values and separators in
+/// one table (a partnership of 25,000 members; about 10 MiB while it is read).
+pub const LIMITS: Limits = Limits {
+    tables: 20_000,
+    table_tokens: 100_000,
+};
+
 /// Reads a submission file; syntax and shape problems name file, line and column. It is read
 /// a table at a time ([`Layout`]), so its memory is a small multiple of its size.
 pub fn read(path: &Path) -> Result<Read, Problems> {
@@ -89,11 +100,8 @@ pub fn read(path: &Path) -> Result<Read, Problems> {
     if text.len() as u64 > MAX_SUBMISSION_FILE {
         return Err(too_big(text.len() as u64));
     }
-    let problem = |e: layout::Error| {
-        let file = crate::input::TomlFile::Toolkit;
-        crate::input::toml_message(&e.message, e.span, &text, path, file)
-    };
-    let layout = Layout::of(&text).map_err(|e| cut_short(problem(e), &text))?;
+    let problem = |e: toml_read::Error| e.problems(&text, path, crate::input::TomlFile::Toolkit);
+    let layout = Layout::of(&text, LIMITS).map_err(|e| cut_short(problem(e), &text))?;
     let positions = Positions::of_layout(&layout);
     let mut out_of_range = Problems::new();
     let numbers = (path, &positions);
@@ -104,7 +112,7 @@ pub fn read(path: &Path) -> Result<Read, Problems> {
     if out_of_range.has_errors() {
         return Err(out_of_range);
     }
-    let submission: Submission = super::de::from_layout(&layout).map_err(problem)?;
+    let submission: Submission = toml_read::de::from_layout(&layout).map_err(problem)?;
     Ok(Read {
         computed_fingerprint,
         submission,
@@ -182,5 +190,43 @@ fn check_numbers(v: &toml::Value, at: &str, file: (&Path, &Positions), out: &mut
                 "ask the organisation for the file social-value submit wrote, unchanged",
             ));
         }
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    /// The worked example's return, as `submit` writes it.
+    pub fn example() -> String {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield-cvs");
+        let (v, tk) =
+            crate::value::at::value_project(&root, None, Default::default(), None).unwrap();
+        let written = Some("2025-05-01T09:30:00Z".to_string());
+        crate::submission::to_toml(&crate::submission::from_valuation(&v, &tk, written))
+    }
+
+    #[test]
+    fn a_return_read_by_tables_is_what_a_whole_file_parse_gives() {
+        let good = example();
+        let layout = Layout::of(&good, LIMITS).unwrap();
+        let by_tables: Submission = toml_read::de::from_layout(&layout).unwrap();
+        let whole: Submission = toml::from_str(&good).unwrap();
+        assert_eq!(by_tables, whole);
+        assert!(!whole.partnership[0].shares.is_empty());
+    }
+
+    #[test]
+    fn unknown_and_missing_keys_are_placed_on_their_lines() {
+        let good = example();
+        let text = good.replacen("[period]\n", "[period]\nbogus = 1\n", 1);
+        let layout = Layout::of(&text, LIMITS).unwrap();
+        let e = toml_read::de::from_layout::<Submission>(&layout).unwrap_err();
+        assert!(e.message.contains("unknown field `bogus`"), "{e}");
+        assert_eq!(&text[e.span.unwrap()], "bogus");
+        let text = good.replacen("[period]\nstart", "[period]\nbegin", 1);
+        let layout = Layout::of(&text, LIMITS).unwrap();
+        let e = toml_read::de::from_layout::<Submission>(&layout).unwrap_err();
+        assert!(e.message.contains("begin"), "{e}");
     }
 }

@@ -1,30 +1,52 @@
-//! A submission's layout: its text cut at each `[table]` and `[[table]]` header into sections,
-//! each read by the TOML parser on its own, and the tree of tables they make by TOML's rules.
+//! Reading a TOML file a table at a time: the text cut at each `[table]` and `[[table]]`
+//! header into sections, each read by the TOML parser on its own, and the tree of tables they
+//! make by TOML's rules; typed records are then read from that tree ([`de`]).
 //!
-//! Decision: a submission is read one section at a time. The TOML parser keeps a token and an
-//! event (48 bytes) for every key, value, separator and line break, and a tree node for every
-//! value, until the whole text is parsed: 35 times the file's size, which made a 54 MB return
-//! take 2.7 GB. Read a section at a time, that working memory is one table's; what is kept is
-//! the text, this tree of headers, and the typed result. The sections are put together as
-//! TOML puts tables together: a table is defined once, `[[x]]` adds an entry, a deeper header
-//! belongs to the last entry above it, and a key is never given twice. Stricter than TOML in
-//! one respect: a table given by dotted keys (`a.b = 1`) cannot be continued by a later header
-//! (`[a.b.c]`), which no writer of returns does.
+//! Decision: the TOML parser keeps a token and an event (48 bytes) for every key, value,
+//! separator and line break, and a tree node for every value, until the whole text is parsed:
+//! 35 times the file's size, so a 54 MB submission took 2.7 GB. Read a section at a time, that
+//! working memory is one table's; what is kept is the text, this tree of headers, and the typed
+//! result. The sections are put together as TOML puts tables together: a table is defined
+//! once, `[[x]]` adds an entry, a deeper header belongs to the last entry above it, and a key
+//! is never given twice. Stricter than TOML in one respect: a table given by dotted keys
+//! (`a.b = 1`) cannot be continued by a later header (`[a.b.c]`), which no file we read needs.
+
+pub mod de;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 use toml_parser::lexer::TokenKind;
 
-/// Most tables a submission may hold: its `[[outcome]]`, `[[story]]`, `[[results.line]]` and
-/// every other header. Decision: each becomes a typed record and most a valued line, about 2
-/// KB of memory from as little as 70 bytes of text, so their number, not the file's size,
-/// bounds that memory (20,000 tables, about 45 MiB at most). A return of 3,000 outcome lines,
-/// 1,000 stories and 100 roles (far larger than any we know of) has about 7,000.
-pub const MAX_TABLES: usize = 20_000;
+/// How much a file may hold, so that the working memory of reading it stays bounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most `[table]` and `[[table]]` headers.
+    pub tables: usize,
+    /// Most keys, values, separators and line breaks in one table: the parser keeps about 100
+    /// bytes for each while it reads the table.
+    pub table_tokens: usize,
+}
 
-/// Most keys, values, separators and line breaks one table may hold (the parser's working
-/// memory for it is about 100 bytes each). Ample for a partnership of 20,000 members.
-pub const MAX_TABLE_TOKENS: usize = 100_000;
+/// For a toolkit: 20,000 tables (a bank of 5,000 proxies, each with its `[proxy.basis]`, has
+/// about 10,000) and 400,000 tokens in a table (about 40 MiB while it is read; the largest
+/// table of a real bank, its `[price_index]`, has a few hundred).
+pub const TOOLKIT: Limits = Limits {
+    tables: 20_000,
+    table_tokens: 400_000,
+};
+
+/// For project.toml: 20,000 tables, and 2 million tokens in a table. Decision: a project is the
+/// user's own file, and a partnership of 100,000 members, each with a share, is read (issue
+/// 11); that one table takes about 100 bytes a token, some 200 MiB, while it is read.
+pub const PROJECT: Limits = Limits {
+    tables: 20_000,
+    table_tokens: 2_000_000,
+};
+
+/// Reads a whole file's typed records a table at a time, within `limits`.
+pub fn from_str<T: serde::de::DeserializeOwned>(text: &str, limits: Limits) -> Result<T, Error> {
+    de::from_layout(&Layout::of(text, limits)?)
+}
 
 /// A problem at a place in the text (byte offsets).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +69,16 @@ impl Error {
             message: e.message().to_string(),
             span: e.span().map(|s| s.start + offset..s.end + offset),
         }
+    }
+
+    /// The error as a diagnostic in the file at `path` whose text is `text`.
+    pub fn problems(
+        self,
+        text: &str,
+        path: &std::path::Path,
+        file: crate::input::TomlFile,
+    ) -> crate::diag::Problems {
+        crate::input::toml_message(&self.message, self.span, text, path, file)
     }
 
     /// The same error, placed at `span` when it has no place of its own.
@@ -114,8 +146,8 @@ pub struct Layout<'t> {
 
 impl<'t> Layout<'t> {
     /// Cuts `text` into sections, checks the syntax of each, and puts them together.
-    pub fn of(text: &'t str) -> Result<Layout<'t>, Error> {
-        let sections = cut(text)?;
+    pub fn of(text: &'t str, limits: Limits) -> Result<Layout<'t>, Error> {
+        let sections = cut(text, limits)?;
         let mut root = Table {
             own: Some(0),
             children: BTreeMap::new(),
@@ -210,8 +242,8 @@ impl<'t> Layout<'t> {
 }
 
 /// Where a section's lexing stands.
-#[derive(Default)]
 struct Cutter {
+    limits: Limits,
     sections: Vec<Section>,
     /// Open `[` and `{` of values (a `[` at the start of a line inside one is not a header).
     depth: usize,
@@ -225,11 +257,16 @@ struct Cutter {
 
 /// The sections of `text`, each checked by the TOML parser on its own. The first is the text
 /// before the first header.
-fn cut(text: &str) -> Result<Vec<Section>, Error> {
+fn cut(text: &str, limits: Limits) -> Result<Vec<Section>, Error> {
     let mut c = Cutter {
+        limits,
+        sections: Vec::new(),
+        depth: 0,
         line_start: true,
+        in_header: false,
+        tokens: 0,
         line: 1,
-        ..Cutter::default()
+        counted: 0,
     };
     c.sections.push(Section {
         range: 0..0,
@@ -264,12 +301,12 @@ fn cut(text: &str) -> Result<Vec<Section>, Error> {
             _ => {}
         }
         c.line_start = false;
-        if c.tokens > MAX_TABLE_TOKENS {
+        if c.tokens > limits.table_tokens {
             let s = c.sections.last().map_or(0..0, |s| s.header.clone());
             return Err(Error::at(
                 format!(
-                    "this table holds more than {} keys, values and separators, more than a submission may (social-value submit writes each entry as its own [[table]])",
-                    count(MAX_TABLE_TOKENS)
+                    "this table holds more than {} keys, values and separators, more than social-value reads in one table",
+                    count(limits.table_tokens)
                 ),
                 s,
             ));
@@ -296,11 +333,11 @@ impl Cutter {
 
     /// Starts a section with the header at `at`.
     fn open(&mut self, text: &str, at: usize) -> Result<(), Error> {
-        if self.sections.len() > MAX_TABLES {
+        if self.sections.len() > self.limits.tables {
             return Err(Error::at(
                 format!(
-                    "the file holds more than {} tables ([[outcome]], [[story]] and the like), more than a submission may",
-                    count(MAX_TABLES)
+                    "the file holds more than {} tables (headers such as [[outcome]]), more than social-value reads in one file",
+                    count(self.limits.tables)
                 ),
                 at..at + 1,
             ));
@@ -413,7 +450,7 @@ mod tests {
     use super::*;
 
     fn paths(text: &str) -> Vec<(String, bool, u64)> {
-        Layout::of(text)
+        Layout::of(text, TOOLKIT)
             .unwrap()
             .sections
             .iter()
@@ -433,7 +470,7 @@ mod tests {
                 ("b.c.d".into(), true, 11),
             ]
         );
-        let l = Layout::of(text).unwrap();
+        let l = Layout::of(text, TOOLKIT).unwrap();
         assert_eq!(&text[l.sections[2].header.clone()], "[[ b . \"c.d\" ]]");
         assert_eq!(l.own_table(2).unwrap()["y"].as_integer(), Some(1));
     }
@@ -441,13 +478,13 @@ mod tests {
     #[test]
     fn tables_are_put_together_by_toml_rules() {
         let ok = "[[p]]\nid = 1\n[p.shares]\nx = 2\n[[p]]\nid = 2\n[v.role]\n[v]\nc = 1\n";
-        let l = Layout::of(ok).unwrap();
+        let l = Layout::of(ok, TOOLKIT).unwrap();
         let Some(Node::Array(p)) = l.root.children.get("p") else {
             panic!("p is not an array")
         };
         assert_eq!(p.len(), 2);
         assert!(p[0].children.contains_key("shares"));
-        let bad = |t: &str| Layout::of(t).unwrap_err().message;
+        let bad = |t: &str| Layout::of(t, TOOLKIT).unwrap_err().message;
         assert!(bad("[a]\n[a]\n").contains("defined twice (first on line 1)"));
         assert!(bad("[a]\n[[a]]\n").contains("already a table"));
         assert!(bad("[[a]]\n[a]\n").contains("already a list"));
@@ -460,16 +497,25 @@ mod tests {
 
     #[test]
     fn a_syntax_error_is_placed_in_the_whole_text() {
-        let e = Layout::of("[a]\nx = 1\n[b]\ny = = 2\n").unwrap_err();
+        let e = Layout::of("[a]\nx = 1\n[b]\ny = = 2\n", TOOLKIT).unwrap_err();
         assert_eq!(e.span.map(|s| s.start >= 13), Some(true));
     }
 
     #[test]
     fn too_many_tokens_in_one_table_are_refused() {
-        let text = format!("[a]\nx = [{}]\n", "1,".repeat(MAX_TABLE_TOKENS));
-        assert!(Layout::of(&text)
+        let limits = Limits {
+            tables: 10,
+            table_tokens: 1000,
+        };
+        let text = format!("[a]\nx = [{}]\n", "1,".repeat(1000));
+        assert!(Layout::of(&text, limits)
             .unwrap_err()
             .message
-            .contains("more than 100,000 keys"));
+            .contains("more than 1,000 keys"));
+        let text = "[[a]]\n".repeat(11);
+        assert!(Layout::of(&text, limits)
+            .unwrap_err()
+            .message
+            .contains("more than 10 tables"));
     }
 }

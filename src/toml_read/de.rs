@@ -1,14 +1,16 @@
-//! Typed records from a submission's [`Layout`], a table at a time: each table's own section
-//! is parsed when its record is read and dropped once it is, so the typed submission is built
+//! Typed records from a file's [`Layout`], a table at a time: each table's own section is
+//! parsed when its record is read and dropped once it is, so the typed records are built
 //! without the whole document ever being held as a tree. Values go through the TOML crate's
 //! own deserializer, so they mean exactly what they would in one whole-file parse; every
-//! problem keeps its place in the whole text.
+//! span (in a message, or a `Spanned` field) is a place in the whole text.
 
-use super::layout::{Error, Layout, Node, Table};
+use super::{Error, Layout, Node, Table};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use std::ops::Range;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
 
-/// Reads a whole document's typed records (a [`super::Submission`]).
+/// Reads a whole document's typed records.
 pub fn from_layout<'t, T: serde::Deserialize<'t>>(layout: &'t Layout<'t>) -> Result<T, Error> {
     T::deserialize(TableDe {
         layout,
@@ -28,22 +30,39 @@ impl<'t> de::Deserializer<'t> for TableDe<'t> {
     fn deserialize_any<V: Visitor<'t>>(self, visitor: V) -> Result<V::Value, Error> {
         let here = self.layout.header(self.table);
         let own = match self.table.own {
-            Some(i) => self.layout.own_detable(i)?,
-            None => toml::de::DeTable::new(),
+            Some(i) => placed_table(
+                self.layout.own_detable(i)?,
+                self.layout.sections[i].range.start,
+            ),
+            None => DeTable::new(),
         };
         self.layout
             .clash(self.table, own.iter().map(|(k, _)| k.get_ref().as_ref()))?;
         let access = Entries {
             layout: self.layout,
-            offset: self
-                .table
-                .own
-                .map_or(0, |i| self.layout.sections[i].range.start),
             own: own.into_iter(),
             children: self.table.children.iter(),
             value: None,
         };
         visitor.visit_map(access).map_err(|e| e.or_at(here))
+    }
+
+    /// A `Spanned` table is spanned by its header, as the TOML crate spans it (the whole text
+    /// for the document itself).
+    fn deserialize_struct<V: Visitor<'t>>(
+        self,
+        name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        if serde_spanned::de::is_spanned(name) {
+            let span = self
+                .layout
+                .header(self.table)
+                .unwrap_or(0..self.layout.text.len());
+            return visitor.visit_map(serde_spanned::de::SpannedDeserializer::new(self, span));
+        }
+        self.deserialize_any(visitor)
     }
 
     fn deserialize_option<V: Visitor<'t>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -61,8 +80,37 @@ impl<'t> de::Deserializer<'t> for TableDe<'t> {
     serde::forward_to_deserialize_any! {
         <W: Visitor<'t>>
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
+        unit unit_struct seq tuple tuple_struct map enum identifier ignored_any
     }
+}
+
+impl<'t> IntoDeserializer<'t, Error> for TableDe<'t> {
+    type Deserializer = Self;
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+/// A section's table with every span in it moved by `offset`: a place in the whole text.
+fn placed_table(t: DeTable<'_>, offset: usize) -> DeTable<'_> {
+    t.into_iter()
+        .map(|(k, v)| (moved(k, offset), placed(v, offset)))
+        .collect()
+}
+
+fn placed(v: Spanned<DeValue<'_>>, offset: usize) -> Spanned<DeValue<'_>> {
+    let span = v.span();
+    let value = match v.into_inner() {
+        DeValue::Array(a) => DeValue::Array(a.into_iter().map(|x| placed(x, offset)).collect()),
+        DeValue::Table(t) => DeValue::Table(placed_table(t, offset)),
+        other => other,
+    };
+    Spanned::new(span.start + offset..span.end + offset, value)
+}
+
+fn moved<T>(x: Spanned<T>, offset: usize) -> Spanned<T> {
+    let span = x.span();
+    Spanned::new(span.start + offset..span.end + offset, x.into_inner())
 }
 
 /// A list of `[[table]]` entries.
@@ -123,16 +171,14 @@ impl<'t> SeqAccess<'t> for Items<'t> {
 
 /// What the next value is: one of the section's own, or a table a header defines.
 enum Value<'t> {
-    Own(toml::Spanned<toml::de::DeValue<'t>>),
+    Own(Spanned<DeValue<'t>>),
     Child(&'t Node, Option<Range<usize>>),
 }
 
 /// A table's entries: its own section's first, then the tables inside it.
 struct Entries<'t> {
     layout: &'t Layout<'t>,
-    /// Where the own section starts in the text (its spans are from there).
-    offset: usize,
-    own: <toml::de::DeTable<'t> as IntoIterator>::IntoIter,
+    own: <DeTable<'t> as IntoIterator>::IntoIter,
     children: std::collections::btree_map::Iter<'t, String, Node>,
     value: Option<Value<'t>>,
 }
@@ -145,7 +191,7 @@ impl<'t> MapAccess<'t> for Entries<'t> {
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
         if let Some((k, v)) = self.own.next() {
-            let span = k.span().start + self.offset..k.span().end + self.offset;
+            let span = k.span();
             self.value = Some(Value::Own(v));
             let key: &str = k.get_ref();
             let d: de::value::StrDeserializer<'_, Error> = key.into_deserializer();
@@ -168,9 +214,12 @@ impl<'t> MapAccess<'t> for Entries<'t> {
 
     fn next_value_seed<S: DeserializeSeed<'t>>(&mut self, seed: S) -> Result<S::Value, Error> {
         match self.value.take() {
-            Some(Value::Own(v)) => seed
-                .deserialize(toml::de::ValueDeserializer::from(v))
-                .map_err(|e| Error::from_toml(&e, self.offset)),
+            Some(Value::Own(v)) => {
+                // An error made after the value was read (an untagged enum's) is placed on it.
+                let span = v.span();
+                seed.deserialize(toml::de::ValueDeserializer::from(v))
+                    .map_err(|e| Error::from_toml(&e, 0).or_at(Some(span)))
+            }
             Some(Value::Child(Node::Table(table), span)) => seed
                 .deserialize(TableDe {
                     layout: self.layout,
@@ -185,44 +234,5 @@ impl<'t> MapAccess<'t> for Entries<'t> {
                 .map_err(|e| e.or_at(span)),
             None => Err(de::Error::custom("a value was asked for before its key")),
         }
-    }
-}
-
-#[cfg(test)]
-pub(super) mod tests {
-    use super::*;
-    use crate::submission::Submission;
-
-    /// The worked example's return, as `submit` writes it.
-    pub fn example() -> String {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield-cvs");
-        let (v, tk) =
-            crate::value::at::value_project(&root, None, Default::default(), None).unwrap();
-        let written = Some("2025-05-01T09:30:00Z".to_string());
-        crate::submission::to_toml(&crate::submission::from_valuation(&v, &tk, written))
-    }
-
-    #[test]
-    fn a_return_reads_as_a_whole_file_parse_reads_it() {
-        let good = example();
-        let layout = Layout::of(&good).unwrap();
-        let by_tables: Submission = from_layout(&layout).unwrap();
-        let whole: Submission = toml::from_str(&good).unwrap();
-        assert_eq!(by_tables, whole);
-        assert!(!whole.partnership[0].shares.is_empty());
-    }
-
-    #[test]
-    fn unknown_and_missing_keys_are_placed_on_their_lines() {
-        let good = example();
-        let text = good.replacen("[period]\n", "[period]\nbogus = 1\n", 1);
-        let layout = Layout::of(&text).unwrap();
-        let e = from_layout::<Submission>(&layout).unwrap_err();
-        assert!(e.message.contains("unknown field `bogus`"), "{e}");
-        assert_eq!(&text[e.span.unwrap()], "bogus");
-        let text = good.replacen("[period]\nstart", "[period]\nbegin", 1);
-        let layout = Layout::of(&text).unwrap();
-        let e = from_layout::<Submission>(&layout).unwrap_err();
-        assert!(e.message.contains("begin"), "{e}");
     }
 }
