@@ -37,6 +37,10 @@ for t in "${targets[@]}"; do
         tail -n 40 "$log" >&2
         echo "FAILED: $t (a crash, a timeout, too much memory, or no build; the full log is $log," >&2
         echo "the input that failed is in fuzz/artifacts/$t/)" >&2
+        # libFuzzer's -timeout is wall-clock time: a fuzzer starved of CPU (run under nice on a
+        # busy machine) can report a 'timeout' for an input that takes milliseconds. Run the
+        # input alone to tell: fuzz/target/*/release/$t fuzz/artifacts/$t/timeout-...
+        echo "a timeout on a busy machine may be starvation: run the input alone, as above" >&2
         exit 1
     fi
     grep -E "stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs" "$log" || true
