@@ -20,6 +20,9 @@ struct Run {
 /// Runs the binary in `dir` and measures its own peak resident memory. Output goes to files (a
 /// pipe could fill and stall the child while this waits for it), and a child still running
 /// after 300 s is killed (it would otherwise hang the test run; `code` is then `None`).
+// The child is reaped by `wait4`, which std's `wait` cannot replace: it alone gives the child's
+// own resource usage.
+#[allow(clippy::zombie_processes)]
 fn run(dir: &Path, args: &[&str]) -> Run {
     let out = tempfile::NamedTempFile::new().unwrap();
     let err = tempfile::NamedTempFile::new().unwrap();

@@ -197,7 +197,7 @@ pub fn judge(path: &Path, read: &super::Read, rules: &Rules) -> Result<Verdict, 
             ask("write its organisation id as it is registered, and submit again"),
         )
     })?;
-    let (start, end) = period(path, &read, rules).map_err(|p| {
+    let (start, end) = period(path, read, rules).map_err(|p| {
         refuse(
             Stage::Period,
             path,
