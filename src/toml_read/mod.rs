@@ -520,6 +520,39 @@ mod tests {
         );
     }
 
+    /// What is read a table at a time is what a whole-file parse gives, and nothing TOML
+    /// refuses is accepted (a few things TOML allows are refused: see the module's decision).
+    #[test]
+    fn reading_by_tables_agrees_with_a_whole_file_parse() {
+        let docs = [
+            "[a.b]\nx = 1\n[a]\nc = 1\n",
+            "[[a]]\nb = 1\n[[a]]\nb = 2\n[a.c]\nd = 3\n[[a.e]]\nf = [1, {g = 'h'}]\n",
+            "t = 1979-05-27T07:32:00Z\nf = 1.5e3\ni = 0x1F\ns = '''\n[x]\n'''\n[y]\n",
+            "[a]\nb = 1\n[a.b]\n",
+            "a = [1]\n[[a]]\n",
+            "a = {b = 1}\n[a.c]\n",
+            "[a]\n[a]\n",
+            "[[a]]\n[a]\n",
+            "[a]\n[[a]]\n",
+            "[a]\nb.c = 1\n[a.b.d]\n",
+            "a.b = 1\n[a.c]\n",
+            "[a]\nx = 1\nx = 2\n",
+            "[\"a.b\"]\n[a]\nb = 1\n",
+        ];
+        for d in docs {
+            let whole = toml::from_str::<toml::Table>(d);
+            let by_tables = from_str::<toml::Table>(d, TOOLKIT);
+            match (&whole, &by_tables) {
+                (Ok(w), Ok(t)) => assert_eq!(w, t, "{d}"),
+                (Err(_), Ok(t)) => panic!("accepted what TOML refuses: {d} as {t:?}"),
+                _ => {}
+            }
+        }
+        for d in &docs[..3] {
+            assert!(from_str::<toml::Table>(d, TOOLKIT).is_ok(), "{d}");
+        }
+    }
+
     #[test]
     fn a_syntax_error_is_placed_in_the_whole_text() {
         let e = Layout::of("[a]\nx = 1\n[b]\ny = = 2\n", TOOLKIT).unwrap_err();
