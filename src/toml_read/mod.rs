@@ -249,6 +249,8 @@ struct Cutter {
     depth: usize,
     line_start: bool,
     in_header: bool,
+    /// Where the header being read ends so far (after its last `]`).
+    header_end: usize,
     tokens: usize,
     /// Newlines counted up to `counted`, for the lines of headers.
     line: u64,
@@ -260,57 +262,26 @@ struct Cutter {
 fn cut(text: &str, limits: Limits) -> Result<Vec<Section>, Error> {
     let mut c = Cutter {
         limits,
-        sections: Vec::new(),
+        sections: vec![Section {
+            range: 0..0,
+            header: 0..0,
+            path: Vec::new(),
+            array: false,
+            line: 1,
+        }],
         depth: 0,
         line_start: true,
         in_header: false,
+        header_end: 0,
         tokens: 0,
         line: 1,
         counted: 0,
     };
-    c.sections.push(Section {
-        range: 0..0,
-        header: 0..0,
-        path: Vec::new(),
-        array: false,
-        line: 1,
-    });
     for token in toml_parser::Source::new(text).lex() {
-        let span = token.span().start()..token.span().end();
-        c.tokens += 1;
-        match token.kind() {
-            TokenKind::Eof => break,
-            TokenKind::Newline => {
-                if c.in_header {
-                    c.in_header = false;
-                    c.header_ends(text, span.start)?;
-                }
-                c.line_start = c.depth == 0;
-                continue;
-            }
-            TokenKind::Whitespace | TokenKind::Comment => continue,
-            TokenKind::LeftSquareBracket if c.line_start && c.depth == 0 => {
-                c.close(text, span.start)?;
-                c.open(text, span.start)?;
-            }
-            _ if c.in_header => {}
-            TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => c.depth += 1,
-            TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => {
-                c.depth = c.depth.saturating_sub(1);
-            }
-            _ => {}
+        if token.kind() == TokenKind::Eof {
+            break;
         }
-        c.line_start = false;
-        if c.tokens > limits.table_tokens {
-            let s = c.sections.last().map_or(0..0, |s| s.header.clone());
-            return Err(Error::at(
-                format!(
-                    "this table holds more than {} keys, values and separators, more than social-value reads in one table",
-                    count(limits.table_tokens)
-                ),
-                s,
-            ));
-        }
+        c.token(text, token.kind(), token.span().start()..token.span().end())?;
     }
     if c.in_header {
         c.header_ends(text, text.len())?;
@@ -320,6 +291,45 @@ fn cut(text: &str, limits: Limits) -> Result<Vec<Section>, Error> {
 }
 
 impl Cutter {
+    /// Takes in one token: a `[` at the start of a line outside any value opens a section.
+    fn token(&mut self, text: &str, kind: TokenKind, span: Range<usize>) -> Result<(), Error> {
+        self.tokens += 1;
+        match kind {
+            TokenKind::Newline => {
+                if self.in_header {
+                    self.in_header = false;
+                    self.header_ends(text, span.start)?;
+                }
+                self.line_start = self.depth == 0;
+                return Ok(());
+            }
+            TokenKind::Whitespace | TokenKind::Comment => return Ok(()),
+            TokenKind::LeftSquareBracket if self.line_start && self.depth == 0 => {
+                self.close(text, span.start)?;
+                self.open(text, span.start)?;
+            }
+            TokenKind::RightSquareBracket if self.in_header => self.header_end = span.end,
+            _ if self.in_header => {}
+            TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => self.depth += 1,
+            TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => {
+                self.depth = self.depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        self.line_start = false;
+        if self.tokens > self.limits.table_tokens {
+            let at = self.sections.last().map_or(0..0, |s| s.header.clone());
+            return Err(Error::at(
+                format!(
+                    "this table holds more than {} keys, values and separators, more than social-value reads in one table",
+                    count(self.limits.table_tokens)
+                ),
+                at,
+            ));
+        }
+        Ok(())
+    }
+
     /// Ends the last section at `at` and checks its syntax.
     fn close(&mut self, text: &str, at: usize) -> Result<(), Error> {
         let Some(s) = self.sections.last_mut() else {
@@ -352,6 +362,7 @@ impl Cutter {
             line: self.line,
         });
         self.in_header = true;
+        self.header_end = at;
         self.tokens = 1;
         Ok(())
     }
@@ -363,8 +374,7 @@ impl Cutter {
         };
         let line = &text[s.range.start..end];
         let (path, array) = header_path(line).map_err(|e| Error::from_toml(&e, s.range.start))?;
-        let close = line.rfind(']').map_or(line.len(), |i| i + 1);
-        s.header = s.range.start..s.range.start + close;
+        s.header = s.range.start..self.header_end.max(s.range.start);
         s.path = path;
         s.array = array;
         Ok(())
@@ -476,6 +486,21 @@ mod tests {
     }
 
     #[test]
+    fn windows_line_ends_and_a_header_comment_are_read() {
+        let text = "x = 1\r\n[a] # note ]\r\ny = 2\r\n\r\n[[b]]\r\n";
+        assert_eq!(
+            paths(text),
+            vec![
+                (String::new(), false, 1),
+                ("a".into(), false, 2),
+                ("b".into(), true, 5)
+            ]
+        );
+        let l = Layout::of(text, TOOLKIT).unwrap();
+        assert_eq!(&text[l.sections[1].header.clone()], "[a]");
+    }
+
+    #[test]
     fn tables_are_put_together_by_toml_rules() {
         let ok = "[[p]]\nid = 1\n[p.shares]\nx = 2\n[[p]]\nid = 2\n[v.role]\n[v]\nc = 1\n";
         let l = Layout::of(ok, TOOLKIT).unwrap();
@@ -493,6 +518,39 @@ mod tests {
             "{}",
             bad("[a]\nx = \n[b]\n")
         );
+    }
+
+    /// What is read a table at a time is what a whole-file parse gives, and nothing TOML
+    /// refuses is accepted (a few things TOML allows are refused: see the module's decision).
+    #[test]
+    fn reading_by_tables_agrees_with_a_whole_file_parse() {
+        let docs = [
+            "[a.b]\nx = 1\n[a]\nc = 1\n",
+            "[[a]]\nb = 1\n[[a]]\nb = 2\n[a.c]\nd = 3\n[[a.e]]\nf = [1, {g = 'h'}]\n",
+            "t = 1979-05-27T07:32:00Z\nf = 1.5e3\ni = 0x1F\ns = '''\n[x]\n'''\n[y]\n",
+            "[a]\nb = 1\n[a.b]\n",
+            "a = [1]\n[[a]]\n",
+            "a = {b = 1}\n[a.c]\n",
+            "[a]\n[a]\n",
+            "[[a]]\n[a]\n",
+            "[a]\n[[a]]\n",
+            "[a]\nb.c = 1\n[a.b.d]\n",
+            "a.b = 1\n[a.c]\n",
+            "[a]\nx = 1\nx = 2\n",
+            "[\"a.b\"]\n[a]\nb = 1\n",
+        ];
+        for d in docs {
+            let whole = toml::from_str::<toml::Table>(d);
+            let by_tables = from_str::<toml::Table>(d, TOOLKIT);
+            match (&whole, &by_tables) {
+                (Ok(w), Ok(t)) => assert_eq!(w, t, "{d}"),
+                (Err(_), Ok(t)) => panic!("accepted what TOML refuses: {d} as {t:?}"),
+                _ => {}
+            }
+        }
+        for d in &docs[..3] {
+            assert!(from_str::<toml::Table>(d, TOOLKIT).is_ok(), "{d}");
+        }
     }
 
     #[test]
