@@ -397,3 +397,22 @@ fn a_review_folder_keeps_the_same_rule() {
     review(&f).fails_with(&["did not write: notes.txt"]);
     assert_eq!(read(&f.path("rev/notes.txt")), "mine");
 }
+
+/// `submit` never writes a return that every reader would refuse: the size and table limits
+/// `review` and `network` read with are checked before anything is written (one rule for both).
+#[test]
+fn submit_refuses_a_return_too_large_for_any_reader_to_read() {
+    let f = Fixture::new();
+    f.write("test-kit.toml", common::TOOLKIT);
+    f.write("project.toml", common::PROJECT);
+    // Each outcome row becomes two tables ([[outcome]] and [[results.line]]): 10,500 rows make
+    // more than the 20,000 a reader takes.
+    let mut rows = String::from("proxy,quantity\n");
+    for i in 0..10_500 {
+        rows.push_str(&format!("outcome.big,{}\n", 1 + i % 7));
+    }
+    f.write("outcomes.csv", &rows);
+    let r = f.run_cmd(&["submit", "project.toml", "--out", "return.toml"]);
+    r.fails_with(&["20,000", "no submission was written"]);
+    assert!(!f.path("return.toml").exists(), "nothing is written");
+}

@@ -15,7 +15,8 @@ pub fn run(args: &SubmitArgs) -> Result<(), Failure> {
         args.redact.as_deref(),
     )?;
     let s = submission::from_valuation(&valuation, &toolkit, now());
-    let text = submission::to_toml(&s);
+    let text = submission::to_readable_toml(&s)
+        .map_err(|p| Failure::input(p, "no submission was written"))?;
     // Never written over anything but a submission, nor into a pipe or device.
     social_value::write::write_over(
         &args.out,

@@ -17,7 +17,9 @@ pub use fingerprint::fingerprint_of_document;
 pub use format::*;
 pub use read::{read, Positions, Read, LIMITS, MAX_SUBMISSION_FILE};
 pub use recompute::{partnerships, recompute};
-pub use write::{from_valuation, is_submission, results_of, to_toml, with_written};
+pub use write::{
+    from_valuation, is_submission, results_of, to_readable_toml, to_toml, with_written,
+};
 
 /// The first submission format version (docs/submission-format.md).
 pub const FIRST_VERSION: i64 = 1;

@@ -199,6 +199,34 @@ pub fn to_toml(s: &Submission) -> String {
     format!("# social-value submission: docs/submission-format.md. Any edit breaks the fingerprint.\n{body}")
 }
 
+/// The submission as TOML text, when a reader will take it: the size and table limits every
+/// reader applies ([`super::read`]) are checked here, so `submit` never writes a return that
+/// `review` and `network` would refuse. Otherwise why not, and what to do.
+pub fn to_readable_toml(s: &Submission) -> Result<String, crate::diag::Problems> {
+    use super::read::{LIMITS, MAX_SUBMISSION_FILE};
+    let text = to_toml(s);
+    let why = if text.len() as u64 > MAX_SUBMISSION_FILE {
+        Some(format!(
+            "the return would be {} bytes, more than the {} MiB a reader accepts",
+            text.len(),
+            MAX_SUBMISSION_FILE / 1024 / 1024
+        ))
+    } else {
+        crate::toml_read::Layout::of(&text, LIMITS)
+            .err()
+            .map(|e| format!("the return would be refused by every reader: {}", e.message))
+    };
+    match why {
+        None => Ok(text),
+        Some(why) => Err(crate::diag::Problems::from(
+            crate::diag::Diagnostic::error(why).with_help(
+                "combine outcome rows of the same proxy (one row per proxy, or per proxy and \
+                 place), and keep the stories that evidence the claim",
+            ),
+        )),
+    }
+}
+
 /// The same submission written at another moment, fingerprinted again (for a resubmission).
 pub fn with_written(mut s: Submission, written: Option<String>) -> Submission {
     s.submission.written = written;
