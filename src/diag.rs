@@ -173,8 +173,22 @@ impl Location {
         // `records.xlsx#Hours` names a sheet of records.xlsx.
         let name = self.file.to_string_lossy();
         let file = name.rsplit_once('#').map_or(name.as_ref(), |(f, _)| f);
-        crate::sheet::is_spreadsheet(Path::new(file))
+        names_spreadsheet(Path::new(file))
     }
+}
+
+/// Whether a file's name is a spreadsheet's (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`).
+///
+/// Decision: this list lives here, at the bottom of the layers, because how a place is shown
+/// (line and column, or a cell like `C5`) follows from it; the readers ask it too, so that a
+/// file read as a spreadsheet is always shown as one, and nothing here imports a reader.
+pub fn names_spreadsheet(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
 }
 
 /// A spreadsheet's name for column `n` (1-based): A, B, ... Z, AA, AB ...

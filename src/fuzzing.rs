@@ -131,7 +131,7 @@ pub fn spreadsheet(data: &[u8]) {
     for name in ["sheet.xlsx", "sheet.ods"] {
         if let Some(path) = file_with(name, data) {
             tables_at(&path);
-            let _ = crate::sheet::read(&path);
+            let _ = crate::read::sheet::read(&path);
         }
     }
 }

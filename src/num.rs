@@ -151,7 +151,7 @@ pub fn parse_fraction(text: &str) -> Result<Decimal, NumError> {
 /// (when the session started), hours and minutes, or minutes and seconds, and a CSV cannot
 /// say which; so it is refused, with the hours it would be as hours and minutes, so the fix
 /// is one edit. A spreadsheet cell that holds a time or duration is unambiguous (it stores a
-/// fraction of a day) and is read as hours by [`crate::sheet`].
+/// fraction of a day) and is read as hours by [`crate::read::sheet`].
 pub fn time_as_hours(text: &str) -> Option<Decimal> {
     let parts: Vec<&str> = text.trim().split(':').collect();
     if !(2..=3).contains(&parts.len()) {

@@ -77,7 +77,7 @@ fn check(file: &Path, stamp_it: bool) -> Result<(), Failure> {
             .map_err(|p| Failure::input(p, "the toolkit is not valid"))?;
         return emit_text(&format!("ok: {}", summary(&tk)));
     }
-    let text = social_value::input::read_text_file(file)?;
+    let text = social_value::read::input::read_text_file(file)?;
     let (plain, _) = stamp::without_stamp(&text);
     let tk = toolkit::parse(&plain, file)
         .map_err(|p| Failure::input(p, "the toolkit is not valid, so it was not stamped"))?;
@@ -408,9 +408,9 @@ fn import_cmd(
     url: &Option<String>,
     licence: &Option<String>,
 ) -> Result<(), Failure> {
-    let sheet = social_value::sheet::read(file)
+    let sheet = social_value::read::sheet::read(file)
         .map_err(|p| Failure::input(p, "the toolkit was not changed"))?;
-    let text = social_value::input::read_text_file(into)?;
+    let text = social_value::read::input::read_text_file(into)?;
     let opts = import::Options {
         url: url.clone(),
         licence: licence.clone(),

@@ -1,10 +1,10 @@
 //! People's before-and-after answers (`person,indicator,before,after`): checked against the
 //! indicators the toolkit and project declare, paired by person. References stay here.
 
-use super::table::{Collector, Column, ReadOptions, Skipped, Table};
 use crate::date::Date;
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
 use crate::num::{parse_plain, Holds};
+use crate::read::table::{Collector, Column, ReadOptions, Skipped, Table};
 use crate::toolkit::indicator::Indicator;
 use rust_decimal::Decimal;
 use std::collections::HashSet;

@@ -1,25 +1,22 @@
 //! An organisation's return: `project.toml` (who, when, money in, where the data is) and the CSV
 //! files beside it (volunteer hours, outcomes, stories), read and checked against a toolkit.
 
-mod collector;
 mod days;
 pub mod evidence;
 pub mod indicators;
-pub(crate) mod lines;
 pub mod org_id;
 mod outcomes;
 pub mod partnership;
 pub mod redact;
 mod stories;
-pub mod table;
 pub mod template;
 mod volunteers;
 
+pub use crate::read::{Limits, ReadOptions, Skipped};
 pub use evidence::{EvidenceByLine, EvidenceType, Grade};
 pub use outcomes::{read_outcomes, OutcomeLine, OutcomeRows, Unvalued, MAX_QUANTITY};
 pub use partnership::{Partners, Partnership, PlaceNote};
 pub use stories::{read_stories, Stories, Story};
-pub use table::{Limits, ReadOptions, Skipped};
 pub use volunteers::{read_hours, HoursSummary, RoleHours};
 
 use crate::date::Date;
@@ -40,12 +37,7 @@ pub const MAX_PERIOD_YEARS: i32 = 10;
 /// Most volunteer roles a project may list (a real one has a handful).
 pub const MAX_ROLES: usize = 1_000;
 
-/// Most people a project may say it supported (`[reach] people`): more than the UK's
-/// population many times over, so only a typing slip is refused.
-pub const MAX_PEOPLE: u64 = 1_000_000_000;
-
-/// Largest investment one entry may record, in pounds (one trillion).
-pub const MAX_INVESTMENT: i64 = 1_000_000_000_000;
+pub use crate::limits::{MAX_INVESTMENT, MAX_PEOPLE};
 
 /// Versions of the project format this build understands (see docs/project-format.md).
 const FORMAT_VERSIONS: &[i64] = &[1];
@@ -233,10 +225,10 @@ struct RawFileRef {
 
 /// Reads and checks `project.toml` on its own (no toolkit needed yet).
 pub fn load(path: &Path) -> Result<Project, Problems> {
-    let text = crate::input::read_text_file(path)?;
+    let text = crate::read::input::read_text_file(path)?;
     // Read a table at a time, so its parse takes a table's memory, not 35 times the file's.
-    let raw: RawProject = crate::toml_read::from_str(&text, crate::toml_read::PROJECT)
-        .map_err(|e| e.problems(&text, path, crate::input::TomlFile::Project))?;
+    let raw: RawProject = crate::read::toml::from_str(&text, crate::read::toml::PROJECT)
+        .map_err(|e| e.problems(&text, path, crate::read::input::TomlFile::Project))?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut p = Problems::new();
     let err = |p: &mut Problems, span: Range<usize>, msg: String, help: &str| {

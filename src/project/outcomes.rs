@@ -3,9 +3,9 @@
 
 use super::evidence::{EvidenceByLine, EvidenceType};
 use super::partnership::Partners;
-use super::table::{Collector, Column, Layout, ReadOptions, Skipped, Table};
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
 use crate::num::{parse_fraction, parse_plain, Holds};
+use crate::read::table::{Collector, Column, Layout, ReadOptions, Skipped, Table};
 use crate::toolkit::{Adjustments, Kind, Toolkit, MAX_DURATION};
 use csv::ByteRecord;
 use rust_decimal::Decimal;

@@ -228,7 +228,7 @@ impl Folded {
             let start = f.text.len();
             f.text.push_str(&piece);
             if piece.len() != c.len_utf8() || piece.chars().count() != 1 {
-                // Offsets fit: every text read is far below 4 GiB (crate::input::MAX_TEXT_FILE).
+                // Offsets fit: every text read is far below 4 GiB (crate::read::input::MAX_TEXT_FILE).
                 let span = |a: usize, b: usize| (a as u32, b as u32);
                 f.anchors.push(Anchor {
                     to: span(start, f.text.len()),
@@ -300,7 +300,7 @@ pub struct Redactor {
 impl Redactor {
     /// Reads one name per line; blank lines and lines starting with `#` are skipped.
     pub fn from_file(path: &Path) -> Result<Redactor, Problems> {
-        let text = crate::input::read_text_file(path)?;
+        let text = crate::read::input::read_text_file(path)?;
         let r = Redactor::new(text.lines()).map_err(|e| {
             Diagnostic::error(format!(
                 "{} lists too many names to search: {e}",

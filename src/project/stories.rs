@@ -1,8 +1,8 @@
 //! People's own stories (`id,title,text,tags,consent`), tagged with the toolkit's shared vocabulary.
 //! Stories without consent are counted and nothing more: their words are dropped as they are read.
 
-use super::table::{Collector, Column, ReadOptions, Skipped, Table};
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
+use crate::read::table::{Collector, Column, ReadOptions, Skipped, Table};
 use crate::toolkit::Toolkit;
 use std::collections::HashSet;
 use std::path::Path;

@@ -2,11 +2,11 @@
 //! Only totals and a set of distinct volunteers are kept; names never leave this module.
 
 use super::days::{DayTally, LongDays};
-use super::table::{Collector, Column, Layout, ReadOptions, Row, Skipped, Table};
 use super::{Period, Volunteering};
 use crate::date::{Date, OrderCheck, Read, Written};
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
 use crate::num::{parse_plain, time_as_hours, Holds, NumError};
+use crate::read::table::{Collector, Column, Layout, ReadOptions, Row, Skipped, Table};
 use csv::ByteRecord;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -729,7 +729,7 @@ fn name_key<'a>(name: &'a [u8], buf: &'a mut Vec<u8>) -> &'a [u8] {
         }
         return buf;
     }
-    let text = super::table::cell_text(name).to_lowercase();
+    let text = crate::read::table::cell_text(name).to_lowercase();
     for (i, word) in text.split_whitespace().enumerate() {
         if i > 0 {
             buf.push(b' ');

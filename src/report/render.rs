@@ -54,7 +54,7 @@ impl Templates {
             let Some((bytes, p)) = template_file(dir, name, MAX_TEMPLATE_TEXT)? else {
                 return Ok(None);
             };
-            let text = crate::input::decode_text(&bytes)
+            let text = crate::read::input::decode_text(&bytes)
                 .map_err(|m| Diagnostic::error(m).in_file(&p))?
                 .into_owned();
             Ok(Some((text, p)))
@@ -107,7 +107,7 @@ pub fn template_file(
     let meta = match std::fs::symlink_metadata(&p) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(crate::input::open_error(&p, &e).into()),
+        Err(e) => return Err(crate::read::input::open_error(&p, &e).into()),
     };
     let kind = meta.file_type();
     if kind.is_symlink() {
@@ -122,7 +122,8 @@ pub fn template_file(
             "put the file itself in the template folder, or remove what has its name",
         ));
     }
-    let file = open_inert(&p).map_err(|e| Problems::from(crate::input::open_error(&p, &e)))?;
+    let file =
+        open_inert(&p).map_err(|e| Problems::from(crate::read::input::open_error(&p, &e)))?;
     let big = |len: u64| {
         refuse(
             format!(
@@ -144,7 +145,7 @@ pub fn template_file(
     }
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut std::io::Read::take(file, max + 1), &mut bytes)
-        .map_err(|e| Problems::from(crate::input::open_error(&p, &e)))?;
+        .map_err(|e| Problems::from(crate::read::input::open_error(&p, &e)))?;
     if bytes.len() as u64 > max {
         return Err(big(bytes.len() as u64));
     }

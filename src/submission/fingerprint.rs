@@ -2,7 +2,7 @@
 //! fingerprint itself left out), so any edit after writing shows.
 
 use super::format::Submission;
-use crate::toml_read::{self as layout, Layout, Node, Table};
+use crate::read::toml::{self as layout, Layout, Node, Table};
 use sha2::{Digest, Sha256};
 
 /// JSON with object keys sorted and no spaces: the canonical form that is fingerprinted.

@@ -5,7 +5,7 @@ use super::fingerprint::fingerprint_of_layout;
 use super::format::Submission;
 use crate::diag::{Diagnostic, Problems};
 use crate::num::parse_decimal;
-use crate::toml_read::{self, Layout, Limits};
+use crate::read::toml::{self as toml_read, Layout, Limits};
 use rust_decimal::Decimal;
 use std::path::Path;
 
@@ -92,15 +92,16 @@ pub fn read(path: &Path) -> Result<Read, Problems> {
             .with_help("a return social-value submit writes is far smaller: ask the organisation for the file it wrote"),
         )
     };
-    let len = crate::input::ordinary_file(path)?.len();
+    let len = crate::read::input::ordinary_file(path)?.len();
     if len > MAX_SUBMISSION_FILE {
         return Err(too_big(len));
     }
-    let text = crate::input::read_text_file(path)?;
+    let text = crate::read::input::read_text_file(path)?;
     if text.len() as u64 > MAX_SUBMISSION_FILE {
         return Err(too_big(text.len() as u64));
     }
-    let problem = |e: toml_read::Error| e.problems(&text, path, crate::input::TomlFile::Toolkit);
+    let problem =
+        |e: toml_read::Error| e.problems(&text, path, crate::read::input::TomlFile::Toolkit);
     let layout = Layout::of(&text, LIMITS).map_err(|e| cut_short(problem(e), &text))?;
     let positions = Positions::of_layout(&layout);
     let mut out_of_range = Problems::new();

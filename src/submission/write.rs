@@ -212,7 +212,7 @@ pub fn to_readable_toml(s: &Submission) -> Result<String, crate::diag::Problems>
             MAX_SUBMISSION_FILE / 1024 / 1024
         ))
     } else {
-        crate::toml_read::Layout::of(&text, LIMITS)
+        crate::read::toml::Layout::of(&text, LIMITS)
             .err()
             .map(|e| format!("the return would be refused by every reader: {}", e.message))
     };

@@ -6,7 +6,7 @@ use super::stamp::{with_stamp, without_stamp};
 use super::{parse, Kind, Toolkit};
 use crate::diag::{quoted, Diagnostic, Problems};
 use crate::num::{parse_decimal, parse_fraction};
-use crate::sheet::{Row, Sheet};
+use crate::read::sheet::{Row, Sheet};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
 use std::fmt::Write;

@@ -291,8 +291,9 @@ pub fn local(text: &str, path: &std::path::Path) -> Result<Vec<Indicator>, crate
         #[serde(default)]
         indicator: Vec<Spanned<RawIndicator>>,
     }
-    let only: Only = toml::from_str(text)
-        .map_err(|e| crate::input::toml_error(&e, text, path, crate::input::TomlFile::Project))?;
+    let only: Only = toml::from_str(text).map_err(|e| {
+        crate::read::input::toml_error(&e, text, path, crate::read::input::TomlFile::Project)
+    })?;
     let mut c = Checker {
         text,
         path,

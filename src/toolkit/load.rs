@@ -161,7 +161,7 @@ pub fn find(id: &str, project_dir: &Path) -> Option<Source> {
 pub fn load_file(source: &Source) -> Result<Toolkit, Problems> {
     match source {
         Source::File(path) => {
-            let text = crate::input::read_text_file(path)?;
+            let text = crate::read::input::read_text_file(path)?;
             parse(&text, path)
         }
         Source::Bundled(name) => {
@@ -178,8 +178,8 @@ pub fn load_file(source: &Source) -> Result<Toolkit, Problems> {
 pub fn parse(text: &str, path: &Path) -> Result<Toolkit, Problems> {
     // Read a table at a time, so a large bank's parse takes a table's memory, not 35 times
     // the file's.
-    let raw: RawFile = crate::toml_read::from_str(text, crate::toml_read::TOOLKIT)
-        .map_err(|e| e.problems(text, path, crate::input::TomlFile::Toolkit))?;
+    let raw: RawFile = crate::read::toml::from_str(text, crate::read::toml::TOOLKIT)
+        .map_err(|e| e.problems(text, path, crate::read::input::TomlFile::Toolkit))?;
     Checker {
         text,
         path,

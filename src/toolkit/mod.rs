@@ -75,8 +75,7 @@ impl Adjustments {
     };
 }
 
-/// Longest duration accepted: the Green Book's 3.5% rate holds for years 0-30 only.
-pub const MAX_DURATION: u32 = 30;
+pub use crate::limits::MAX_DURATION;
 
 /// One financial proxy: a money value standing in for an outcome, with its published source.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,8 +5,7 @@ use super::MAX_DURATION;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-/// Largest magnitude accepted for one unit of a proxy, so sums can never overflow.
-pub const MAX_UNIT_VALUE: i64 = 1_000_000_000;
+pub use crate::limits::MAX_UNIT_VALUE;
 
 /// A broken rule: what is wrong and, where there is one, how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]

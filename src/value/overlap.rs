@@ -2,7 +2,7 @@
 //! and the WELLBY beside wellbeing proxies): one check for projects and submissions alike.
 
 use crate::diag::{Diagnostic, Problems};
-use crate::project::table::MAX_LISTED;
+use crate::read::table::MAX_LISTED;
 use crate::toolkit::Toolkit;
 use std::collections::BTreeMap;
 use std::path::Path;

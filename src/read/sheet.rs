@@ -2,8 +2,8 @@
 //! the first sheet, or `file.xlsx#Sheet name`), with headers matched the forgiving way.
 
 use crate::diag::{Diagnostic, Problems};
-use crate::project::lines::LineFinder;
-use crate::project::table::{cell_text, normalise_header};
+use crate::read::lines::LineFinder;
+use crate::read::table::{cell_text, normalise_header};
 use calamine::{open_workbook_auto, Data, Reader};
 use std::path::{Path, PathBuf};
 
@@ -65,22 +65,19 @@ pub(crate) fn split_sheet(spec: &Path) -> (PathBuf, Option<String>) {
     (spec.to_path_buf(), None)
 }
 
+/// Whether `path` names a spreadsheet (the one list of their extensions is in `diag`, which
+/// shows places in them as cells).
 pub(crate) fn is_spreadsheet(path: &Path) -> bool {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_lowercase();
-    matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+    crate::diag::names_spreadsheet(path)
 }
 
 /// Refuses a spreadsheet larger than `limit` bytes on disk or, for the zip-based formats
 /// (`.xlsx`, `.xlsm`, `.xlsb`, `.ods`), once unzipped (as the archive declares its contents):
 /// a small file can unzip to gigabytes, which the spreadsheet reader would hold in memory.
 pub(crate) fn check_size(path: &Path, limit: u64) -> Result<(), Problems> {
-    use crate::project::table::too_big;
+    use crate::read::table::too_big;
     // A folder, pipe or device is refused here: opening one as a zip could hang.
-    let meta = crate::input::ordinary_file(path)?;
+    let meta = crate::read::input::ordinary_file(path)?;
     if meta.len() > limit {
         return Err(too_big(path, "is", meta.len(), limit).into());
     }
@@ -107,7 +104,7 @@ pub(crate) fn check_size(path: &Path, limit: u64) -> Result<(), Problems> {
 pub fn read(spec: &Path) -> Result<Sheet, Problems> {
     let (path, sheet) = split_sheet(spec);
     let grid = if is_spreadsheet(&path) {
-        check_size(&path, crate::project::Limits::default().max_file_bytes)?;
+        check_size(&path, crate::read::Limits::default().max_file_bytes)?;
         read_workbook(&path, sheet.as_deref())?
     } else {
         read_csv(&path)?
@@ -143,20 +140,20 @@ pub fn read(spec: &Path) -> Result<Sheet, Problems> {
 }
 
 fn read_csv(path: &Path) -> Result<Vec<(u64, Vec<String>)>, Problems> {
-    let meta = crate::input::ordinary_file(path)?;
+    let meta = crate::read::input::ordinary_file(path)?;
     // Read whole, so kept small: a table of proxies is kilobytes.
-    if meta.len() > crate::input::MAX_TEXT_FILE {
-        return Err(crate::project::table::too_big(
+    if meta.len() > crate::read::input::MAX_TEXT_FILE {
+        return Err(crate::read::table::too_big(
             path,
             "is",
             meta.len(),
-            crate::input::MAX_TEXT_FILE,
+            crate::read::input::MAX_TEXT_FILE,
         )
         .into());
     }
-    let bytes = std::fs::read(path).map_err(|e| crate::input::open_error(path, &e))?;
-    if crate::input::is_utf16(&bytes) {
-        return Err(crate::input::utf16_error(path).into());
+    let bytes = std::fs::read(path).map_err(|e| crate::read::input::open_error(path, &e))?;
+    if crate::read::input::is_utf16(&bytes) {
+        return Err(crate::read::input::utf16_error(path).into());
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let mut reader = csv::ReaderBuilder::new()
@@ -216,7 +213,7 @@ pub(crate) fn read_workbook(
             .into()
     };
     if !path.is_file() {
-        return Err(crate::input::open_error(
+        return Err(crate::read::input::open_error(
             path,
             &std::io::Error::from(std::io::ErrorKind::NotFound),
         )

@@ -76,9 +76,9 @@ impl Error {
         self,
         text: &str,
         path: &std::path::Path,
-        file: crate::input::TomlFile,
+        file: crate::read::input::TomlFile,
     ) -> crate::diag::Problems {
-        crate::input::toml_message(&self.message, self.span, text, path, file)
+        crate::read::input::toml_message(&self.message, self.span, text, path, file)
     }
 
     /// The same error, placed at `span` when it has no place of its own.

@@ -196,19 +196,19 @@ fn field_rule(key: &str) -> Option<String> {
     Some(match key {
         "people" => format!(
             "a whole number from 1 to {} (the different people supported)",
-            quantity(Decimal::from(crate::project::MAX_PEOPLE))
+            quantity(Decimal::from(crate::limits::MAX_PEOPLE))
         ),
         "amount" => format!(
             "an amount in pounds of at most {} (one trillion), like 85000",
-            pounds(crate::project::MAX_INVESTMENT)
+            pounds(crate::limits::MAX_INVESTMENT)
         ),
         "value" | "low" | "high" | "wellby_value" | "wellby_low" | "wellby_high" => format!(
             "an amount in pounds of at most {} a unit, like 8500",
-            pounds(crate::toolkit::rules::MAX_UNIT_VALUE)
+            pounds(crate::limits::MAX_UNIT_VALUE)
         ),
         "duration" => format!(
             "a whole number of years from 1 to {}",
-            crate::toolkit::MAX_DURATION
+            crate::limits::MAX_DURATION
         ),
         "price_year" | "wellby_price_year" => "a year, like 2024".into(),
         "min_pairs" => "a whole number from 5 to 1,000,000".into(),

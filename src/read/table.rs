@@ -128,30 +128,30 @@ impl Table {
     /// Opens `path` (a CSV file, or a spreadsheet: `.xlsx`, `.ods`, `.xls`, the first sheet or
     /// `file.xlsx#Sheet`) and checks its header against `columns`.
     pub fn open(path: &Path, columns: &[Column], limits: Limits) -> Result<Table, Problems> {
-        let (file, sheet_name) = crate::sheet::split_sheet(path);
-        if crate::sheet::is_spreadsheet(&file) {
+        let (file, sheet_name) = crate::read::sheet::split_sheet(path);
+        if crate::read::sheet::is_spreadsheet(&file) {
             return Table::open_sheet(path, &file, sheet_name.as_deref(), columns, limits);
         }
         let expected = expected(columns);
-        let meta = crate::input::ordinary_file(path)?;
+        let meta = crate::read::input::ordinary_file(path)?;
         if meta.len() > limits.max_file_bytes {
             return Err(too_big(path, "is", meta.len(), limits.max_file_bytes).into());
         }
         let mut head = [0u8; 2];
-        let mut file = File::open(path).map_err(|e| crate::input::open_error(path, &e))?;
+        let mut file = File::open(path).map_err(|e| crate::read::input::open_error(path, &e))?;
         let n = file
             .read(&mut head)
-            .map_err(|e| crate::input::open_error(path, &e))?;
+            .map_err(|e| crate::read::input::open_error(path, &e))?;
         if n == 0 {
             return Err(Diagnostic::error(format!("{} is empty", path.display()))
                 .in_file(path)
                 .with_help(format!("the first row must name the columns: {expected}"))
                 .into());
         }
-        if crate::input::is_utf16(&head) {
-            return Err(crate::input::utf16_error(path).into());
+        if crate::read::input::is_utf16(&head) {
+            return Err(crate::read::input::utf16_error(path).into());
         }
-        let file = File::open(path).map_err(|e| crate::input::open_error(path, &e))?;
+        let file = File::open(path).map_err(|e| crate::read::input::open_error(path, &e))?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -204,8 +204,8 @@ impl Table {
         columns: &[Column],
         limits: Limits,
     ) -> Result<Table, Problems> {
-        crate::sheet::check_size(file, limits.max_file_bytes)?;
-        let grid = crate::sheet::read_workbook(file, sheet)?;
+        crate::read::sheet::check_size(file, limits.max_file_bytes)?;
+        let grid = crate::read::sheet::read_workbook(file, sheet)?;
         let path = spec;
         let mut rows = grid.into_iter();
         let Some((header_line, header)) = rows.next() else {
