@@ -234,7 +234,7 @@ pub fn days_from_civil(d: Date) -> i64 {
 /// could be read either way, because guessing would move hours between months silently.
 #[derive(Debug, Default)]
 pub struct OrderCheck {
-    /// (count, first lines) of each kind of slashed date.
+    /// (count, byte positions of the first rows) of each kind of slashed date.
     day_first: (u64, Vec<u64>),
     month_first: (u64, Vec<u64>),
     either: (u64, Vec<u64>),
@@ -244,9 +244,9 @@ pub struct OrderCheck {
 const LINES_NAMED: usize = 10;
 
 impl OrderCheck {
-    /// Notes how the date on `line` was written; `line` is asked for only when it will be named.
+    /// Notes how the date of the row starting at byte `at` was written.
     #[inline]
-    pub fn note(&mut self, written: Written, line: impl FnOnce() -> u64) {
+    pub fn note(&mut self, written: Written, at: u64) {
         let slot = match written {
             Written::Unambiguous => return,
             Written::DayFirst => &mut self.day_first,
@@ -255,17 +255,35 @@ impl OrderCheck {
         };
         slot.0 += 1;
         if slot.1.len() < LINES_NAMED {
-            slot.1.push(line());
+            slot.1.push(at);
+        }
+    }
+
+    /// Adds the notes of a later part of the same file, as if read on after this one.
+    pub fn append(&mut self, later: OrderCheck) {
+        for (mine, theirs) in [
+            (&mut self.day_first, later.day_first),
+            (&mut self.month_first, later.month_first),
+            (&mut self.either, later.either),
+        ] {
+            mine.0 += theirs.0;
+            let room = LINES_NAMED.saturating_sub(mine.1.len());
+            mine.1.extend(theirs.1.into_iter().take(room));
         }
     }
 
     /// The file's verdict: an error when the order is month first or mixed, a warning when no
-    /// date settles it, nothing when every slashed date reads day first.
-    pub fn finish(&self, path: &std::path::Path) -> Option<crate::diag::Diagnostic> {
+    /// date settles it, nothing when every slashed date reads day first. `lines` turns byte
+    /// positions into line numbers (asked only when a message names them).
+    pub fn finish(
+        &self,
+        path: &std::path::Path,
+        lines: impl Fn(&[u64]) -> Vec<u64>,
+    ) -> Option<crate::diag::Diagnostic> {
         use crate::diag::Diagnostic;
-        let lines = |(n, l): &(u64, Vec<u64>)| {
-            let shown: Vec<String> = l.iter().map(u64::to_string).collect();
-            let more = n - l.len() as u64;
+        let lines = |(n, at): &(u64, Vec<u64>)| {
+            let shown: Vec<String> = lines(at).iter().map(u64::to_string).collect();
+            let more = n - at.len() as u64;
             if more > 0 {
                 format!("{} and {more} more", shown.join(", "))
             } else {
@@ -441,23 +459,25 @@ mod tests {
     #[test]
     fn a_file_with_us_dates_is_refused_naming_its_rows() {
         let path = std::path::Path::new("log.csv");
+        // Positions stand for lines here: lines are worked out only for a message.
+        let same = |at: &[u64]| at.to_vec();
         let mut uk = OrderCheck::default();
-        uk.note(Written::Either, || 2);
-        uk.note(Written::DayFirst, || 3);
-        assert_eq!(uk.finish(path), None);
+        uk.note(Written::Either, 2);
+        uk.note(Written::DayFirst, 3);
+        assert_eq!(uk.finish(path, |_| panic!("no lines needed")), None);
 
         let mut unsure = OrderCheck::default();
-        unsure.note(Written::Either, || 2);
-        let w = unsure.finish(path).unwrap();
+        unsure.note(Written::Either, 2);
+        let w = unsure.finish(path, same).unwrap();
         assert!(!w.is_error() && w.message.contains("lines 2"), "{w}");
 
         let mut us = OrderCheck::default();
-        us.note(Written::Either, || 2);
+        us.note(Written::Either, 2);
         for line in 3..20 {
-            us.note(Written::MonthFirst, || line);
+            us.note(Written::MonthFirst, line);
         }
-        us.note(Written::DayFirst, || 40);
-        let e = us.finish(path).unwrap();
+        us.note(Written::DayFirst, 40);
+        let e = us.finish(path, same).unwrap();
         assert!(e.is_error());
         assert!(
             e.message
@@ -466,5 +486,26 @@ mod tests {
         );
         assert!(e.message.contains("day first, on lines 40"), "{e}");
         assert!(e.message.contains("lines 2 could mean either"), "{e}");
+    }
+
+    /// Notes made in two parts and appended give what one pass gives.
+    #[test]
+    fn parts_appended_are_one_pass() {
+        let kinds = [Written::Either, Written::MonthFirst, Written::DayFirst];
+        let mut whole = OrderCheck::default();
+        let (mut first, mut second) = (OrderCheck::default(), OrderCheck::default());
+        for at in 0..60u64 {
+            let w = kinds[(at * 7 % 3) as usize];
+            whole.note(w, at);
+            if at < 25 {
+                first.note(w, at)
+            } else {
+                second.note(w, at)
+            }
+        }
+        first.append(second);
+        let path = std::path::Path::new("log.csv");
+        let same = |at: &[u64]| at.to_vec();
+        assert_eq!(first.finish(path, same), whole.finish(path, same));
     }
 }

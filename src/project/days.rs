@@ -1,198 +1,191 @@
 //! Hours per volunteer per day, so that one person given more than 24 hours on one day is
-//! refused, naming every row that adds up to it. Only a total is kept for each (volunteer,
-//! day) that has hours, so memory grows with those pairs (8 to 16 bytes each),
-//! never with the rows; the rows of a day found too long are looked for again only then.
+//! refused, naming every row that adds up to it: a fixed-size table of rounded-up totals, shared
+//! by every reading thread, then exact sums for the few days it flags, by reading again.
 
 use crate::date::{civil_from_days, days_from_civil, Date};
 use crate::diag::Diagnostic;
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
-/// Ten-thousandths of an hour in a day.
-const DAY: u64 = 240_000;
+/// Hundredths of an hour in a day.
+const DAY: u32 = 2_400;
 
 /// Days over 24 hours described one by one; the rest are counted.
-const DAYS_LISTED: usize = 20;
+pub(super) const DAYS_LISTED: usize = 20;
 
 /// Lines named for one day; beyond them the rest are counted.
-const LINES_NAMED: usize = 50;
+pub(super) const LINES_NAMED: usize = 50;
 
-/// Bits of a slot holding the day's total; the rest hold the key.
-const TOTAL_BITS: u32 = 20;
-const TOTAL_MAX: u64 = (1 << TOTAL_BITS) - 1;
+/// Bits of a slot holding a total (hundredths of an hour, saturating at 40.95 hours); the 20
+/// bits above hold a fingerprint of the (volunteer, day) key, never 0, so 0 is an empty slot.
+const TOTAL_BITS: u32 = 12;
+const TOTAL_MAX: u32 = (1 << TOTAL_BITS) - 1;
 
-/// Totals by (volunteer id, day of the period), in ten-thousandths of an hour rounded up (so a
-/// day can only be flagged too soon, never too late: the rows of a flagged day are summed
-/// exactly before anything is said), saturating past 104 hours.
+/// Slots looked at from a key's first one before it shares that first slot.
+const WINDOW: usize = 16;
+
+/// Totals by (volunteer, day), rounded up, in a table of fixed size: a filter that may flag a
+/// day too soon, never too late, so that only the days it flags are summed exactly.
 ///
-/// Decision: one `u64` a slot in an open-addressed table (the key in the high 44 bits, the
-/// total in the low 20), so adding a row costs one memory access, not the two of a general
-/// hash map: the volunteer log is read at millions of rows a second, in any order.
-///
-/// Each addition waits in `pending` while the next [`PENDING`] rows are read, its slot
-/// prefetched meanwhile: in a log in no particular order nearly every slot is a cache miss,
-/// and waiting for each one doubled the time to read the log. The order additions are applied
-/// in is the order they were made, so the result is the same.
-#[derive(Default)]
-pub(super) struct DayTally {
-    slots: Vec<u64>,
-    len: usize,
-    /// Days that went over 24 hours, in the order they did, and how many more.
-    over: Vec<(u32, u16)>,
-    more: u64,
-    pending: [(u64, u64); PENDING],
-    /// Additions made so far; the last `min(made, PENDING)` are still pending.
-    made: usize,
+/// Decision: 4 bytes a slot, and a size set from the file's size (one slot for every 24 bytes,
+/// from 4,096 to 8,388,608 slots, so at most 32 MiB), never grown. A 5,000,000-row log of
+/// 200,000 volunteers has about 4.8 million (volunteer, day) pairs: an exact table of them took
+/// 64 MiB and, while growing, 96 MiB. Here a key keeps to one slot for good: the first in its
+/// window holding its fingerprint, or the first empty one; when all 16 are taken by others it
+/// shares its first slot. Either way its total is never under-counted (two keys sharing a slot
+/// add up together), so no long day is missed; a day flagged by a shared slot is found not to
+/// be long when its rows are summed exactly, and nothing is said. Slots are atomic, so the
+/// threads reading parts of a log add to one table, whatever order their rows come in.
+pub(super) struct DayTotals {
+    slots: Box<[AtomicU32]>,
+    shift: u32,
 }
 
-/// Additions waiting for their slot to reach the cache.
-const PENDING: usize = 16;
-
-impl DayTally {
-    /// Adds `units` (ten-thousandths of an hour, rounded up) to volunteer `id` on `day` (a
-    /// day of the period, below 4,096: a period is at most 11 years). Applied a few rows later;
-    /// [`DayTally::finish`] applies the rest.
-    #[inline]
-    pub(super) fn add(&mut self, id: u32, day: u16, units: u64) {
-        let key = ((u64::from(id) << 12) | u64::from(day & 0xFFF)) + 1;
-        let at = self.made % PENDING;
-        if self.made >= PENDING {
-            let (k, u) = self.pending[at];
-            self.apply(k, u);
+impl DayTotals {
+    /// A table for a log of `bytes` bytes.
+    pub(super) fn for_bytes(bytes: u64) -> Self {
+        let want = (bytes / 24).clamp(1 << 12, 1 << 23).next_power_of_two();
+        DayTotals {
+            slots: (0..want).map(|_| AtomicU32::new(0)).collect(),
+            shift: 64 - want.trailing_zeros(),
         }
-        if !self.slots.is_empty() {
-            prefetch(&self.slots[slot_of(key, self.slots.len() - 1)]);
-        }
-        self.pending[at] = (key, units);
-        self.made += 1;
     }
 
-    /// Applies every addition still pending, oldest first.
-    pub(super) fn finish(&mut self) {
-        let first = self.made.saturating_sub(PENDING);
-        for n in first..self.made {
-            let (k, u) = self.pending[n % PENDING];
-            self.apply(k, u);
-        }
-        self.made = 0;
+    /// The key for a volunteer (a hash of their name as compared) on a day of the period.
+    #[inline]
+    pub(super) fn key(person: u64, day: u16) -> u64 {
+        let k = person ^ u64::from(day).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // A finaliser (as in MurmurHash3) spreads every bit of the key over the high bits,
+        // which choose the slot, and the low ones, which make the fingerprint.
+        let k = (k ^ (k >> 33)).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+        let k = (k ^ (k >> 33)).wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+        k ^ (k >> 33)
     }
 
     #[inline]
-    fn apply(&mut self, key: u64, units: u64) {
-        if 4 * (self.len + 1) > 3 * self.slots.len() {
-            self.grow();
+    fn home(&self, key: u64) -> usize {
+        (key >> self.shift) as usize
+    }
+
+    /// Asks for the cache line of `key`'s first slot, without waiting for it: in a log in no
+    /// particular order nearly every slot is a cache miss.
+    #[inline(always)]
+    pub(super) fn prefetch(&self, key: u64) {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a prefetch is only a hint: it never faults, and the slot is a live element.
+        unsafe {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            _mm_prefetch::<_MM_HINT_T0>(self.slots[self.home(key)].as_ptr().cast_const().cast());
         }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = key;
+    }
+
+    /// Adds `hundredths` of an hour (rounded up) to `key`'s total.
+    #[inline]
+    pub(super) fn add(&self, key: u64, hundredths: u32) {
+        let fp = fingerprint(key);
+        let home = self.home(key);
         let mask = self.slots.len() - 1;
-        let mut i = slot_of(key, mask);
-        loop {
-            let s = self.slots[i];
-            if s == 0 || s >> TOTAL_BITS == key {
-                let before = s & TOTAL_MAX;
-                let after = (before + units.min(TOTAL_MAX)).min(TOTAL_MAX);
-                self.slots[i] = key << TOTAL_BITS | after;
-                self.len += usize::from(s == 0);
-                if before <= DAY && after > DAY {
-                    let (id, day) = ((key - 1) >> 12, (key - 1) & 0xFFF);
-                    if self.over.len() < DAYS_LISTED {
-                        self.over.push((id as u32, day as u16));
-                    } else {
-                        self.more += 1;
-                    }
+        for j in 0..WINDOW {
+            let slot = &self.slots[(home + j) & mask];
+            let mut now = slot.load(Relaxed);
+            if now == 0 {
+                let first = fp << TOTAL_BITS | hundredths.min(TOTAL_MAX);
+                match slot.compare_exchange(0, first, Relaxed, Relaxed) {
+                    Ok(_) => return,
+                    Err(taken) => now = taken,
                 }
-                return;
             }
-            i = (i + 1) & mask;
+            if now >> TOTAL_BITS == fp {
+                return add_to(slot, hundredths);
+            }
         }
+        add_to(&self.slots[home], hundredths);
     }
 
-    #[cold]
-    fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(1024);
-        let old = std::mem::replace(&mut self.slots, vec![0; size]);
+    /// The total in `key`'s slot, in hundredths of an hour (0 for a key never added).
+    fn total(&self, key: u64) -> u32 {
+        let fp = fingerprint(key);
+        let home = self.home(key);
         let mask = self.slots.len() - 1;
-        for s in old.into_iter().filter(|&s| s != 0) {
-            let mut i = slot_of(s >> TOTAL_BITS, mask);
-            while self.slots[i] != 0 {
-                i = (i + 1) & mask;
+        for j in 0..WINDOW {
+            let now = self.slots[(home + j) & mask].load(Relaxed);
+            if now == 0 {
+                return 0;
             }
-            self.slots[i] = s;
+            if now >> TOTAL_BITS == fp {
+                return now & TOTAL_MAX;
+            }
         }
+        self.slots[home].load(Relaxed) & TOTAL_MAX
     }
 
-    /// The (volunteer, day) pairs that may be over 24 hours, described one by one (after
-    /// [`DayTally::finish`]).
-    pub(super) fn over(&self) -> &[(u32, u16)] {
-        debug_assert!(self.made == 0, "DayTally::finish was not called");
-        &self.over
+    /// Whether `key`'s day may be over 24 hours (its rows are then summed exactly).
+    #[inline]
+    pub(super) fn flags(&self, key: u64) -> bool {
+        self.total(key) > DAY
+    }
+
+    /// Whether any day may be over 24 hours.
+    pub(super) fn any_flagged(&self) -> bool {
+        self.slots.iter().any(|s| s.load(Relaxed) & TOTAL_MAX > DAY)
     }
 }
 
-/// Asks for the cache line holding `slot`, without waiting for it.
-#[inline(always)]
-fn prefetch(slot: &u64) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is only a hint: it never faults, and `slot` is a live element.
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>((slot as *const u64).cast());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = slot;
-}
-
-/// A key's first slot (Fibonacci hashing: the high bits of the product).
+/// A key's fingerprint: 20 bits, never 0.
 #[inline]
-fn slot_of(key: u64, mask: usize) -> usize {
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
+fn fingerprint(key: u64) -> u32 {
+    (key as u32 & 0xF_FFFF).max(1)
 }
 
-/// The rows found for each day over 24 hours: (line, hours) in file order.
-#[derive(Default)]
-pub(super) struct LongDays {
-    rows: FxHashMap<(u32, u16), Vec<(u64, Decimal)>>,
+/// Adds to a slot's total, saturating, keeping its fingerprint.
+#[inline]
+fn add_to(slot: &AtomicU32, hundredths: u32) {
+    let _ = slot.fetch_update(Relaxed, Relaxed, |s| {
+        let total = ((s & TOTAL_MAX) + hundredths.min(TOTAL_MAX)).min(TOTAL_MAX);
+        Some(s & !TOTAL_MAX | total)
+    });
 }
 
-impl LongDays {
-    pub(super) fn new(tally: &DayTally) -> Self {
-        LongDays {
-            rows: tally.over.iter().map(|&k| (k, Vec::new())).collect(),
-        }
-    }
+/// Hours as hundredths, rounded up (for [`DayTotals`]).
+#[inline]
+pub(super) fn hundredths_up(ten_thousandths: u64) -> u32 {
+    u32::try_from(ten_thousandths.div_ceil(100)).unwrap_or(u32::MAX)
+}
 
-    /// Whether any long day falls on `day` (a quick test before a name is looked up).
-    pub(super) fn wants(&self, id: u32, day: u16) -> bool {
-        self.rows.contains_key(&(id, day))
-    }
+/// A day flagged by [`DayTotals`], summed exactly on a second pass: where its first row is,
+/// its total, and the lines of its rows (found by a third pass, for the days listed only).
+pub(super) struct LongDay {
+    pub(super) first: u64,
+    pub(super) day: u16,
+    pub(super) total: Decimal,
+    pub(super) lines: Vec<u64>,
+    pub(super) rows: u64,
+}
 
-    pub(super) fn note(&mut self, id: u32, day: u16, line: u64, hours: Decimal) {
-        if let Some(rows) = self.rows.get_mut(&(id, day)) {
-            rows.push((line, hours));
-        }
+/// One error per day over 24 hours, in the order of their first rows, naming every row (as
+/// `file:line`) and the day's total; then how many more days there are.
+pub(super) fn long_day_problems(
+    days: &[LongDay],
+    more: u64,
+    path: &Path,
+    start: Date,
+) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = days
+        .iter()
+        .map(|d| long_day(path, date_of(start, d.day), d))
+        .collect();
+    if more > 0 {
+        out.push(
+            Diagnostic::error(format!(
+                "... and {more} more days on which one volunteer is given more than 24 hours"
+            ))
+            .in_file(path),
+        );
     }
-
-    /// One error per long day, in the order they were found, naming every row (as
-    /// `file:line`) and the day's total; then how many more days there are.
-    pub(super) fn problems(self, tally: &DayTally, path: &Path, start: Date) -> Vec<Diagnostic> {
-        let mut out: Vec<Diagnostic> = tally
-            .over
-            .iter()
-            .filter_map(|k| self.rows.get(k).map(|rows| (k.1, rows)))
-            // Totals were rounded up per row: only a day over 24 hours exactly is reported.
-            .filter(|(_, rows)| rows.iter().map(|(_, h)| *h).sum::<Decimal>() > Decimal::from(24))
-            .map(|(day, rows)| long_day(path, date_of(start, day), rows))
-            .collect();
-        if tally.more > 0 {
-            out.push(
-                Diagnostic::error(format!(
-                    "... and {} more days on which one volunteer is given more than 24 hours",
-                    tally.more
-                ))
-                .in_file(path),
-            );
-        }
-        out
-    }
+    out
 }
 
 /// The date `day` days into the period.
@@ -201,10 +194,9 @@ fn date_of(start: Date, day: u16) -> Date {
 }
 
 /// The error for one volunteer's day of more than 24 hours, without the volunteer's name.
-fn long_day(path: &Path, date: Date, rows: &[(u64, Decimal)]) -> Diagnostic {
-    let total: Decimal = rows.iter().map(|(_, h)| *h).sum();
-    let named: Vec<u64> = rows.iter().take(LINES_NAMED).map(|(l, _)| *l).collect();
-    let more = rows.len() - named.len();
+fn long_day(path: &Path, date: Date, day: &LongDay) -> Diagnostic {
+    let named = &day.lines[..day.lines.len().min(LINES_NAMED)];
+    let more = day.rows.saturating_sub(named.len() as u64);
     let mut lines = list(&named.iter().map(u64::to_string).collect::<Vec<_>>());
     let mut places: Vec<String> = named
         .iter()
@@ -216,8 +208,8 @@ fn long_day(path: &Path, date: Date, rows: &[(u64, Decimal)]) -> Diagnostic {
     }
     Diagnostic::error(format!(
         "one volunteer is given {} hours on {date}, more than the 24 in a day, on {} {lines}",
-        total.normalize(),
-        if rows.len() == 1 { "line" } else { "lines" }
+        day.total.normalize(),
+        if day.rows == 1 { "line" } else { "lines" }
     ))
     .at_line(path, named.first().copied().unwrap_or(0))
     .with_help(format!(
@@ -240,53 +232,92 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_day_goes_over_once_and_saturates() {
-        let mut t = DayTally::default();
-        t.add(1, 0, 200_000);
-        t.add(1, 0, 40_000);
-        t.finish();
-        assert!(t.over().is_empty(), "exactly 24 hours is a day");
-        t.add(1, 0, 1);
-        t.add(1, 0, 100_000_000);
-        t.add(2, 0, 100_000_000);
-        for id in 3..5000 {
-            t.add(id, 7, 10_000);
-        }
-        t.add(3, 7, 240_000);
-        t.finish();
-        assert_eq!(t.over(), &[(1, 0), (2, 0), (3, 7)]);
+    fn exactly_24_hours_is_a_day_and_more_is_flagged() {
+        let t = DayTotals::for_bytes(0);
+        let k = DayTotals::key(1, 0);
+        t.add(k, 2_000);
+        t.add(k, 400);
+        assert!(!t.flags(k) && !t.any_flagged(), "exactly 24 hours is a day");
+        t.add(k, 1);
+        assert!(t.flags(k) && t.any_flagged());
+        t.add(k, u32::MAX);
+        assert!(t.flags(k), "saturates, never wraps");
+        assert!(
+            !t.flags(DayTotals::key(1, 1)),
+            "another day of the same volunteer"
+        );
+        assert!(
+            !t.flags(DayTotals::key(2, 0)),
+            "another volunteer on the same day"
+        );
     }
 
-    /// Pending additions, growth and probing give what adding up in a plain map gives.
+    /// In a table far too small (every window full, slots shared), no day over 24 hours is
+    /// missed: every key's total is at least its true total.
     #[test]
-    fn the_days_over_are_those_a_plain_map_finds_in_the_same_order() {
-        let mut t = DayTally::default();
-        let mut plain: std::collections::HashMap<(u32, u16), u64> = Default::default();
-        let mut expected = Vec::new();
+    fn an_overfull_table_never_misses_a_long_day() {
+        let t = DayTotals::for_bytes(0);
+        let mut plain: std::collections::HashMap<u64, u64> = Default::default();
         let mut x: u64 = 7;
-        for _ in 0..200_000 {
+        for _ in 0..300_000 {
             x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            let (id, day, units) = ((x >> 40) as u32 % 300, (x >> 20) as u16 % 40, x % 90_000);
-            t.add(id, day, units);
-            let total = plain.entry((id, day)).or_default();
-            if *total <= DAY && *total + units > DAY && expected.len() < DAYS_LISTED {
-                expected.push((id, day));
-            }
-            *total += units;
+            let (person, day, units) = ((x >> 40) % 3_000, (x >> 20) as u16 % 40, (x % 900) as u32);
+            let key = DayTotals::key(person, day);
+            t.add(key, units);
+            *plain.entry(key).or_default() += u64::from(units);
         }
-        t.finish();
-        assert!(expected.len() == DAYS_LISTED, "the sequence has long days");
-        assert_eq!(t.over(), &expected[..]);
+        let long = plain.iter().filter(|(_, &v)| v > u64::from(DAY)).count();
+        assert!(long > 100, "the sequence has long days");
+        for (&key, &total) in &plain {
+            assert!(
+                u64::from(t.total(key)) >= total.min(u64::from(TOTAL_MAX)),
+                "under-counted"
+            );
+            if total > u64::from(DAY) {
+                assert!(t.flags(key));
+            }
+        }
+    }
+
+    /// With room, keys keep to their own slots: totals are exact.
+    #[test]
+    fn with_room_totals_are_exact() {
+        let t = DayTotals::for_bytes(1 << 30);
+        for person in 0..2_000u64 {
+            for day in 0..10u16 {
+                t.add(
+                    DayTotals::key(person, day),
+                    u32::from(day) * 100 + (person % 7) as u32,
+                );
+            }
+        }
+        for person in 0..2_000u64 {
+            for day in 0..10u16 {
+                let want = u32::from(day) * 100 + (person % 7) as u32;
+                assert_eq!(t.total(DayTotals::key(person, day)), want);
+            }
+        }
+        assert!(!t.any_flagged());
+    }
+
+    #[test]
+    fn hours_round_up_to_hundredths() {
+        assert_eq!(hundredths_up(20_000), 200);
+        assert_eq!(hundredths_up(3_333), 34);
+        assert_eq!(hundredths_up(0), 0);
     }
 
     #[test]
     fn a_long_day_names_its_lines() {
         let start = Date::new(2024, 4, 1).unwrap();
-        let d = long_day(
-            Path::new("log.csv"),
-            date_of(start, 3),
-            &[(2, Decimal::from(20)), (9, Decimal::new(45, 1))],
-        );
+        let day = LongDay {
+            first: 0,
+            day: 3,
+            total: Decimal::new(245, 1),
+            lines: vec![2, 9],
+            rows: 2,
+        };
+        let d = long_day(Path::new("log.csv"), date_of(start, 3), &day);
         assert!(d.message.contains("24.5 hours on 2024-04-04"), "{d}");
         assert!(d.message.contains("on lines 2 and 9"), "{d}");
         assert!(d.help.unwrap().contains("log.csv:2, log.csv:9"));

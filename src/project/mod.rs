@@ -7,6 +7,7 @@ pub mod indicators;
 pub mod org_id;
 mod outcomes;
 pub mod partnership;
+mod people;
 pub mod redact;
 mod stories;
 pub mod template;
@@ -17,7 +18,7 @@ pub use evidence::{EvidenceByLine, EvidenceType, Grade};
 pub use outcomes::{read_outcomes, OutcomeLine, OutcomeRows, Unvalued, MAX_QUANTITY};
 pub use partnership::{Partners, Partnership, PlaceNote};
 pub use stories::{read_stories, Stories, Story};
-pub use volunteers::{read_hours, HoursSummary, RoleHours};
+pub use volunteers::{read_hours, read_hours_with, HoursSummary, RoleHours};
 
 use crate::date::Date;
 use crate::diag::{nearest, Diagnostic, Problems};

@@ -1,12 +1,14 @@
 //! The volunteer log (`date,volunteer,role,hours`), streamed row by row into hours by role.
 //! Only totals and a set of distinct volunteers are kept; names never leave this module.
 
-use super::days::{DayTally, LongDays};
+use super::days::{hundredths_up, long_day_problems, DayTotals, LongDay, DAYS_LISTED, LINES_NAMED};
+use super::people::People;
 use super::{Period, Volunteering};
 use crate::date::{Date, OrderCheck, Read, Written};
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
 use crate::num::{parse_plain, time_as_hours, Holds, NumError};
-use crate::read::table::{Collector, Column, Layout, ReadOptions, Row, Skipped, Table};
+use crate::read::parts::PARTS_FROM_BYTES;
+use crate::read::table::{Collector, Column, Layout, ReadOptions, Row, RowView, Skipped, Table};
 use csv::ByteRecord;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -127,225 +129,458 @@ struct UnknownRole {
 /// and as `Decimal` otherwise; integer sums are much faster over millions of rows.
 const HOURS_SCALE: u32 = 4;
 
-/// Streams the volunteer log, checking every row; all problems are returned together.
+/// Streams the volunteer log, checking every row; all problems are returned together. A large
+/// CSV log is read in parts on every core when that gives the same result (see
+/// [`crate::read::parts`]); otherwise, or with a problem to report, on one thread.
 pub fn read_hours(
     v: &Volunteering,
     period: &Period,
     options: ReadOptions,
 ) -> Result<HoursSummary, Problems> {
+    read_hours_with(v, period, options, None)
+}
+
+/// [`read_hours`] in `parts` parts when given (even for a small file; 1: one thread), for tests
+/// that compare the two ways of reading.
+#[doc(hidden)]
+pub fn read_hours_with(
+    v: &Volunteering,
+    period: &Period,
+    options: ReadOptions,
+    parts: Option<usize>,
+) -> Result<HoursSummary, Problems> {
     let mut table = Table::open(&v.file, COLUMNS, options.limits)?;
-    let mut out = Collector::new(&v.file, std::mem::take(&mut table.warnings), options).private();
-    let mut order = OrderCheck::default();
-    let mut roles = RoleMatcher::new(&v.roles);
-    let n_roles = v.roles.len();
-    // Sums per role and month: index role * months + month.
-    let first_month = month_number(period.start);
-    let n_months = (month_number(period.end) - first_month + 1).max(1) as usize;
-    let mut fixed_hours = vec![0u64; n_roles * n_months];
-    let mut extra_hours = vec![Decimal::ZERO; n_roles * n_months];
-    let mut rows_by_role = vec![0u64; n_roles];
-    // Distinct volunteers: an id per name, and per id a bitset of the roles they gave time in.
-    let stride = n_roles.div_ceil(64).max(1);
-    let mut people = People::default();
-    let mut role_sets: Vec<u64> = Vec::new();
-    let mut days = DayTally::default();
+    let out = Collector::new(&v.file, std::mem::take(&mut table.warnings), options).private();
+    let bytes = std::fs::metadata(&v.file).map_or(0, |m| m.len());
+    let parts = parts.unwrap_or_else(|| match bytes >= PARTS_FROM_BYTES {
+        true => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        false => 1,
+    });
+    if parts > 1 && table.is_csv() {
+        let days = DayTotals::for_bytes(bytes);
+        let read = table.in_parts(
+            parts,
+            |_| Tally::new(v, period),
+            |tally, view, (rec, at)| match tally.read(view, rec, at) {
+                Some(row) => {
+                    tally.add(row, &days);
+                    true
+                }
+                None => false,
+            },
+        );
+        if let Some((tallies, layout)) = read {
+            let mut tallies = tallies.into_iter();
+            let mut whole = tallies.next().unwrap_or_else(|| Tally::new(v, period));
+            whole.flush(&days);
+            for mut later in tallies {
+                later.flush(&days);
+                whole.append(later);
+            }
+            return finish(
+                v,
+                period,
+                options,
+                whole,
+                &days,
+                out,
+                layout,
+                UnknownRoles::default(),
+            );
+        }
+        // Not read in parts (a problem to report, or a cut inside a quoted cell): again, whole.
+        table = Table::open(&v.file, COLUMNS, options.limits)?;
+    }
+    read_whole(v, period, options, table, out, bytes)
+}
+
+/// Reads the log on one thread (a reading thread splits it into fields meanwhile), saying
+/// what is wrong with every row that cannot be counted.
+fn read_whole(
+    v: &Volunteering,
+    period: &Period,
+    options: ReadOptions,
+    table: Table,
+    mut out: Collector,
+    bytes: u64,
+) -> Result<HoursSummary, Problems> {
+    let days = DayTotals::for_bytes(bytes);
+    let mut tally = Tally::new(v, period);
     let mut unknown = UnknownRoles::default();
-    let mut first_date: Option<Date> = None;
-    let mut last_date: Option<Date> = None;
-    let mut rows = 0u64;
-    let mut dates = DateCache::new(period);
-    let mut layout =
-        table.for_each_row(|t, row| {
-            let Some(rec) = out.take(row) else {
-                return;
+    let layout = table.for_each_row(|t, row| {
+        let Some(rec) = out.take(row) else {
+            return;
+        };
+        let at = rec.position().map_or(0, csv::Position::byte);
+        match tally.read(t, rec, at) {
+            Some(counted) => {
+                if out.end_row() {
+                    tally.add(counted, &days);
+                }
+            }
+            None => {
+                explain(t, rec, v, period, &mut tally, &mut unknown, &mut out);
+                out.end_row();
+            }
+        }
+    });
+    tally.flush(&days);
+    finish(v, period, options, tally, &days, out, layout, unknown)
+}
+
+/// What is wrong with a row that cannot be counted, as problems for the collector (or, for a
+/// role not listed when the file is refused, noted to be reported once per role).
+fn explain(
+    t: &Layout,
+    rec: &ByteRecord,
+    v: &Volunteering,
+    period: &Period,
+    tally: &mut Tally,
+    unknown: &mut UnknownRoles,
+    out: &mut Collector,
+) {
+    let date_raw = t.raw(rec, DATE);
+    match tally.dates.read(date_raw) {
+        Some((_, Some(_))) => {}
+        Some((r, None)) => {
+            let d = t
+                .cell_error(
+                    rec,
+                    DATE,
+                    "date",
+                    format!(
+                        "date {} is outside the period {} to {}",
+                        r.date, period.start, period.end
+                    ),
+                )
+                .with_help("remove the row, or correct the date or the [period] in project.toml");
+            // A slashed date's reading rests on the file's day/month order: if the file is
+            // refused for that order, this message is withdrawn.
+            if r.written == Written::Unambiguous {
+                out.push(d)
+            } else {
+                out.push_provisional(d)
+            }
+        }
+        None => {
+            let text = t.text(rec, DATE);
+            let msg = if date_raw.is_empty() {
+                "date is empty".to_string()
+            } else {
+                format!("{} is not a date", quoted(&text))
             };
-            rows += 1;
-            let mut ok = true;
+            let d = t
+                .cell_error(rec, DATE, "date", msg)
+                .with_help("write dates as 2024-04-01 or 01/04/2024 (day first)");
+            out.push_shown(d, no_letters(&text));
+        }
+    }
+    if t.raw(rec, VOLUNTEER).is_empty() {
+        out.push(
+            t.cell_error(rec, VOLUNTEER, "volunteer", "volunteer is empty".into())
+                .with_help("give a name or a reference number, so volunteers can be counted"),
+        );
+    }
+    if tally.roles.find(t.raw(rec, ROLE)).is_none() {
+        if out.skipping() {
+            // Each row set aside names its own problem, with the same hint as the file's.
+            let text = t.text(rec, ROLE);
+            let (message, help, near) = unknown_role(&text, None, &v.roles);
+            // A misspelt role (one near a listed role) is shown; other text, which may be a
+            // name in a column out of place, is withheld from the rows left out.
+            out.push_shown(
+                t.cell_error(rec, ROLE, "role", message).with_help(help),
+                near,
+            );
+        } else {
+            unknown.note(t, rec);
+        }
+    }
+    if let Err(e) = hours_cell(t, rec) {
+        let (d, shown) = *e;
+        out.push_shown(d, shown);
+    }
+}
 
-            let date_raw = t.raw(rec, DATE);
-            let read = dates.read(date_raw);
-            if let Some((r, _)) = read {
-                order.note(r.written, || t.line(rec));
-            }
-            let when =
-                match read {
-                    Some((r, Some(day))) => {
-                        let d = r.date;
-                        first_date = Some(first_date.map_or(d, |f| f.min(d)));
-                        last_date = Some(last_date.map_or(d, |l| l.max(d)));
-                        Some(((month_number(d) - first_month) as usize, day))
-                    }
-                    Some((r, None)) => {
-                        ok = false;
-                        let d = t.cell_error(rec, DATE, "date", format!(
-                    "date {} is outside the period {} to {}", r.date, period.start, period.end
-                )).with_help("remove the row, or correct the date or the [period] in project.toml");
-                        // A slashed date's reading rests on the file's day/month order: if the file is
-                        // refused for that order, this message is withdrawn.
-                        if r.written == Written::Unambiguous {
-                            out.push(d)
-                        } else {
-                            out.push_provisional(d)
-                        }
-                        None
-                    }
-                    None => {
-                        ok = false;
-                        let text = t.text(rec, DATE);
-                        let msg = if date_raw.is_empty() {
-                            "date is empty".to_string()
-                        } else {
-                            format!("{} is not a date", quoted(&text))
-                        };
-                        let d = t
-                            .cell_error(rec, DATE, "date", msg)
-                            .with_help("write dates as 2024-04-01 or 01/04/2024 (day first)");
-                        out.push_shown(d, no_letters(&text));
-                        None
-                    }
-                };
-
-            let name = t.raw(rec, VOLUNTEER);
-            if name.is_empty() {
-                ok = false;
-                out.push(
-                    t.cell_error(rec, VOLUNTEER, "volunteer", "volunteer is empty".into())
-                        .with_help(
-                            "give a name or a reference number, so volunteers can be counted",
-                        ),
-                );
-            }
-
-            let role = roles.find(t, rec);
-            if role.is_none() {
-                ok = false;
-                if out.skipping() {
-                    // Each row set aside names its own problem, with the same hint as the file's.
-                    let text = t.text(rec, ROLE);
-                    let (message, help, near) = unknown_role(&text, None, &v.roles);
-                    // A misspelt role (one near a listed role) is shown; other text, which may
-                    // be a name in a column out of place, is withheld from the rows left out.
-                    let shown = near;
-                    out.push_shown(
-                        t.cell_error(rec, ROLE, "role", message).with_help(help),
-                        shown,
-                    );
-                } else {
-                    unknown.note(t, rec);
-                }
-            }
-
-            let hours = match hours_cell(t, rec) {
-                Ok(h) => Some(h),
-                Err(e) => {
-                    let (d, shown) = *e;
-                    out.push_shown(d, shown);
-                    None
-                }
-            };
-
-            let counted = out.end_row();
-            if let (true, true, Some(h), Some(r), Some((month, day))) =
-                (counted, ok, hours, role, when)
-            {
-                let units = match h {
-                    Hours::Units(units) => {
-                        fixed_hours[r * n_months + month] += units;
-                        units
-                    }
-                    Hours::Exact(exact) => {
-                        extra_hours[r * n_months + month] += exact;
-                        units_up(exact)
-                    }
-                };
-                rows_by_role[r] += 1;
-                let (id, new) = people.id(name);
-                if new {
-                    role_sets.resize(role_sets.len() + stride, 0);
-                }
-                role_sets[id as usize * stride + r / 64] |= 1 << (r % 64);
-                days.add(id, day, units);
-            }
-        });
-    if let Some(d) = order.finish(&v.file) {
+/// The summary, after the log is read: the file's date order, roles not listed, days over 24
+/// hours, repeated rows, and the totals.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    v: &Volunteering,
+    period: &Period,
+    options: ReadOptions,
+    mut tally: Tally,
+    days: &DayTotals,
+    mut out: Collector,
+    mut layout: Layout,
+    unknown: UnknownRoles,
+) -> Result<HoursSummary, Problems> {
+    if let Some(d) = tally.order.finish(&v.file, |at| layout.lines_of(at)) {
         if d.is_error() {
             out.withdraw_provisional();
         }
         out.fatal(d);
     }
     unknown.report(&mut out, &v.roles, &v.file);
-    days.finish();
-    if !days.over().is_empty() {
-        for d in long_days(v, period, options, &days, &mut people, &mut roles) {
+    if days.any_flagged() {
+        for d in long_days(v, period, options, days, &mut tally.people) {
             out.fatal(d);
         }
     }
-    if rows == 0 && !out.problems.has_errors() {
+    if tally.rows == 0 && !out.problems.has_errors() {
         out.push(Diagnostic::warning("the volunteer log has no rows").in_file(&v.file));
     }
     let (problems, skipped) = out.finish(&mut layout);
     if problems.has_errors() {
         return Err(problems);
     }
-    let by_role: Vec<RoleHours> = v
-        .roles
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let cells = i * n_months..(i + 1) * n_months;
-            let by_month: Vec<Decimal> = fixed_hours[cells.clone()]
-                .iter()
-                .zip(&extra_hours[cells])
-                .map(|(f, x)| Decimal::from_i128_with_scale(i128::from(*f), HOURS_SCALE) + x)
-                .collect();
-            RoleHours {
-                role: r.name.clone(),
-                proxy: r.proxy.clone(),
-                hours: by_month.iter().sum(),
-                by_month,
-                rows: rows_by_role[i],
-                volunteers: role_sets
-                    .chunks(stride)
-                    .filter(|set| set[i / 64] & (1 << (i % 64)) != 0)
-                    .count() as u64,
-            }
-        })
-        .collect();
-    Ok(HoursSummary {
-        rows,
-        hours: by_role.iter().map(|r| r.hours).sum(),
-        volunteers: people.count(),
-        by_role,
-        months: (0..n_months as i32)
-            .map(|m| {
-                let n = first_month + m;
-                (n.div_euclid(12), (n.rem_euclid(12) + 1) as u8)
-            })
-            .collect(),
-        first_date,
-        last_date,
-        warnings: problems,
-        skipped,
-        names: people.name_check(),
-    })
+    Ok(tally.summary(v, problems, skipped))
 }
 
-/// The rows behind each day found over 24 hours, by a second pass over the log (made only
-/// when there is such a day, so a good log is read once): rows counted the same way as the
-/// first pass, matched by volunteer and day.
-fn long_days(
+/// Additions to the day totals waiting while later rows are read, their slots prefetched.
+const PENDING: usize = 16;
+
+/// What a stretch of the log adds up to: the whole log, or a part read on its own thread.
+struct Tally {
+    rows: u64,
+    first_month: i32,
+    n_months: usize,
+    /// Sums per role and month: index role * months + month.
+    fixed_hours: Vec<u64>,
+    extra_hours: Vec<Decimal>,
+    rows_by_role: Vec<u64>,
+    /// Distinct volunteers, and per volunteer a bitset of the roles they gave time in.
+    people: People,
+    stride: usize,
+    role_sets: Vec<u64>,
+    first_date: Option<Date>,
+    last_date: Option<Date>,
+    order: OrderCheck,
+    dates: DateCache,
+    roles: RoleMatcher,
+    /// Additions to the day totals made but not yet applied, oldest first from `made`.
+    pending: [(u64, u32); PENDING],
+    made: usize,
+}
+
+/// A row with every cell good: what it adds.
+struct Counted<'r> {
+    month: usize,
+    day: u16,
+    role: usize,
+    hours: Hours,
+    name: &'r [u8],
+}
+
+/// Where a row's cells are: a layout on one thread, or its view on a part's thread.
+trait Cells {
+    fn cell<'r>(&self, rec: &'r ByteRecord, k: usize) -> &'r [u8];
+}
+
+impl Cells for Layout {
+    #[inline]
+    fn cell<'r>(&self, rec: &'r ByteRecord, k: usize) -> &'r [u8] {
+        self.raw(rec, k)
+    }
+}
+
+impl Cells for RowView {
+    #[inline]
+    fn cell<'r>(&self, rec: &'r ByteRecord, k: usize) -> &'r [u8] {
+        self.raw(rec, k)
+    }
+}
+
+impl Tally {
+    fn new(v: &Volunteering, period: &Period) -> Self {
+        let n_roles = v.roles.len();
+        let first_month = month_number(period.start);
+        let n_months = (month_number(period.end) - first_month + 1).max(1) as usize;
+        Tally {
+            rows: 0,
+            first_month,
+            n_months,
+            fixed_hours: vec![0; n_roles * n_months],
+            extra_hours: vec![Decimal::ZERO; n_roles * n_months],
+            rows_by_role: vec![0; n_roles],
+            people: People::default(),
+            stride: n_roles.div_ceil(64).max(1),
+            role_sets: Vec::new(),
+            first_date: None,
+            last_date: None,
+            order: OrderCheck::default(),
+            dates: DateCache::new(period),
+            roles: RoleMatcher::new(&v.roles),
+            pending: [(0, 0); PENDING],
+            made: 0,
+        }
+    }
+
+    /// Reads the row starting at byte `at`: notes how its date is written and, when the date is
+    /// in the period, widens the dates seen (as for every row, good or not); then what the row
+    /// adds, or `None` when any cell has a problem ([`explain`] says which).
+    #[inline]
+    fn read<'r>(&mut self, t: &impl Cells, rec: &'r ByteRecord, at: u64) -> Option<Counted<'r>> {
+        self.rows += 1;
+        let read = self.dates.read(t.cell(rec, DATE));
+        let (r, day) = read?;
+        self.order.note(r.written, at);
+        let day = day?;
+        let d = r.date;
+        self.first_date = Some(self.first_date.map_or(d, |f| f.min(d)));
+        self.last_date = Some(self.last_date.map_or(d, |l| l.max(d)));
+        let name = t.cell(rec, VOLUNTEER);
+        if name.is_empty() {
+            return None;
+        }
+        let role = self.roles.find(t.cell(rec, ROLE))?;
+        let hours = hours_value(t.cell(rec, HOURS))?;
+        Some(Counted {
+            month: (month_number(d) - self.first_month) as usize,
+            day,
+            role,
+            hours,
+            name,
+        })
+    }
+
+    /// Adds a counted row: its hours to its role and month, its volunteer to the role's, and
+    /// its hours to the volunteer's day (applied a few rows later, the slot prefetched).
+    #[inline]
+    fn add(&mut self, row: Counted<'_>, days: &DayTotals) {
+        let cell = row.role * self.n_months + row.month;
+        let units = match row.hours {
+            Hours::Units(units) => {
+                self.fixed_hours[cell] += units;
+                units
+            }
+            Hours::Exact(exact) => {
+                self.extra_hours[cell] += exact;
+                units_up(exact)
+            }
+        };
+        self.rows_by_role[row.role] += 1;
+        let (id, new) = self.people.id(row.name);
+        if new {
+            self.role_sets.resize(self.role_sets.len() + self.stride, 0);
+        }
+        self.role_sets[id as usize * self.stride + row.role / 64] |= 1 << (row.role % 64);
+        let key = DayTotals::key(self.people.person_hash(id), row.day);
+        days.prefetch(key);
+        let slot = self.made % PENDING;
+        if self.made >= PENDING {
+            let (k, h) = self.pending[slot];
+            days.add(k, h);
+        }
+        self.pending[slot] = (key, hundredths_up(units));
+        self.made += 1;
+    }
+
+    /// Applies the additions still pending.
+    fn flush(&mut self, days: &DayTotals) {
+        for n in self.made.saturating_sub(PENDING)..self.made {
+            let (k, h) = self.pending[n % PENDING];
+            days.add(k, h);
+        }
+        self.made = 0;
+    }
+
+    /// Adds what a later part of the log added up to, as if read on after this one.
+    fn append(&mut self, later: Tally) {
+        self.rows += later.rows;
+        for (a, b) in self.fixed_hours.iter_mut().zip(&later.fixed_hours) {
+            *a += b;
+        }
+        for (a, b) in self.extra_hours.iter_mut().zip(&later.extra_hours) {
+            *a += b;
+        }
+        for (a, b) in self.rows_by_role.iter_mut().zip(&later.rows_by_role) {
+            *a += b;
+        }
+        let ids = self.people.absorb(&later.people);
+        self.role_sets
+            .resize(self.people.count() as usize * self.stride, 0);
+        for (theirs, &mine) in later.role_sets.chunks(self.stride).zip(&ids) {
+            let at = mine as usize * self.stride;
+            for (a, b) in self.role_sets[at..at + self.stride].iter_mut().zip(theirs) {
+                *a |= b;
+            }
+        }
+        self.first_date = min_some(self.first_date, later.first_date, Date::min);
+        self.last_date = min_some(self.last_date, later.last_date, Date::max);
+        self.order.append(later.order);
+    }
+
+    /// Hours by role and month, the volunteers counted, and the dates seen.
+    fn summary(&self, v: &Volunteering, warnings: Problems, skipped: Skipped) -> HoursSummary {
+        let n_months = self.n_months;
+        let by_role: Vec<RoleHours> = v
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let cells = i * n_months..(i + 1) * n_months;
+                let by_month: Vec<Decimal> = self.fixed_hours[cells.clone()]
+                    .iter()
+                    .zip(&self.extra_hours[cells])
+                    .map(|(f, x)| Decimal::from_i128_with_scale(i128::from(*f), HOURS_SCALE) + x)
+                    .collect();
+                RoleHours {
+                    role: r.name.clone(),
+                    proxy: r.proxy.clone(),
+                    hours: by_month.iter().sum(),
+                    by_month,
+                    rows: self.rows_by_role[i],
+                    volunteers: self
+                        .role_sets
+                        .chunks(self.stride)
+                        .filter(|set| set[i / 64] & (1 << (i % 64)) != 0)
+                        .count() as u64,
+                }
+            })
+            .collect();
+        HoursSummary {
+            rows: self.rows,
+            hours: by_role.iter().map(|r| r.hours).sum(),
+            volunteers: self.people.count(),
+            by_role,
+            months: (0..n_months as i32)
+                .map(|m| {
+                    let n = self.first_month + m;
+                    (n.div_euclid(12), (n.rem_euclid(12) + 1) as u8)
+                })
+                .collect(),
+            first_date: self.first_date,
+            last_date: self.last_date,
+            warnings,
+            skipped,
+            names: name_check(&self.people),
+        }
+    }
+}
+
+/// The earlier (or later, by `pick`) of two dates either of which may be missing.
+fn min_some(a: Option<Date>, b: Option<Date>, pick: fn(Date, Date) -> Date) -> Option<Date> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(pick(a, b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Calls `each` with every row a first pass counted, as (volunteer, day of the period, hours),
+/// by reading the log again (for the few days found over 24 hours).
+fn each_counted(
     v: &Volunteering,
     period: &Period,
     options: ReadOptions,
-    tally: &DayTally,
     people: &mut People,
-    roles: &mut RoleMatcher,
-) -> Vec<Diagnostic> {
+    mut each: impl FnMut(&Layout, &ByteRecord, u32, u16, Decimal),
+) {
     let Ok(table) = Table::open(&v.file, COLUMNS, options.limits) else {
-        return Vec::new();
+        return;
     };
-    let mut found = LongDays::new(tally);
     let mut dates = DateCache::new(period);
+    let mut roles = RoleMatcher::new(&v.roles);
     table.for_each_row(|t, row| {
         let Row::Ok(rec) = row else {
             return;
@@ -356,18 +591,63 @@ fn long_days(
         let Some(id) = people.find(t.raw(rec, VOLUNTEER)) else {
             return;
         };
-        if !found.wants(id, day) || roles.find(t, rec).is_none() {
+        if roles.find(t.raw(rec, ROLE)).is_none() {
             return;
         }
-        if let Ok(h) = hours_cell(t, rec) {
+        if let Some(h) = hours_value(t.raw(rec, HOURS)) {
             let hours = match h {
                 Hours::Units(u) => Decimal::from_i128_with_scale(i128::from(u), HOURS_SCALE),
                 Hours::Exact(x) => x,
             };
-            found.note(id, day, t.line(rec), hours);
+            each(t, rec, id, day, hours);
         }
     });
-    found.problems(tally, &v.file, period.start)
+}
+
+/// The days over 24 hours, each summed exactly from its rows (read again, only for the days
+/// the totals flag), in the order of their first rows; then their lines, by a third pass over
+/// the log for the days listed only (so memory stays with the days, not their rows).
+fn long_days(
+    v: &Volunteering,
+    period: &Period,
+    options: ReadOptions,
+    days: &DayTotals,
+    people: &mut People,
+) -> Vec<Diagnostic> {
+    let mut found: FxHashMap<(u32, u16), LongDay> = FxHashMap::default();
+    let hashes = people.clone();
+    each_counted(v, period, options, people, |_, rec, id, day, hours| {
+        if days.flags(DayTotals::key(hashes.person_hash(id), day)) {
+            let d = found.entry((id, day)).or_insert_with(|| LongDay {
+                first: rec.position().map_or(0, csv::Position::byte),
+                day,
+                total: Decimal::ZERO,
+                lines: Vec::new(),
+                rows: 0,
+            });
+            d.total += hours;
+            d.rows += 1;
+        }
+    });
+    let mut long: Vec<((u32, u16), LongDay)> = found
+        .into_iter()
+        .filter(|(_, d)| d.total > Decimal::from(24))
+        .collect();
+    long.sort_by_key(|(_, d)| d.first);
+    let more = long.len().saturating_sub(DAYS_LISTED) as u64;
+    long.truncate(DAYS_LISTED);
+    let listed: FxHashMap<(u32, u16), usize> =
+        long.iter().enumerate().map(|(i, (k, _))| (*k, i)).collect();
+    each_counted(v, period, options, people, |t, rec, id, day, _| {
+        if let Some(&i) = listed.get(&(id, day)) {
+            let lines = &mut long[i].1.lines;
+            if lines.len() < LINES_NAMED {
+                lines.push(t.line(rec));
+            }
+        }
+    });
+    let long: Vec<LongDay> = long.into_iter().map(|(_, d)| d).collect();
+    long_day_problems(&long, more, &v.file, period.start)
 }
 
 /// A row's hours: whole ten-thousandths of an hour when plainly written (nearly always), or
@@ -388,16 +668,37 @@ fn units_up(h: Decimal) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
+/// A row's hours when the cell holds a good number of hours: plain `1.5` straight from bytes,
+/// or anything the forgiving parser reads (`1,5`? no: `1.50`, ` 2 `), at most
+/// [`MAX_ROW_HOURS`], never negative, at most [`super::outcomes::MAX_PLACES`] decimal places.
+#[inline]
+fn hours_value(raw: &[u8]) -> Option<Hours> {
+    if let Some(units) = fixed_point(raw) {
+        if units <= u64::from(MAX_ROW_HOURS) * 10u64.pow(HOURS_SCALE) {
+            return Some(Hours::Units(units));
+        }
+    }
+    let text = crate::read::table::cell_text(raw);
+    match parse_plain(text.trim(), Holds::Hours) {
+        Ok(h)
+            if h >= Decimal::ZERO
+                && h.normalize().scale() <= super::outcomes::MAX_PLACES
+                && h <= Decimal::from(MAX_ROW_HOURS) =>
+        {
+            Some(Hours::Exact(h))
+        }
+        _ => None,
+    }
+}
+
 /// Reads the hours cell, or says what is wrong with it (and whether the message may quote the
 /// cell in a list of skipped rows: only when it holds no letters, so never a name).
 #[inline]
 fn hours_cell(t: &Layout, rec: &ByteRecord) -> Result<Hours, Box<(Diagnostic, bool)>> {
-    let h_raw = t.raw(rec, HOURS);
-    if let Some(units) = fixed_point(h_raw) {
-        if units <= u64::from(MAX_ROW_HOURS) * 10u64.pow(HOURS_SCALE) {
-            return Ok(Hours::Units(units));
-        }
+    if let Some(h) = hours_value(t.raw(rec, HOURS)) {
+        return Ok(h);
     }
+    let h_raw = t.raw(rec, HOURS);
     let text = t.text(rec, HOURS);
     let fail = |message: String, help: String| {
         Err(Box::new((
@@ -545,20 +846,17 @@ impl RoleMatcher {
         }
     }
 
-    /// The index of the row's role, if listed.
+    /// The index of the role in a row's role cell (`raw`, trimmed), if listed.
     #[inline]
-    fn find(&mut self, t: &Layout, rec: &ByteRecord) -> Option<usize> {
-        let role_raw = t.raw(rec, ROLE);
-        let key = if role_raw
-            .iter()
-            .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
-        {
+    fn find(&mut self, raw: &[u8]) -> Option<usize> {
+        let key = if raw.iter().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
             self.lower.clear();
+            let text = crate::read::table::cell_text(raw);
             self.lower
-                .extend_from_slice(t.text(rec, ROLE).to_lowercase().as_bytes());
+                .extend_from_slice(text.trim().to_lowercase().as_bytes());
             self.lower.as_slice()
         } else {
-            role_raw
+            raw
         };
         // Projects have a handful of roles: a linear scan on a cheap signature (length and
         // first bytes) beats hashing, with one full comparison at the end.
@@ -569,68 +867,24 @@ impl RoleMatcher {
     }
 }
 
-/// The distinct volunteers counted: an id for each person, however their name is spelt.
-#[derive(Default)]
-struct People {
-    names: FxHashMap<Vec<u8>, u32>,
-    spellings: FxHashMap<Vec<u8>, u32>,
-    buf: Vec<u8>,
-}
-
-impl People {
-    /// The id of the person named, given one if new (and whether they are).
-    #[inline]
-    fn id(&mut self, name: &[u8]) -> (u32, bool) {
-        // Names as written are looked up first; only a spelling not seen before is
-        // normalised and matched against the people already counted.
-        if let Some(&id) = self.spellings.get(name) {
-            return (id, false);
-        }
-        let key = name_key(name, &mut self.buf);
-        let (id, new) = match self.names.get(key) {
-            Some(&id) => (id, false),
-            None => {
-                let id = self.names.len() as u32;
-                self.names.insert(key.to_vec(), id);
-                (id, true)
-            }
-        };
-        self.spellings.insert(name.to_vec(), id);
-        (id, new)
-    }
-
-    /// The id of a person already counted.
-    fn find(&mut self, name: &[u8]) -> Option<u32> {
-        if let Some(&id) = self.spellings.get(name) {
-            return Some(id);
-        }
-        self.names.get(name_key(name, &mut self.buf)).copied()
-    }
-
-    fn count(&self) -> u64 {
-        self.names.len() as u64
-    }
-
-    /// The names to look for in stories: each volunteer's full name of two words or more, and
-    /// their first name when it is a word of three letters or more. (The warning is a help: a
-    /// list too large to search, which a log under the size limit cannot give, would only
-    /// leave it out.)
-    fn name_check(&self) -> NameCheck {
-        let mut full: Vec<String> = self
-            .names
-            .keys()
-            .map(|k| String::from_utf8_lossy(k).into_owned())
-            .collect();
-        full.sort_unstable();
-        let first = full
-            .iter()
-            .filter_map(|n| n.split(' ').next())
-            .filter(|w| w.chars().count() >= 3 && n_words(w));
-        let whole = full.iter().filter(|n| n.contains(' ')).map(String::as_str);
-        NameCheck {
-            names: super::redact::Names::new(whole.chain(first)).unwrap_or_default(),
-            people: full.len(),
-        }
+/// The names to look for in stories: each volunteer's full name of two words or more, and
+/// their first name when it is a word of three letters or more. (The warning is a help: a
+/// list too large to search, which a log under the size limit cannot give, would only leave it
+/// out.)
+fn name_check(people: &People) -> NameCheck {
+    let mut full: Vec<String> = people
+        .names()
+        .map(|k| String::from_utf8_lossy(k).into_owned())
+        .collect();
+    full.sort_unstable();
+    let first = full
+        .iter()
+        .filter_map(|n| n.split(' ').next())
+        .filter(|w| w.chars().count() >= 3 && n_words(w));
+    let whole = full.iter().filter(|n| n.contains(' ')).map(String::as_str);
+    NameCheck {
+        names: super::redact::Names::new(whole.chain(first)).unwrap_or_default(),
+        people: full.len(),
     }
 }
 
@@ -705,40 +959,6 @@ fn signature(b: &[u8]) -> u64 {
     u64::from_le_bytes(first)
 }
 
-/// The form in which volunteers' names are compared, so that "Ann Lee", "ann lee" and
-/// "Ann  Lee" count as one person: lower case, inner runs of spaces as one. Fast when the
-/// name is already in that form (the usual case in a long log).
-fn name_key<'a>(name: &'a [u8], buf: &'a mut Vec<u8>) -> &'a [u8] {
-    let plain = name
-        .iter()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b' ')
-        && !name.windows(2).any(|w| w == b"  ");
-    if plain {
-        return name;
-    }
-    buf.clear();
-    if name.is_ascii() {
-        for word in name
-            .split(u8::is_ascii_whitespace)
-            .filter(|w| !w.is_empty())
-        {
-            if !buf.is_empty() {
-                buf.push(b' ');
-            }
-            buf.extend(word.iter().map(u8::to_ascii_lowercase));
-        }
-        return buf;
-    }
-    let text = crate::read::table::cell_text(name).to_lowercase();
-    for (i, word) in text.split_whitespace().enumerate() {
-        if i > 0 {
-            buf.push(b' ');
-        }
-        buf.extend_from_slice(word.as_bytes());
-    }
-    buf
-}
-
 /// Plain `123` or `1.25` (at most four decimal places) as whole ten-thousandths, straight from
 /// bytes; anything else (commas, signs, more places) is left to the forgiving parser.
 fn fixed_point(b: &[u8]) -> Option<u64> {
@@ -773,17 +993,6 @@ fn fixed_point(b: &[u8]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_differing_only_in_case_or_spacing_are_one_volunteer() {
-        let mut buf = Vec::new();
-        let a = name_key(b"ann lee", &mut buf).to_vec();
-        assert_eq!(name_key(b"Ann Lee", &mut buf), a.as_slice());
-        assert_eq!(name_key(b"ANN  LEE", &mut buf), a.as_slice());
-        assert_eq!(name_key(b"Ann\tLee", &mut buf), a.as_slice());
-        assert_ne!(name_key(b"Anne Lee", &mut buf), a.as_slice());
-        assert_eq!(name_key(b"Zo\xEB", &mut buf), "zoë".as_bytes());
-    }
 
     #[test]
     fn fixed_point_hours_are_exact() {

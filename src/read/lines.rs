@@ -26,6 +26,11 @@ impl<R: Read> QuoteCounter<R> {
         }
     }
 
+    /// The reader counted.
+    pub fn inner(&self) -> &R {
+        &self.inner
+    }
+
     /// Whether an odd number of `"` has passed: some quoted cell was never closed.
     pub fn unclosed_quote(&self) -> bool {
         self.quotes % 2 == 1

@@ -5,6 +5,7 @@
 pub mod collector;
 pub mod input;
 pub mod lines;
+pub mod parts;
 pub mod sheet;
 pub mod table;
 pub mod toml;

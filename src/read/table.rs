@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 pub const MAX_LISTED: usize = 100;
 
 /// Bytes the CSV parser reads at a time.
-const BUFFER: usize = 256 * 1024;
+pub(crate) const BUFFER: usize = 256 * 1024;
 
 /// A column a reader expects.
 pub struct Column {
@@ -239,6 +239,20 @@ impl Table {
         })
     }
 
+    /// For [`Table::in_parts`]: the layout, the byte where the rows start and the row limit,
+    /// when this is a CSV file read from its header on; `None` for a spreadsheet's sheet.
+    pub(crate) fn into_parts_source(self) -> Option<(Layout, u64, u64)> {
+        match self.source {
+            Source::Csv(reader) => Some((self.layout, reader.position().byte(), self.max_rows)),
+            Source::Sheet(_) => None,
+        }
+    }
+
+    /// Whether this table is a CSV file (which can be read in parts) rather than a sheet.
+    pub fn is_csv(&self) -> bool {
+        matches!(self.source, Source::Csv(_))
+    }
+
     /// Calls `each` with every non-blank row, or with the problem a row has (a stray comma, a
     /// value under no header); a problem that ends the file comes last.
     ///
@@ -396,6 +410,63 @@ enum RowCheck {
     Bad(Diagnostic),
 }
 
+/// What a record is, before its cells are looked at.
+pub enum RowShape {
+    /// Every cell empty or spaces: skipped.
+    Blank,
+    Row,
+    /// A value in column `.0` (0-based), which has no heading or is beyond the header.
+    Unnamed(usize),
+}
+
+/// What threads reading parts of a table need of its layout: where the expected columns are
+/// and which columns have headings (a [`Layout`] also finds line numbers, on one thread).
+pub struct RowView {
+    positions: Vec<Option<usize>>,
+    headers: Vec<String>,
+    named: usize,
+    all_named: bool,
+}
+
+impl RowView {
+    /// The raw bytes of expected column `k` in `rec`, trimmed; empty when absent.
+    #[inline]
+    pub fn raw<'r>(&self, rec: &'r ByteRecord, k: usize) -> &'r [u8] {
+        raw_cell(&self.positions, rec, k)
+    }
+
+    /// Whether the record is blank, a row, or has a value under no heading.
+    #[inline]
+    pub fn shape(&self, rec: &ByteRecord) -> RowShape {
+        row_shape(&self.headers, self.named, self.all_named, rec)
+    }
+}
+
+#[inline]
+fn raw_cell<'r>(positions: &[Option<usize>], rec: &'r ByteRecord, k: usize) -> &'r [u8] {
+    positions[k]
+        .and_then(|i| rec.get(i))
+        .map_or(&[][..], <[u8]>::trim_ascii)
+}
+
+#[inline]
+fn row_shape(headers: &[String], named: usize, all_named: bool, rec: &ByteRecord) -> RowShape {
+    if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+        return RowShape::Blank;
+    }
+    if rec.len() <= named && all_named {
+        return RowShape::Row;
+    }
+    let unnamed = rec
+        .iter()
+        .enumerate()
+        .find(|(i, f)| headers.get(*i).is_none_or(String::is_empty) && !f.trim_ascii().is_empty());
+    match unnamed {
+        Some((i, _)) => RowShape::Unnamed(i),
+        None => RowShape::Row,
+    }
+}
+
 impl Layout {
     /// Maps a header row to the expected columns: duplicate, misspelt and missing columns are
     /// errors; columns not used are warnings (returned).
@@ -499,30 +570,33 @@ impl Layout {
     /// refused (usually a stray comma), while empty trailing cells from a spreadsheet are fine.
     #[inline]
     fn check_row(&self, rec: &ByteRecord) -> RowCheck {
-        if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            return RowCheck::Blank;
+        let i = match row_shape(&self.headers, self.named, self.all_named, rec) {
+            RowShape::Blank => return RowCheck::Blank,
+            RowShape::Row => return RowCheck::Row,
+            RowShape::Unnamed(i) => i,
+        };
+        let line = self.line(rec);
+        let d = if rec.len() > self.headers.len() {
+            Diagnostic::error(format!("line {line} has {} values but the header names {} columns", rec.len(), self.headers.len()))
+                .with_help("a number written with a comma, like 1,200, splits into two columns: write 1200, or put the value in double quotes")
+        } else {
+            Diagnostic::error(format!(
+                "line {line} has a value in column {}, which has no heading",
+                i + 1
+            ))
+            .with_help("give the column a heading, or clear the cells under it")
+        };
+        RowCheck::Bad(d.at_cell(&self.path, line, i + 1, ""))
+    }
+
+    /// What threads reading parts of the table need of this layout.
+    pub fn view(&self) -> RowView {
+        RowView {
+            positions: self.positions.clone(),
+            headers: self.headers.clone(),
+            named: self.named,
+            all_named: self.all_named,
         }
-        if rec.len() <= self.named && self.all_named {
-            return RowCheck::Row;
-        }
-        let unnamed = rec.iter().enumerate().find(|(i, f)| {
-            self.headers.get(*i).is_none_or(String::is_empty) && !f.trim_ascii().is_empty()
-        });
-        if let Some((i, _)) = unnamed {
-            let line = self.line(rec);
-            let d = if rec.len() > self.headers.len() {
-                Diagnostic::error(format!("line {line} has {} values but the header names {} columns", rec.len(), self.headers.len()))
-                    .with_help("a number written with a comma, like 1,200, splits into two columns: write 1200, or put the value in double quotes")
-            } else {
-                Diagnostic::error(format!(
-                    "line {line} has a value in column {}, which has no heading",
-                    i + 1
-                ))
-                .with_help("give the column a heading, or clear the cells under it")
-            };
-            return RowCheck::Bad(d.at_cell(&self.path, line, i + 1, ""));
-        }
-        RowCheck::Row
     }
 
     /// The lines of rows at `positions` (in any order), by a fresh pass over the file.
@@ -561,9 +635,7 @@ impl Layout {
     /// The raw bytes of expected column `k` in `rec`, trimmed; empty when absent.
     #[inline]
     pub fn raw<'r>(&self, rec: &'r ByteRecord, k: usize) -> &'r [u8] {
-        self.positions[k]
-            .and_then(|i| rec.get(i))
-            .map_or(&[][..], <[u8]>::trim_ascii)
+        raw_cell(&self.positions, rec, k)
     }
 
     /// Column `k` as trimmed text.
