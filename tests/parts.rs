@@ -131,7 +131,10 @@ fn same_in_parts(name: &str, rows: u64, style: Style) -> String {
 #[test]
 fn a_clean_log_is_the_same_in_parts() {
     let whole = same_in_parts("clean", 20_000, Style::default());
-    assert!(whole.starts_with("Ok(HoursSummary { rows: 20000,"), "{whole}");
+    assert!(
+        whole.starts_with("Ok(HoursSummary { rows: 20000,"),
+        "{whole}"
+    );
 }
 
 #[test]
@@ -143,7 +146,10 @@ fn crlf_a_byte_order_mark_and_blank_lines_are_the_same_in_parts() {
         ..Default::default()
     };
     let whole = same_in_parts("crlf", 20_000, style);
-    assert!(whole.starts_with("Ok(HoursSummary { rows: 20000,"), "{whole}");
+    assert!(
+        whole.starts_with("Ok(HoursSummary { rows: 20000,"),
+        "{whole}"
+    );
 }
 
 #[test]
@@ -153,18 +159,26 @@ fn quoted_cells_with_commas_and_line_breaks_are_the_same_in_parts() {
         ..Default::default()
     };
     let whole = same_in_parts("quoted", 20_000, style);
-    assert!(whole.starts_with("Ok(HoursSummary { rows: 20000,"), "{whole}");
+    assert!(
+        whole.starts_with("Ok(HoursSummary { rows: 20000,"),
+        "{whole}"
+    );
 }
 
 #[test]
 fn bad_rows_anywhere_are_the_same_in_parts() {
     // Rows near each cut (the middle, the thirds) and at the ends.
     let style = Style {
-        bad: &[0, 2_857, 3_333, 5_000, 6_666, 9_999, 10_000, 10_001, 13_333, 19_999],
+        bad: &[
+            0, 2_857, 3_333, 5_000, 6_666, 9_999, 10_000, 10_001, 13_333, 19_999,
+        ],
         ..Default::default()
     };
     let whole = same_in_parts("bad", 20_000, style);
-    assert!(whole.starts_with("Err(") && whole.contains("juggler"), "{whole}");
+    assert!(
+        whole.starts_with("Err(") && whole.contains("juggler"),
+        "{whole}"
+    );
 }
 
 #[test]
@@ -188,7 +202,10 @@ fn the_repeat_check_cap_is_the_same_in_parts() {
         ..Default::default()
     };
     let whole = same_in_parts("cap", 260_000, style);
-    assert!(whole.contains("repeated rows were looked for in the first 250000 only"), "{whole}");
+    assert!(
+        whole.contains("repeated rows were looked for in the first 250000 only"),
+        "{whole}"
+    );
     assert!(whole.contains("a likely duplicate"), "{whole}");
 }
 
@@ -211,10 +228,14 @@ fn parts_are_used_only_when_the_cuts_are_record_boundaries() {
     std::fs::write(&file, log(20_000, Style::default())).unwrap();
     let cols = columns();
     let open = || Table::open(&file, &cols, Default::default()).unwrap();
-    let counted = open().in_parts(4, |_| 0u64, |n, _, _| {
-        *n += 1;
-        true
-    });
+    let counted = open().in_parts(
+        4,
+        |_| 0u64,
+        |n, _, _| {
+            *n += 1;
+            true
+        },
+    );
     let (counts, _) = counted.expect("a clean log is read in parts");
     assert_eq!(counts.len(), 4);
     assert_eq!(counts.iter().sum::<u64>(), 20_000);

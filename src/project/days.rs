@@ -6,7 +6,7 @@ use crate::date::{civil_from_days, days_from_civil, Date};
 use crate::diag::Diagnostic;
 use rust_decimal::Decimal;
 use std::path::Path;
-use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+use std::sync::Mutex;
 
 /// Hundredths of an hour in a day.
 const DAY: u32 = 2_400;
@@ -35,20 +35,40 @@ const WINDOW: usize = 16;
 /// window holding its fingerprint, or the first empty one; when all 16 are taken by others it
 /// shares its first slot. Either way its total is never under-counted (two keys sharing a slot
 /// add up together), so no long day is missed; a day flagged by a shared slot is found not to
-/// be long when its rows are summed exactly, and nothing is said. Slots are atomic, so the
-/// threads reading parts of a log add to one table, whatever order their rows come in.
+/// be long when its rows are summed exactly, and nothing is said.
+///
+/// The table is cut into [`SHARDS`] shards, each behind a lock, and rows' additions wait in a
+/// [`DayBuffer`] per thread until a shard's batch is full, then are applied together under its
+/// lock, each slot asked for a few additions ahead: one atomic addition a row (and a locked
+/// instruction stops the processor looking ahead for the next rows' slots) took most of the
+/// time of reading a large log in parts.
 pub(super) struct DayTotals {
-    slots: Box<[AtomicU32]>,
+    shards: Vec<Mutex<Box<[u32]>>>,
+    /// Bits of a key after the shard's that pick the slot.
     shift: u32,
 }
+
+/// Shards of the table (a power of two): few enough that batches fill, enough that threads
+/// seldom wait for one another.
+const SHARDS: usize = 16;
+const SHARD_BITS: u32 = SHARDS.trailing_zeros();
+
+/// Additions a buffer holds for one shard before applying them.
+const BATCH: usize = 256;
+
+/// Slots asked for ahead while a batch is applied.
+const AHEAD: usize = 8;
 
 impl DayTotals {
     /// A table for a log of `bytes` bytes.
     pub(super) fn for_bytes(bytes: u64) -> Self {
-        let want = (bytes / 24).clamp(1 << 12, 1 << 23).next_power_of_two();
+        let want = (bytes / 24).clamp(1 << 12, 1 << 23).next_power_of_two() as usize;
+        let per_shard = want / SHARDS;
         DayTotals {
-            slots: (0..want).map(|_| AtomicU32::new(0)).collect(),
-            shift: 64 - want.trailing_zeros(),
+            shards: (0..SHARDS)
+                .map(|_| Mutex::new(vec![0u32; per_shard].into_boxed_slice()))
+                .collect(),
+            shift: 64 - SHARD_BITS - per_shard.trailing_zeros(),
         }
     }
 
@@ -57,69 +77,71 @@ impl DayTotals {
     pub(super) fn key(person: u64, day: u16) -> u64 {
         let k = person ^ u64::from(day).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         // A finaliser (as in MurmurHash3) spreads every bit of the key over the high bits,
-        // which choose the slot, and the low ones, which make the fingerprint.
+        // which choose the shard and slot, and the low ones, which make the fingerprint.
         let k = (k ^ (k >> 33)).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
         let k = (k ^ (k >> 33)).wrapping_mul(0xC4CE_B9FE_1A85_EC53);
         k ^ (k >> 33)
     }
 
     #[inline]
-    fn home(&self, key: u64) -> usize {
-        (key >> self.shift) as usize
+    fn shard(key: u64) -> usize {
+        (key >> (64 - SHARD_BITS)) as usize
     }
 
-    /// Asks for the cache line of `key`'s first slot, without waiting for it: in a log in no
-    /// particular order nearly every slot is a cache miss.
-    #[inline(always)]
-    pub(super) fn prefetch(&self, key: u64) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: a prefetch is only a hint: it never faults, and the slot is a live element.
-        unsafe {
-            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            _mm_prefetch::<_MM_HINT_T0>(self.slots[self.home(key)].as_ptr().cast_const().cast());
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = key;
-    }
-
-    /// Adds `hundredths` of an hour (rounded up) to `key`'s total.
     #[inline]
-    pub(super) fn add(&self, key: u64, hundredths: u32) {
-        let fp = fingerprint(key);
-        let home = self.home(key);
-        let mask = self.slots.len() - 1;
-        for j in 0..WINDOW {
-            let slot = &self.slots[(home + j) & mask];
-            let mut now = slot.load(Relaxed);
-            if now == 0 {
-                let first = fp << TOTAL_BITS | hundredths.min(TOTAL_MAX);
-                match slot.compare_exchange(0, first, Relaxed, Relaxed) {
-                    Ok(_) => return,
-                    Err(taken) => now = taken,
-                }
+    fn home(&self, key: u64, len: usize) -> usize {
+        (key >> self.shift) as usize & (len - 1)
+    }
+
+    /// Applies additions that all fall in shard `shard`, in order, under its lock.
+    fn apply(&self, shard: usize, adds: &[(u64, u32)]) {
+        let mut slots = self.shards[shard].lock().unwrap_or_else(|e| e.into_inner());
+        let len = slots.len();
+        for (i, &(key, hundredths)) in adds.iter().enumerate() {
+            if let Some(&(ahead, _)) = adds.get(i + AHEAD) {
+                prefetch(&slots[self.home(ahead, len)]);
             }
-            if now >> TOTAL_BITS == fp {
-                return add_to(slot, hundredths);
+            let at = self.slot_for(&slots, key, true);
+            let s = &mut slots[at];
+            if *s == 0 {
+                *s = fingerprint(key) << TOTAL_BITS;
+            }
+            let total = ((*s & TOTAL_MAX) + hundredths.min(TOTAL_MAX)).min(TOTAL_MAX);
+            *s = *s & !TOTAL_MAX | total;
+        }
+    }
+
+    /// The slot `key` keeps to: the first in its window holding its fingerprint or, when
+    /// `claim`, empty; when there is none, its first slot. (Without `claim`, an empty slot
+    /// means the key was never added: its first slot is returned, whose total is then checked
+    /// by the caller as an upper bound, which is never less than 0.)
+    #[inline]
+    fn slot_for(&self, slots: &[u32], key: u64, claim: bool) -> usize {
+        let fp = fingerprint(key);
+        let home = self.home(key, slots.len());
+        let mask = slots.len() - 1;
+        for j in 0..WINDOW {
+            let i = (home + j) & mask;
+            let s = slots[i];
+            if (s == 0 && claim) || s >> TOTAL_BITS == fp {
+                return i;
+            }
+            if s == 0 {
+                return usize::MAX;
             }
         }
-        add_to(&self.slots[home], hundredths);
+        home
     }
 
     /// The total in `key`'s slot, in hundredths of an hour (0 for a key never added).
     fn total(&self, key: u64) -> u32 {
-        let fp = fingerprint(key);
-        let home = self.home(key);
-        let mask = self.slots.len() - 1;
-        for j in 0..WINDOW {
-            let now = self.slots[(home + j) & mask].load(Relaxed);
-            if now == 0 {
-                return 0;
-            }
-            if now >> TOTAL_BITS == fp {
-                return now & TOTAL_MAX;
-            }
+        let slots = self.shards[Self::shard(key)]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        match self.slot_for(&slots, key, false) {
+            usize::MAX => 0,
+            at => slots[at] & TOTAL_MAX,
         }
-        self.slots[home].load(Relaxed) & TOTAL_MAX
     }
 
     /// Whether `key`'s day may be over 24 hours (its rows are then summed exactly).
@@ -130,23 +152,65 @@ impl DayTotals {
 
     /// Whether any day may be over 24 hours.
     pub(super) fn any_flagged(&self) -> bool {
-        self.slots.iter().any(|s| s.load(Relaxed) & TOTAL_MAX > DAY)
+        self.shards.iter().any(|s| {
+            let slots = s.lock().unwrap_or_else(|e| e.into_inner());
+            slots.iter().any(|&v| v & TOTAL_MAX > DAY)
+        })
     }
+}
+
+/// One thread's additions to a [`DayTotals`], waiting by shard until a batch is full.
+pub(super) struct DayBuffer {
+    waiting: Vec<Vec<(u64, u32)>>,
+}
+
+impl Default for DayBuffer {
+    fn default() -> Self {
+        DayBuffer {
+            waiting: (0..SHARDS).map(|_| Vec::with_capacity(BATCH)).collect(),
+        }
+    }
+}
+
+impl DayBuffer {
+    /// Adds `hundredths` of an hour (rounded up) to `key`'s total, now or with its batch.
+    #[inline]
+    pub(super) fn add(&mut self, totals: &DayTotals, key: u64, hundredths: u32) {
+        let shard = DayTotals::shard(key);
+        let w = &mut self.waiting[shard];
+        w.push((key, hundredths));
+        if w.len() == BATCH {
+            totals.apply(shard, w);
+            w.clear();
+        }
+    }
+
+    /// Applies every addition still waiting.
+    pub(super) fn flush(&mut self, totals: &DayTotals) {
+        for (shard, w) in self.waiting.iter_mut().enumerate() {
+            totals.apply(shard, w);
+            w.clear();
+        }
+    }
+}
+
+/// Asks for the cache line holding `slot`, without waiting for it.
+#[inline(always)]
+fn prefetch(slot: &u32) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint: it never faults, and `slot` is a live element.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((slot as *const u32).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = slot;
 }
 
 /// A key's fingerprint: 20 bits, never 0.
 #[inline]
 fn fingerprint(key: u64) -> u32 {
     (key as u32 & 0xF_FFFF).max(1)
-}
-
-/// Adds to a slot's total, saturating, keeping its fingerprint.
-#[inline]
-fn add_to(slot: &AtomicU32, hundredths: u32) {
-    let _ = slot.fetch_update(Relaxed, Relaxed, |s| {
-        let total = ((s & TOTAL_MAX) + hundredths.min(TOTAL_MAX)).min(TOTAL_MAX);
-        Some(s & !TOTAL_MAX | total)
-    });
 }
 
 /// Hours as hundredths, rounded up (for [`DayTotals`]).
@@ -235,12 +299,17 @@ mod tests {
     fn exactly_24_hours_is_a_day_and_more_is_flagged() {
         let t = DayTotals::for_bytes(0);
         let k = DayTotals::key(1, 0);
-        t.add(k, 2_000);
-        t.add(k, 400);
+        let add = |k, h| {
+            let mut b = DayBuffer::default();
+            b.add(&t, k, h);
+            b.flush(&t);
+        };
+        add(k, 2_000);
+        add(k, 400);
         assert!(!t.flags(k) && !t.any_flagged(), "exactly 24 hours is a day");
-        t.add(k, 1);
+        add(k, 1);
         assert!(t.flags(k) && t.any_flagged());
-        t.add(k, u32::MAX);
+        add(k, u32::MAX);
         assert!(t.flags(k), "saturates, never wraps");
         assert!(
             !t.flags(DayTotals::key(1, 1)),
@@ -257,15 +326,17 @@ mod tests {
     #[test]
     fn an_overfull_table_never_misses_a_long_day() {
         let t = DayTotals::for_bytes(0);
+        let mut b = DayBuffer::default();
         let mut plain: std::collections::HashMap<u64, u64> = Default::default();
         let mut x: u64 = 7;
         for _ in 0..300_000 {
             x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
             let (person, day, units) = ((x >> 40) % 3_000, (x >> 20) as u16 % 40, (x % 900) as u32);
             let key = DayTotals::key(person, day);
-            t.add(key, units);
+            b.add(&t, key, units);
             *plain.entry(key).or_default() += u64::from(units);
         }
+        b.flush(&t);
         let long = plain.iter().filter(|(_, &v)| v > u64::from(DAY)).count();
         assert!(long > 100, "the sequence has long days");
         for (&key, &total) in &plain {
@@ -283,14 +354,14 @@ mod tests {
     #[test]
     fn with_room_totals_are_exact() {
         let t = DayTotals::for_bytes(1 << 30);
+        let mut b = DayBuffer::default();
         for person in 0..2_000u64 {
             for day in 0..10u16 {
-                t.add(
-                    DayTotals::key(person, day),
-                    u32::from(day) * 100 + (person % 7) as u32,
-                );
+                let h = u32::from(day) * 100 + (person % 7) as u32;
+                b.add(&t, DayTotals::key(person, day), h);
             }
         }
+        b.flush(&t);
         for person in 0..2_000u64 {
             for day in 0..10u16 {
                 let want = u32::from(day) * 100 + (person % 7) as u32;

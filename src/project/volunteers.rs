@@ -1,8 +1,10 @@
 //! The volunteer log (`date,volunteer,role,hours`), streamed row by row into hours by role.
 //! Only totals and a set of distinct volunteers are kept; names never leave this module.
 
-use super::days::{hundredths_up, long_day_problems, DayTotals, LongDay, DAYS_LISTED, LINES_NAMED};
-use super::people::People;
+use super::days::{
+    hundredths_up, long_day_problems, DayBuffer, DayTotals, LongDay, DAYS_LISTED, LINES_NAMED,
+};
+use super::people::{NameHash, People};
 use super::{Period, Volunteering};
 use crate::date::{Date, OrderCheck, Read, Written};
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
@@ -337,9 +339,6 @@ fn finish(
     Ok(tally.summary(v, problems, skipped))
 }
 
-/// Additions to the day totals waiting while later rows are read, their slots prefetched.
-const PENDING: usize = 16;
-
 /// What a stretch of the log adds up to: the whole log, or a part read on its own thread.
 struct Tally {
     rows: u64,
@@ -349,18 +348,19 @@ struct Tally {
     fixed_hours: Vec<u64>,
     extra_hours: Vec<Decimal>,
     rows_by_role: Vec<u64>,
-    /// Distinct volunteers, and per volunteer a bitset of the roles they gave time in.
+    /// Distinct volunteers, and per volunteer a bitset of the roles they gave time in, in
+    /// `stride` bytes (one byte for up to 8 roles: 200,000 volunteers then fit in a core's
+    /// cache, where 8 bytes each did not).
     people: People,
     stride: usize,
-    role_sets: Vec<u64>,
+    role_sets: Vec<u8>,
     first_date: Option<Date>,
     last_date: Option<Date>,
     order: OrderCheck,
     dates: DateCache,
     roles: RoleMatcher,
-    /// Additions to the day totals made but not yet applied, oldest first from `made`.
-    pending: [(u64, u32); PENDING],
-    made: usize,
+    /// Additions to the day totals waiting to be applied in batches.
+    days: DayBuffer,
 }
 
 /// A row with every cell good: what it adds.
@@ -370,6 +370,8 @@ struct Counted<'r> {
     role: usize,
     hours: Hours,
     name: &'r [u8],
+    /// The name's hash, its slot asked for while the other cells were read.
+    hash: NameHash,
 }
 
 /// Where a row's cells are: a layout on one thread, or its view on a part's thread.
@@ -404,15 +406,14 @@ impl Tally {
             extra_hours: vec![Decimal::ZERO; n_roles * n_months],
             rows_by_role: vec![0; n_roles],
             people: People::default(),
-            stride: n_roles.div_ceil(64).max(1),
+            stride: n_roles.div_ceil(8).max(1),
             role_sets: Vec::new(),
             first_date: None,
             last_date: None,
             order: OrderCheck::default(),
             dates: DateCache::new(period),
             roles: RoleMatcher::new(&v.roles),
-            pending: [(0, 0); PENDING],
-            made: 0,
+            days: DayBuffer::default(),
         }
     }
 
@@ -433,6 +434,7 @@ impl Tally {
         if name.is_empty() {
             return None;
         }
+        let hash = self.people.prepare(name);
         let role = self.roles.find(t.cell(rec, ROLE))?;
         let hours = hours_value(t.cell(rec, HOURS))?;
         Some(Counted {
@@ -441,11 +443,12 @@ impl Tally {
             role,
             hours,
             name,
+            hash,
         })
     }
 
     /// Adds a counted row: its hours to its role and month, its volunteer to the role's, and
-    /// its hours to the volunteer's day (applied a few rows later, the slot prefetched).
+    /// its hours to the volunteer's day (applied with a batch of others).
     #[inline]
     fn add(&mut self, row: Counted<'_>, days: &DayTotals) {
         let cell = row.role * self.n_months + row.month;
@@ -460,29 +463,18 @@ impl Tally {
             }
         };
         self.rows_by_role[row.role] += 1;
-        let (id, new) = self.people.id(row.name);
+        let (id, new, person) = self.people.id(row.name, row.hash);
         if new {
             self.role_sets.resize(self.role_sets.len() + self.stride, 0);
         }
-        self.role_sets[id as usize * self.stride + row.role / 64] |= 1 << (row.role % 64);
-        let key = DayTotals::key(self.people.person_hash(id), row.day);
-        days.prefetch(key);
-        let slot = self.made % PENDING;
-        if self.made >= PENDING {
-            let (k, h) = self.pending[slot];
-            days.add(k, h);
-        }
-        self.pending[slot] = (key, hundredths_up(units));
-        self.made += 1;
+        self.role_sets[id as usize * self.stride + row.role / 8] |= 1 << (row.role % 8);
+        let key = DayTotals::key(person, row.day);
+        self.days.add(days, key, hundredths_up(units));
     }
 
-    /// Applies the additions still pending.
+    /// Applies the day totals' additions still waiting.
     fn flush(&mut self, days: &DayTotals) {
-        for n in self.made.saturating_sub(PENDING)..self.made {
-            let (k, h) = self.pending[n % PENDING];
-            days.add(k, h);
-        }
-        self.made = 0;
+        self.days.flush(days);
     }
 
     /// Adds what a later part of the log added up to, as if read on after this one.
@@ -534,7 +526,7 @@ impl Tally {
                     volunteers: self
                         .role_sets
                         .chunks(self.stride)
-                        .filter(|set| set[i / 64] & (1 << (i % 64)) != 0)
+                        .filter(|set| set[i / 8] & (1 << (i % 8)) != 0)
                         .count() as u64,
                 }
             })
@@ -567,14 +559,14 @@ fn min_some(a: Option<Date>, b: Option<Date>, pick: fn(Date, Date) -> Date) -> O
     }
 }
 
-/// Calls `each` with every row a first pass counted, as (volunteer, day of the period, hours),
-/// by reading the log again (for the few days found over 24 hours).
+/// Calls `each` with every row a first pass counted, as (volunteer, the hash of their name,
+/// day of the period, hours), by reading the log again (for the days found over 24 hours).
 fn each_counted(
     v: &Volunteering,
     period: &Period,
     options: ReadOptions,
     people: &mut People,
-    mut each: impl FnMut(&Layout, &ByteRecord, u32, u16, Decimal),
+    mut each: impl FnMut(&Layout, &ByteRecord, (u32, u64), u16, Decimal),
 ) {
     let Ok(table) = Table::open(&v.file, COLUMNS, options.limits) else {
         return;
@@ -599,7 +591,7 @@ fn each_counted(
                 Hours::Units(u) => Decimal::from_i128_with_scale(i128::from(u), HOURS_SCALE),
                 Hours::Exact(x) => x,
             };
-            each(t, rec, id, day, hours);
+            each(t, rec, (id, people.person_hash(id)), day, hours);
         }
     });
 }
@@ -615,20 +607,25 @@ fn long_days(
     people: &mut People,
 ) -> Vec<Diagnostic> {
     let mut found: FxHashMap<(u32, u16), LongDay> = FxHashMap::default();
-    let hashes = people.clone();
-    each_counted(v, period, options, people, |_, rec, id, day, hours| {
-        if days.flags(DayTotals::key(hashes.person_hash(id), day)) {
-            let d = found.entry((id, day)).or_insert_with(|| LongDay {
-                first: rec.position().map_or(0, csv::Position::byte),
-                day,
-                total: Decimal::ZERO,
-                lines: Vec::new(),
-                rows: 0,
-            });
-            d.total += hours;
-            d.rows += 1;
-        }
-    });
+    each_counted(
+        v,
+        period,
+        options,
+        people,
+        |_, rec, (id, person), day, hours| {
+            if days.flags(DayTotals::key(person, day)) {
+                let d = found.entry((id, day)).or_insert_with(|| LongDay {
+                    first: rec.position().map_or(0, csv::Position::byte),
+                    day,
+                    total: Decimal::ZERO,
+                    lines: Vec::new(),
+                    rows: 0,
+                });
+                d.total += hours;
+                d.rows += 1;
+            }
+        },
+    );
     let mut long: Vec<((u32, u16), LongDay)> = found
         .into_iter()
         .filter(|(_, d)| d.total > Decimal::from(24))
@@ -638,7 +635,7 @@ fn long_days(
     long.truncate(DAYS_LISTED);
     let listed: FxHashMap<(u32, u16), usize> =
         long.iter().enumerate().map(|(i, (k, _))| (*k, i)).collect();
-    each_counted(v, period, options, people, |t, rec, id, day, _| {
+    each_counted(v, period, options, people, |t, rec, (id, _), day, _| {
         if let Some(&i) = listed.get(&(id, day)) {
             let lines = &mut long[i].1.lines;
             if lines.len() < LINES_NAMED {
@@ -888,39 +885,60 @@ fn name_check(people: &People) -> NameCheck {
     }
 }
 
-/// Dates read from the log, reusing the last row's when the text is the same (logs are
-/// usually in date order), with the day of the period each falls on (`None`: outside it).
+/// Dates read from the log, each text read once: a year's log has a few hundred different
+/// dates, kept by their text (up to 16 bytes) in a small direct-mapped table, with the day of
+/// the period each falls on (`None`: outside it).
 struct DateCache {
     period: Period,
-    raw: Vec<u8>,
-    last: Option<(Read, Option<u16>)>,
+    /// (text packed in 16 bytes with its length in the last, the reading), by a hash of it.
+    seen: Vec<(u128, Reading)>,
 }
+
+/// A date cell read: the date and how it was written, and its day of the period if in it.
+type Reading = Option<(Read, Option<u16>)>;
+
+/// Dates remembered (a power of two): a year has 366 days, written one way or two.
+const DATES: usize = 2048;
 
 impl DateCache {
     fn new(period: &Period) -> Self {
         DateCache {
             period: *period,
-            raw: Vec::new(),
-            last: None,
+            seen: vec![(0, None); DATES],
         }
     }
 
     #[inline]
-    fn read(&mut self, raw: &[u8]) -> Option<(Read, Option<u16>)> {
-        if short_eq(raw, &self.raw) {
-            return self.last;
+    fn read(&mut self, raw: &[u8]) -> Reading {
+        if raw.is_empty() || raw.len() > 15 {
+            return self.read_uncached(raw);
         }
-        self.raw.clear();
-        self.raw.extend_from_slice(raw);
-        let period = self.period;
-        self.last = Date::read(raw).map(|r| {
+        let mut packed = [0u8; 16];
+        packed[..raw.len()].copy_from_slice(raw);
+        packed[15] = raw.len() as u8;
+        let key = u128::from_le_bytes(packed);
+        let h = (key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let slot = &mut self.seen[(h >> 53) as usize & (DATES - 1)];
+        if slot.0 == key {
+            return slot.1;
+        }
+        let read = Self::reading(self.period, raw);
+        self.seen[(h >> 53) as usize & (DATES - 1)] = (key, read);
+        read
+    }
+
+    fn read_uncached(&self, raw: &[u8]) -> Reading {
+        Self::reading(self.period, raw)
+    }
+
+    fn reading(period: Period, raw: &[u8]) -> Reading {
+        Date::read(raw).map(|r| {
             let day = period
                 .contains(r.date)
                 .then(|| u16::try_from(r.date.days_since(period.start)).ok())
                 .flatten();
             (r, day)
-        });
-        self.last
+        })
     }
 }
 

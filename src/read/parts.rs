@@ -218,12 +218,14 @@ fn read_part(
         }
         end.first.get_or_insert(at);
         end.records += 1;
-        match row_key(&rec) {
-            Some(key) if (end.keys.len() as u64) < REPEAT_ROWS => {
+        // Past the cap nothing is hashed: a record there only counts as one after the keys.
+        let under_cap = (end.keys.len() as u64) < REPEAT_ROWS;
+        match under_cap.then(|| row_key(&rec)).flatten() {
+            Some(key) => {
                 end.keys.push((key, at));
                 end.after_last_key = false;
             }
-            _ => end.after_last_key = true,
+            None => end.after_last_key = true,
         }
         match view.shape(&rec) {
             RowShape::Blank => {}
