@@ -163,6 +163,8 @@ pub fn read_answers(
     let mut out = Collector::new(path, std::mem::take(&mut table.warnings), options).private();
     let mut seen: HashSet<(usize, String)> = HashSet::new();
     let mut answers: Vec<Vec<Answer>> = vec![Vec::new(); known.len()];
+    // Each row's indicator found by id, not by a scan of every indicator (issue 19).
+    let position = crate::toolkit::positions(known.iter().map(|i| i.id.as_str()));
     let mut name_like = 0u64;
     let mut layout = table.for_each_row(|t, row| {
         let Some(rec) = out.take(row) else {
@@ -175,8 +177,9 @@ pub fn read_answers(
             name_like += 1;
         }
         let id = t.text(rec, INDICATOR).into_owned();
-        let which = known.iter().position(|i| i.id == id);
+        let which = position.get(id.as_str()).copied();
         if which.is_none() {
+            // A scan for suggestions, on the error path only.
             let help = match nearest(&id, known.iter().map(|i| i.id.as_str())) {
                 Some(n) => format!("did you mean \"{n}\"?"),
                 None => format!("the indicators are: {}; add your own as [[indicator]] in project.toml", known.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")),
