@@ -265,3 +265,47 @@ pub(super) fn looks_like_a_name(s: &str) -> bool {
                 .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn indicator(id: &str, max: i64) -> Indicator {
+        let tk = crate::toolkit::parse(
+            include_str!("../../proxies/uk-core.toml"),
+            Path::new("uk-core.toml"),
+        )
+        .unwrap();
+        Indicator {
+            id: id.into(),
+            scale_max: Decimal::from(max),
+            ..tk.indicators[0].clone()
+        }
+    }
+
+    /// Rows find their indicator by id as a scan from the start would: the first of two
+    /// declared with one id (the valuation reports such a clash as an error of its own).
+    #[test]
+    fn each_row_finds_the_first_indicator_with_its_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("answers.csv");
+        let rows = "person,indicator,before,after\nP1,b,1,2\nP2,a,3,4\nP3,a,1,5\n";
+        std::fs::write(&path, rows).unwrap();
+        let (a, b, twin) = (indicator("a", 10), indicator("b", 10), indicator("a", 4));
+        let answers = read_answers(&path, &[&a, &b, &twin], ReadOptions::default()).unwrap();
+        let ids: Vec<(&str, usize)> = answers
+            .by_indicator
+            .iter()
+            .map(|(id, list)| (id.as_str(), list.len()))
+            .collect();
+        assert_eq!(ids, [("a", 2), ("b", 1)]);
+        // The twin's scale (0 to 4) would refuse the 5; the first's (to 10) takes it.
+        assert_eq!(answers.by_indicator[0].1[1].after, Some(Decimal::from(5)));
+        std::fs::write(&path, "person,indicator,before,after\nP1,c,1,2\n").unwrap();
+        let err = read_answers(&path, &[&a, &b], ReadOptions::default()).unwrap_err();
+        assert!(
+            err.to_string().contains("indicator \"c\" is not declared"),
+            "{err}"
+        );
+    }
+}

@@ -378,6 +378,62 @@ mod tests {
         }
     }
 
+    fn uk_core() -> Toolkit {
+        parse(
+            include_str!("../../proxies/uk-core.toml"),
+            std::path::Path::new("uk-core.toml"),
+        )
+        .unwrap()
+    }
+
+    /// Lookups by id give what a scan from the start gives, for every id and for ids that
+    /// differ only in case or are missing.
+    #[test]
+    fn lookups_by_id_find_what_a_scan_finds() {
+        let tk = uk_core();
+        assert!(!tk.tags.is_empty() && !tk.indicators.is_empty());
+        for p in &tk.proxies {
+            assert!(std::ptr::eq(tk.proxy(&p.id).unwrap(), p), "{}", p.id);
+            assert!(tk.proxy(&p.id.to_uppercase()).is_none(), "{}", p.id);
+        }
+        for t in &tk.tags {
+            assert!(std::ptr::eq(tk.tag(&t.id).unwrap(), t), "{}", t.id);
+            assert!(tk.tag(&format!("{} ", t.id)).is_none());
+        }
+        for i in &tk.indicators {
+            assert!(std::ptr::eq(tk.indicator(&i.id).unwrap(), i), "{}", i.id);
+        }
+        assert!(tk.proxy("").is_none() && tk.tag("no-such-tag").is_none());
+        assert!(tk.indicator("no.such").is_none());
+        assert!(tk.proxy(indicator::WELLBY_PROXY).is_some());
+    }
+
+    /// A toolkit changed by hand after loading (its lists are public) is still searched as a
+    /// scan would: the first of two equal ids, and ids added at the end.
+    #[test]
+    fn a_toolkit_changed_after_loading_finds_the_first_of_equal_ids() {
+        let mut tk = uk_core();
+        let id = tk.proxies[3].id.clone();
+        let mut twin = tk.proxies[3].clone();
+        twin.name = "the twin, listed first".into();
+        tk.proxies.insert(0, twin);
+        assert_eq!(tk.proxy(&id).unwrap().name, "the twin, listed first");
+        let mut extra = tk.proxies[1].clone();
+        extra.id = "added.by-hand".into();
+        tk.proxies.push(extra);
+        assert_eq!(tk.proxy("added.by-hand").unwrap().id, "added.by-hand");
+        let mut tag = tk.tags[0].clone();
+        tag.label = "first".into();
+        tk.tags.insert(0, tag.clone());
+        assert_eq!(tk.tag(&tag.id).unwrap().label, "first");
+    }
+
+    #[test]
+    fn positions_keep_the_first_of_equal_ids() {
+        let p = positions(["a", "b", "a", "c", "b"].into_iter());
+        assert_eq!((p["a"], p["b"], p["c"], p.len()), (0, 1, 3, 3));
+    }
+
     #[test]
     fn numbers_are_kept_exactly_as_written() {
         let text = include_str!("../../proxies/uk-core.toml").replacen(
