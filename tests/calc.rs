@@ -358,3 +358,19 @@ fn a_story_naming_a_volunteer_is_pointed_out_without_repeating_the_name() {
         "{warnings}"
     );
 }
+
+/// `calc --format json` writes its lines one at a time: the bytes are those of the whole
+/// result made as one JSON value and printed.
+#[test]
+fn json_written_line_by_line_is_the_json_of_the_whole_result() {
+    use social_value::{project::ReadOptions, report::json, value::at::value_project};
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/oakfield-cvs");
+    let (v, _) = value_project(&example, None, ReadOptions::default(), None).unwrap();
+    assert!(v.lines.len() > 10);
+    let whole = serde_json::to_string_pretty(&json::to_value(&v)).unwrap() + "\n";
+    assert_eq!(json::render(&v), whole);
+    let f = Fixture::new();
+    let r = f.calc(&["--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["lines"][0]["number"], 1);
+}

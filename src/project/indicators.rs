@@ -163,6 +163,8 @@ pub fn read_answers(
     let mut out = Collector::new(path, std::mem::take(&mut table.warnings), options).private();
     let mut seen: HashSet<(usize, String)> = HashSet::new();
     let mut answers: Vec<Vec<Answer>> = vec![Vec::new(); known.len()];
+    // Each row's indicator found by id, not by a scan of every indicator (issue 19).
+    let position = crate::toolkit::positions(known.iter().map(|i| i.id.as_str()));
     let mut name_like = 0u64;
     let mut layout = table.for_each_row(|t, row| {
         let Some(rec) = out.take(row) else {
@@ -175,8 +177,9 @@ pub fn read_answers(
             name_like += 1;
         }
         let id = t.text(rec, INDICATOR).into_owned();
-        let which = known.iter().position(|i| i.id == id);
+        let which = position.get(id.as_str()).copied();
         if which.is_none() {
+            // A scan for suggestions, on the error path only.
             let help = match nearest(&id, known.iter().map(|i| i.id.as_str())) {
                 Some(n) => format!("did you mean \"{n}\"?"),
                 None => format!("the indicators are: {}; add your own as [[indicator]] in project.toml", known.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")),
@@ -261,4 +264,48 @@ pub(super) fn looks_like_a_name(s: &str) -> bool {
             w.chars()
                 .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn indicator(id: &str, max: i64) -> Indicator {
+        let tk = crate::toolkit::parse(
+            include_str!("../../proxies/uk-core.toml"),
+            Path::new("uk-core.toml"),
+        )
+        .unwrap();
+        Indicator {
+            id: id.into(),
+            scale_max: Decimal::from(max),
+            ..tk.indicators[0].clone()
+        }
+    }
+
+    /// Rows find their indicator by id as a scan from the start would: the first of two
+    /// declared with one id (the valuation reports such a clash as an error of its own).
+    #[test]
+    fn each_row_finds_the_first_indicator_with_its_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("answers.csv");
+        let rows = "person,indicator,before,after\nP1,b,1,2\nP2,a,3,4\nP3,a,1,5\n";
+        std::fs::write(&path, rows).unwrap();
+        let (a, b, twin) = (indicator("a", 10), indicator("b", 10), indicator("a", 4));
+        let answers = read_answers(&path, &[&a, &b, &twin], ReadOptions::default()).unwrap();
+        let ids: Vec<(&str, usize)> = answers
+            .by_indicator
+            .iter()
+            .map(|(id, list)| (id.as_str(), list.len()))
+            .collect();
+        assert_eq!(ids, [("a", 2), ("b", 1)]);
+        // The twin's scale (0 to 4) would refuse the 5; the first's (to 10) takes it.
+        assert_eq!(answers.by_indicator[0].1[1].after, Some(Decimal::from(5)));
+        std::fs::write(&path, "person,indicator,before,after\nP1,c,1,2\n").unwrap();
+        let err = read_answers(&path, &[&a, &b], ReadOptions::default()).unwrap_err();
+        assert!(
+            err.to_string().contains("indicator \"c\" is not declared"),
+            "{err}"
+        );
+    }
 }

@@ -271,6 +271,8 @@ fn read_row(
     let proxy = toolkit.proxy(&proxy_id);
     match proxy {
         None => {
+            // A scan of every proxy for a suggestion, on the error path only (the row's own
+            // lookup above is by id).
             let help = match nearest(&proxy_id, toolkit.proxies.iter().map(|p| p.id.as_str())) {
                 Some(n) => format!("did you mean \"{n}\"?"),
                 None => format!(

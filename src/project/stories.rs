@@ -4,6 +4,7 @@
 use crate::diag::{nearest, quoted, Diagnostic, Problems};
 use crate::read::table::{Collector, Column, ReadOptions, Skipped, Table};
 use crate::toolkit::Toolkit;
+use rustc_hash::FxHashSet;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -105,6 +106,7 @@ pub fn read_stories(
         {
             let tag = tag.to_lowercase();
             if toolkit.tag(&tag).is_none() {
+                // A scan of every tag for a suggestion, on the error path only.
                 let help = match nearest(&tag, toolkit.tags.iter().map(|t| t.id.as_str())) {
                     Some(n) => format!("did you mean \"{n}\"?"),
                     None => format!(
@@ -128,10 +130,11 @@ pub fn read_stories(
                         )
                         .with_help(help),
                 );
-            } else if !tags.contains(&tag) {
+            } else {
                 tags.push(tag);
             }
         }
+        keep_first(&mut tags);
         match consent {
             Some(true) => {
                 let text = t.text(rec, TEXT).into_owned();
@@ -165,4 +168,28 @@ pub fn read_stories(
     stories.warnings = problems;
     stories.skipped = skipped;
     Ok(stories)
+}
+
+/// Drops repeated tags, keeping each one's first place. Decision: a set, not a search of the
+/// tags kept so far, so a cell listing thousands of tags costs its length, not its square.
+fn keep_first(tags: &mut Vec<String>) {
+    if tags.len() > 1 {
+        let mut seen = FxHashSet::default();
+        tags.retain(|t| seen.insert(t.clone()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_tags_keep_their_first_place() {
+        let mut tags: Vec<String> = ["b", "a", "b", "c", "a"].map(String::from).into();
+        keep_first(&mut tags);
+        assert_eq!(tags, ["b", "a", "c"]);
+        let mut many: Vec<String> = (0..10_000).map(|i| format!("t{}", i % 7)).collect();
+        keep_first(&mut many);
+        assert_eq!(many, (0..7).map(|i| format!("t{i}")).collect::<Vec<_>>());
+    }
 }

@@ -167,6 +167,20 @@ pub fn partnerships(v: &Valuation) -> Value {
 
 /// The valuation as a JSON value; key order is fixed, so the same input gives the same bytes.
 pub fn to_value(v: &Valuation) -> Value {
+    let mut out = outline(v);
+    if let Some(lines) = out.get_mut("lines") {
+        *lines = v
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| line(i + 1, l))
+            .collect();
+    }
+    out
+}
+
+/// [`to_value`] with `lines` left empty: [`render`] writes the lines one at a time.
+fn outline(v: &Valuation) -> Value {
     let t = &v.totals;
     let volunteering = v.volunteering.as_ref().map(|vt| {
         let by_role: Vec<Value> = vt.summary.by_role.iter().map(|r| json!({
@@ -246,7 +260,7 @@ pub fn to_value(v: &Valuation) -> Value {
         "volunteer_hours": exact(v.volunteering.as_ref().map_or(Decimal::ZERO, |vt| vt.summary.hours)),
         "volunteers": v.volunteering.as_ref().map_or(0, |vt| vt.summary.volunteers),
         "volunteering": volunteering,
-        "lines": v.lines.iter().enumerate().map(|(i, l)| line(i + 1, l)).collect::<Vec<_>>(),
+        "lines": Value::Null,
         "unvalued": v.unvalued.iter().map(|u| json!({"line": u.line, "quantity": u.quantity.map(exact), "note": u.note})).collect::<Vec<_>>(),
         "stories_shared": v.stories.len(),
         "stories_withheld": v.stories_withheld,
@@ -276,9 +290,50 @@ fn skipped_rows(v: &Valuation) -> Value {
     json!({"rows": v.skipped.rows, "problems": problems, "unlisted": v.skipped.unlisted})
 }
 
-/// Pretty JSON text ending in a newline.
+/// Pretty JSON text ending in a newline: the same bytes as [`to_value`] printed, but each line
+/// is made, written and dropped in turn. Decision: a tree of the whole result takes about ten
+/// times the text's size (2 GB for 100,000 lines, issue 19); the text alone is enough.
 pub fn render(v: &Valuation) -> String {
-    let mut s = serde_json::to_string_pretty(&to_value(v)).unwrap_or_default();
+    let top = outline(v);
+    let mut s = serde_json::to_string_pretty(&Streamed { top: &top, v }).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// The outline's keys in order, with `lines` made as it is written.
+struct Streamed<'a> {
+    top: &'a Value,
+    v: &'a Valuation,
+}
+
+impl serde::Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let Value::Object(top) = self.top else {
+            return serde::Serialize::serialize(self.top, s);
+        };
+        let mut map = s.serialize_map(Some(top.len()))?;
+        for (key, value) in top {
+            if key == "lines" {
+                map.serialize_entry(key, &Lines(&self.v.lines))?;
+            } else {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// The lines as a JSON array, each made only when it is written.
+struct Lines<'a>(&'a [Line]);
+
+impl serde::Serialize for Lines<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for (i, l) in self.0.iter().enumerate() {
+            seq.serialize_element(&line(i + 1, l))?;
+        }
+        seq.end()
+    }
 }

@@ -6,6 +6,7 @@ use super::{Adjustments, Basis, Kind, Proxy, Tag, Toolkit, MAX_DURATION};
 use crate::diag::{nearest, Diagnostic, Problems};
 use crate::num::{exact_toml, Dec};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -403,6 +404,8 @@ impl Checker<'_> {
 
         let mut tags = Vec::with_capacity(raw.tag.len());
         let mut seen_tags = HashSet::new();
+        // Each tag's proxy found by id, not by a scan of every proxy per tag.
+        let proxy_at = super::positions(proxies.iter().map(|p| p.id.as_str()));
         for st in raw.tag {
             let t = st.into_inner();
             let tid = self.nonempty(&t.id, "tag id");
@@ -410,9 +413,10 @@ impl Checker<'_> {
             if !seen_tags.insert(tid.clone()) {
                 self.err(t.id.span(), format!("tag id \"{tid}\" is used twice"), None);
             }
-            tags.push(self.tag(t, tid, &proxies));
+            tags.push(self.tag(t, tid, (&proxies, &proxy_at)));
         }
 
+        let ids = super::Ids::of(&proxies, &tags, &indicators);
         let toolkit = Toolkit {
             id,
             version,
@@ -434,6 +438,7 @@ impl Checker<'_> {
             fingerprint: String::new(),
             min_pairs,
             never,
+            ids,
         };
         if self.problems.has_errors() {
             return Err(self.problems);
@@ -668,15 +673,24 @@ impl Checker<'_> {
 
     /// Checks a `[[tag]]`: its proxy exists and is not volunteer time, and `per_story` is
     /// given exactly when a story with the tag can be valued.
-    fn tag(&mut self, t: RawTag, id: String, proxies: &[Proxy]) -> Tag {
+    fn tag(
+        &mut self,
+        t: RawTag,
+        id: String,
+        (proxies, proxy_at): (&[Proxy], &FxHashMap<String, usize>),
+    ) -> Tag {
         let label = self.nonempty(&t.label, "tag label");
         let theme = self.nonempty(&t.theme, "tag theme");
         let proxy = t.proxy.as_ref().map(|p| p.get_ref().trim().to_string());
         let mut valued = false;
         if let (Some(sp), Some(pid)) = (&t.proxy, &proxy) {
-            match proxies.iter().find(|p| &p.id == pid) {
+            match proxy_at.get(pid.as_str()).map(|&i| &proxies[i]) {
                 None => {
-                    let help = nearest(pid, proxies.iter().map(|p| p.id.as_str()))
+                    // Suggestions for the first hundred problems only: each compares with
+                    // every proxy id (an error path, so a scan is fine there).
+                    let help = (self.problems.list.len() < 100)
+                        .then(|| nearest(pid, proxies.iter().map(|p| p.id.as_str())))
+                        .flatten()
                         .map(|n| format!("did you mean \"{n}\"?"));
                     self.err(
                         sp.span(),

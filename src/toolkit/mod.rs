@@ -15,6 +15,7 @@ pub use canonical::{canonical_text, fingerprint};
 pub use load::{find, for_project, load_file, parse, Source, BUNDLED};
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 /// What sort of value a proxy counts, kept apart so totals never mix them silently.
@@ -196,15 +197,71 @@ pub struct Toolkit {
     /// For each proxy, the proxies that must never be added for the same people, both ways
     /// round (declared `never_with` lists, and the WELLBY's wellbeing proxies).
     pub never: BTreeMap<String, Vec<String>>,
+    /// Proxies, tags and indicators by id, built once when the toolkit is loaded.
+    ids: Ids,
+}
+
+/// Where each proxy, tag and indicator id sits in its list, so that a lookup per outcome row,
+/// story tag or answer costs the same whatever the size of the toolkit (issue 19).
+/// Decision: positions, not references, so `Toolkit` stays a plain owned value; the first of
+/// two equal ids is kept, as a scan from the start would find (a loaded toolkit refuses
+/// duplicates, so this only matters to code that builds one by hand).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Ids {
+    proxies: FxHashMap<String, usize>,
+    tags: FxHashMap<String, usize>,
+    indicators: FxHashMap<String, usize>,
+}
+
+impl Ids {
+    pub(crate) fn of(proxies: &[Proxy], tags: &[Tag], indicators: &[indicator::Indicator]) -> Ids {
+        Ids {
+            proxies: positions(proxies.iter().map(|p| p.id.as_str())),
+            tags: positions(tags.iter().map(|t| t.id.as_str())),
+            indicators: positions(indicators.iter().map(|i| i.id.as_str())),
+        }
+    }
+}
+
+/// Each id's first position among `ids`.
+pub(crate) fn positions<'a>(
+    ids: impl ExactSizeIterator<Item = &'a str>,
+) -> FxHashMap<String, usize> {
+    let mut map = FxHashMap::with_capacity_and_hasher(ids.len(), Default::default());
+    for (i, id) in ids.enumerate() {
+        map.entry(id.to_string()).or_insert(i);
+    }
+    map
+}
+
+/// The item of `list` with id `id`, found by its position in `index`: the first such item, as
+/// a scan from the start finds. The fields of a toolkit are public (no code changes one once
+/// loaded), so the item found is checked against the id, and a list whose length no longer
+/// matches its index is scanned instead.
+fn by_id<'a, T>(
+    list: &'a [T],
+    index: &FxHashMap<String, usize>,
+    id: &str,
+    id_of: impl Fn(&T) -> &str,
+) -> Option<&'a T> {
+    let indexed = index
+        .get(id)
+        .and_then(|&i| list.get(i))
+        .filter(|item| id_of(item) == id);
+    match indexed {
+        Some(item) => Some(item),
+        None if index.len() == list.len() => None,
+        None => list.iter().find(|item| id_of(item) == id),
+    }
 }
 
 impl Toolkit {
     pub fn proxy(&self, id: &str) -> Option<&Proxy> {
-        self.proxies.iter().find(|p| p.id == id)
+        by_id(&self.proxies, &self.ids.proxies, id, |p| &p.id)
     }
 
     pub fn tag(&self, id: &str) -> Option<&Tag> {
-        self.tags.iter().find(|t| t.id == id)
+        by_id(&self.tags, &self.ids.tags, id, |t| &t.id)
     }
 
     /// The proxies that must never be added for the same people as proxy `id`.
@@ -224,7 +281,7 @@ impl Toolkit {
     }
 
     pub fn indicator(&self, id: &str) -> Option<&indicator::Indicator> {
-        self.indicators.iter().find(|i| i.id == id)
+        by_id(&self.indicators, &self.ids.indicators, id, |i| &i.id)
     }
 
     /// Proxies matching every word (case-insensitive, any part of a word: `lonel` finds
@@ -319,6 +376,62 @@ mod tests {
                 assert!(tk.rebase(p.value, p.price_year).is_some(), "{}", p.id);
             }
         }
+    }
+
+    fn uk_core() -> Toolkit {
+        parse(
+            include_str!("../../proxies/uk-core.toml"),
+            std::path::Path::new("uk-core.toml"),
+        )
+        .unwrap()
+    }
+
+    /// Lookups by id give what a scan from the start gives, for every id and for ids that
+    /// differ only in case or are missing.
+    #[test]
+    fn lookups_by_id_find_what_a_scan_finds() {
+        let tk = uk_core();
+        assert!(!tk.tags.is_empty() && !tk.indicators.is_empty());
+        for p in &tk.proxies {
+            assert!(std::ptr::eq(tk.proxy(&p.id).unwrap(), p), "{}", p.id);
+            assert!(tk.proxy(&p.id.to_uppercase()).is_none(), "{}", p.id);
+        }
+        for t in &tk.tags {
+            assert!(std::ptr::eq(tk.tag(&t.id).unwrap(), t), "{}", t.id);
+            assert!(tk.tag(&format!("{} ", t.id)).is_none());
+        }
+        for i in &tk.indicators {
+            assert!(std::ptr::eq(tk.indicator(&i.id).unwrap(), i), "{}", i.id);
+        }
+        assert!(tk.proxy("").is_none() && tk.tag("no-such-tag").is_none());
+        assert!(tk.indicator("no.such").is_none());
+        assert!(tk.proxy(indicator::WELLBY_PROXY).is_some());
+    }
+
+    /// A toolkit changed by hand after loading (its lists are public) is still searched as a
+    /// scan would: the first of two equal ids, and ids added at the end.
+    #[test]
+    fn a_toolkit_changed_after_loading_finds_the_first_of_equal_ids() {
+        let mut tk = uk_core();
+        let id = tk.proxies[3].id.clone();
+        let mut twin = tk.proxies[3].clone();
+        twin.name = "the twin, listed first".into();
+        tk.proxies.insert(0, twin);
+        assert_eq!(tk.proxy(&id).unwrap().name, "the twin, listed first");
+        let mut extra = tk.proxies[1].clone();
+        extra.id = "added.by-hand".into();
+        tk.proxies.push(extra);
+        assert_eq!(tk.proxy("added.by-hand").unwrap().id, "added.by-hand");
+        let mut tag = tk.tags[0].clone();
+        tag.label = "first".into();
+        tk.tags.insert(0, tag.clone());
+        assert_eq!(tk.tag(&tag.id).unwrap().label, "first");
+    }
+
+    #[test]
+    fn positions_keep_the_first_of_equal_ids() {
+        let p = positions(["a", "b", "a", "c", "b"].into_iter());
+        assert_eq!((p["a"], p["b"], p["c"], p.len()), (0, 1, 3, 3));
     }
 
     #[test]
