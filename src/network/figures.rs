@@ -124,7 +124,7 @@ impl<'a> Figures<'a> {
             }
             m
         };
-        let sum = |f: fn(&Member) -> &BTreeMap<String, Decimal>| add_maps(s.members.iter().map(f));
+        let sum = |f: fn(&Member) -> &super::Amounts| add_maps(s.members.iter().map(f));
         Figures {
             summary: s,
             year: year_label(s.year),
@@ -172,7 +172,7 @@ fn by_grade(members: &[Member]) -> BTreeMap<crate::project::Grade, Decimal> {
         .map(|g| (*g, Decimal::ZERO))
         .collect();
     for m in members {
-        for (g, v) in &m.by_grade {
+        for (g, v) in m.by_grade.iter() {
             let e = out.entry(*g).or_default();
             *e = e.saturating_add(*v);
         }
@@ -196,7 +196,7 @@ fn quotes(members: &[Member]) -> Vec<Quote<'_>> {
     members
         .iter()
         .filter_map(|m| {
-            m.quotes.first().map(|(id, q)| Quote {
+            m.quote.as_ref().map(|(id, q)| Quote {
                 member: &m.name,
                 story: id,
                 quote: q,
@@ -209,8 +209,8 @@ fn quotes(members: &[Member]) -> Vec<Quote<'_>> {
 fn top_tags(members: &[Member]) -> Vec<(String, u64)> {
     let mut tags: BTreeMap<String, u64> = BTreeMap::new();
     for m in members {
-        for (t, n) in &m.tags {
-            let e = tags.entry(t.clone()).or_insert(0);
+        for (t, n) in m.tags.iter() {
+            let e = tags.entry(t.to_string()).or_insert(0);
             *e = e.saturating_add(*n);
         }
     }
@@ -220,13 +220,14 @@ fn top_tags(members: &[Member]) -> Vec<(String, u64)> {
     top
 }
 
-fn add_maps<'m>(
-    maps: impl Iterator<Item = &'m BTreeMap<String, Decimal>>,
-) -> BTreeMap<String, Decimal> {
-    let mut out = BTreeMap::new();
+fn add_maps<'m>(maps: impl Iterator<Item = &'m super::Amounts>) -> BTreeMap<String, Decimal> {
+    let mut out: BTreeMap<String, Decimal> = BTreeMap::new();
     for m in maps {
-        for (k, v) in m {
-            let e = out.entry(k.clone()).or_insert(Decimal::ZERO);
+        for (k, v) in m.iter() {
+            let e = match out.get_mut(&**k) {
+                Some(e) => e,
+                None => out.entry(k.to_string()).or_insert(Decimal::ZERO),
+            };
             // Members' values are bounded when read, so this cannot overflow in practice;
             // saturating keeps a hostile set from panicking.
             *e = e.saturating_add(*v);

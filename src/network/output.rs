@@ -66,7 +66,7 @@ fn members_csv(f: &Figures) -> Vec<u8> {
         .members
         .iter()
         .map(|m| {
-            let grades = crate::report::evidence::mix_of(&m.by_grade)
+            let grades = crate::report::evidence::mix_of(&m.by_grade_map())
                 .into_iter()
                 .map(|(_, x, _)| money(x));
             let mut row = vec![

@@ -127,13 +127,15 @@ pub fn quarter_words(q: u64) -> &'static str {
 fn theme_mix(m: &Member) -> Vec<(String, Decimal)> {
     let total = m
         .by_theme
-        .values()
+        .iter()
+        .map(|(_, v)| v)
         .filter(|v| **v > Decimal::ZERO)
         .fold(Decimal::ZERO, |a, v| a.saturating_add(*v));
-    let mut themes: Vec<(&String, &Decimal)> = m
+    let mut themes: Vec<(&str, &Decimal)> = m
         .by_theme
         .iter()
-        .filter(|(_, v)| **v > Decimal::ZERO)
+        .filter(|(_, v)| *v > Decimal::ZERO)
+        .map(|(t, v)| (&**t, v))
         .collect();
     themes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     themes
@@ -141,7 +143,7 @@ fn theme_mix(m: &Member) -> Vec<(String, Decimal)> {
         .take(2)
         .filter_map(|(t, v)| {
             let share = crate::num::ratio(*v, total)?;
-            Some((t.clone(), share))
+            Some((t.to_string(), share))
         })
         .collect()
 }

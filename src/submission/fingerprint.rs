@@ -5,7 +5,7 @@ use super::format::Submission;
 use crate::read::toml::{self as layout, Layout, Node, Table};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
-use toml::de::DeValue;
+use toml::de::{DeTable, DeValue};
 
 /// JSON with object keys sorted and no spaces: the canonical form that is fingerprinted.
 fn canonical_json(v: &serde_json::Value, out: &mut String) {
@@ -92,9 +92,9 @@ fn hex(digest: &[u8]) -> String {
 }
 
 /// The canonical JSON of a document in a [`Layout`], written into a hash.
-struct Canonical<'a, 'e> {
-    layout: &'a Layout<'a>,
-    each: &'a mut Each<'e>,
+struct Canonical<'l, 't, 'e> {
+    layout: &'l Layout<'t>,
+    each: &'l mut Each<'e>,
     hash: Sha256,
     out: Vec<u8>,
     /// The key path of the value being written (`outcome[3].quantity`).
@@ -114,9 +114,22 @@ pub(super) fn number_of(v: &toml::Value) -> Option<Decimal> {
     match v {
         toml::Value::Integer(i) => Some(Decimal::from(*i)),
         toml::Value::Float(f) => Decimal::from_f64_retain(*f).or(Some(Decimal::MAX)),
-        toml::Value::String(s) => crate::num::parse_decimal(s).ok(),
+        toml::Value::String(s) => number_in(s),
         _ => None,
     }
+}
+
+/// The number a text holds, as [`crate::num::parse_decimal`] reads it. Decision: text that
+/// holds a character no number may hold, or no digit, is not parsed (most text is not a
+/// number, and the parser's message for it was a tenth of a network's time).
+fn number_in(s: &str) -> Option<Decimal> {
+    let maybe = s.bytes().any(|b| b.is_ascii_digit())
+        && s.chars().all(|c| {
+            c.is_ascii_digit()
+                || matches!(c, '.' | ',' | '-' | '+' | '£' | '\u{2212}')
+                || c.is_whitespace()
+        });
+    maybe.then(|| crate::num::parse_decimal(s).ok()).flatten()
 }
 
 /// An integer as `toml::Value` holds it, when it fits.
@@ -136,7 +149,7 @@ fn plain(v: &DeValue) -> bool {
     }
 }
 
-impl Canonical<'_, '_> {
+impl Canonical<'_, '_, '_> {
     fn flush(&mut self) {
         self.hash.update(&self.out);
         self.out.clear();
@@ -166,20 +179,29 @@ impl Canonical<'_, '_> {
 
     /// A table as a JSON object, keys in code-point order, leaving out the key `drop`.
     fn table(&mut self, t: &Table, drop: Option<&str>) -> Result<(), layout::Error> {
-        let own = match t.own {
-            Some(i) => Some(self.layout.own_detable(i)?),
-            None => None,
-        };
-        let fast = own
-            .as_ref()
-            .is_none_or(|o| o.iter().all(|(_, v)| plain(v.get_ref())));
+        let layout = self.layout;
+        match t.own {
+            // The section as its syntax check parsed it, when kept (small files).
+            Some(i) => layout.with_own_detable(i, |own| self.entries(t, Some(own), drop))?,
+            None => self.entries(t, None, drop),
+        }
+    }
+
+    /// [`Canonical::table`] given its own section's table.
+    fn entries(
+        &mut self,
+        t: &Table,
+        own: Option<&DeTable>,
+        drop: Option<&str>,
+    ) -> Result<(), layout::Error> {
+        let fast = own.is_none_or(|o| o.iter().all(|(_, v)| plain(v.get_ref())));
         let slow = match (&own, fast, t.own) {
             (Some(_), false, Some(i)) => self.layout.own_table(i)?,
             _ => toml::Table::new(),
         };
         let mut entries: Vec<(&str, Entry)> = Vec::new();
         if fast {
-            for (k, v) in own.iter().flatten() {
+            for (k, v) in own.into_iter().flatten() {
                 entries.push((k.get_ref().as_ref(), Entry::Own(v.get_ref())));
             }
         } else {
@@ -230,7 +252,7 @@ impl Canonical<'_, '_> {
         use std::io::Write;
         match v {
             DeValue::String(s) => {
-                (self.each)(crate::num::parse_decimal(s).ok(), &self.at);
+                (self.each)(number_in(s), &self.at);
                 let _ = serde_json::to_writer(&mut self.out, s.as_ref());
             }
             DeValue::Boolean(b) => {
@@ -394,6 +416,18 @@ mod tests {
             fingerprint_of_layout(&layout, &mut |n, at| seen.push((at.to_string(), n))).unwrap();
             assert_eq!(seen, expected, "{d}");
             assert!(seen.len() > 3);
+            // A file too large to keep its parsed sections gives the same, parsed again.
+            let padded = format!("{d}\n#{}\n", "x".repeat(layout::KEEP_PARSED));
+            let big = Layout::of(&padded, super::super::LIMITS).unwrap();
+            let mut again = Vec::new();
+            let digest = fingerprint_of_layout(&big, &mut |n, at| again.push((at.to_string(), n)));
+            assert_eq!(again, seen);
+            assert_eq!(
+                digest.unwrap(),
+                fingerprint_of_layout(&layout, &mut |_, _| {}).unwrap()
+            );
+            let typed: toml::Table = layout::de::from_layout(&big).unwrap();
+            assert_eq!(typed, toml::from_str::<toml::Table>(&d).unwrap());
         }
     }
 
@@ -405,6 +439,37 @@ mod tests {
             fingerprint_of_document(&toml::from_str(&toml::to_string(&s).unwrap()).unwrap());
         assert_eq!(fingerprint_of(&s), whole);
         assert_eq!(s.submission.fingerprint, whole);
+    }
+
+    #[test]
+    fn text_is_read_as_a_number_exactly_when_the_number_parser_reads_it() {
+        for t in [
+            "12",
+            " 1,200.50 ",
+            "£85,000",
+            "-3.5",
+            "\u{2212}4",
+            "+.5",
+            "1,2",
+            "1e3",
+            "12a",
+            "a1",
+            "",
+            " ",
+            ".",
+            "-",
+            "£",
+            "1.2.3",
+            "Member 12",
+            "sha256:ab12",
+            "2024-04-01",
+            "0x1F",
+            "1 000",
+            "٣",
+            "１２",
+        ] {
+            assert_eq!(number_in(t), crate::num::parse_decimal(t).ok(), "{t:?}");
+        }
     }
 
     #[test]
