@@ -124,7 +124,7 @@ impl<'a> Figures<'a> {
             }
             m
         };
-        let sum = |f: fn(&Member) -> &super::Amounts| add_maps(s.members.iter().map(f));
+        let sum = |f: fn(&Member) -> &super::Amounts| add_maps(s.members.iter().map(|m| f(m)));
         Figures {
             summary: s,
             year: year_label(s.year),
@@ -148,11 +148,11 @@ impl<'a> Figures<'a> {
             by_theme: less(sum(|m| &m.by_theme), |r| &r.theme),
             by_grade: by_grade(&s.members),
             places: places::by_place(&s.members, &s.shared, &s.place_names),
-            ratio_distribution: distribution(s.members.iter().filter_map(Member::ratio).collect()),
+            ratio_distribution: distribution(s.members.iter().filter_map(|m| m.ratio()).collect()),
             value_per_hour_distribution: distribution(
                 s.members
                     .iter()
-                    .filter_map(Member::value_per_hour)
+                    .filter_map(|m| m.value_per_hour())
                     .collect(),
             ),
             outliers: outliers(s),
@@ -166,7 +166,7 @@ impl<'a> Figures<'a> {
     }
 }
 
-fn by_grade(members: &[Member]) -> BTreeMap<crate::project::Grade, Decimal> {
+fn by_grade(members: &[Box<Member>]) -> BTreeMap<crate::project::Grade, Decimal> {
     let mut out: BTreeMap<crate::project::Grade, Decimal> = crate::project::Grade::ALL
         .iter()
         .map(|g| (*g, Decimal::ZERO))
@@ -192,7 +192,7 @@ fn last_year(p: &Summary, pv: Decimal) -> Previous {
     }
 }
 
-fn quotes(members: &[Member]) -> Vec<Quote<'_>> {
+fn quotes(members: &[Box<Member>]) -> Vec<Quote<'_>> {
     members
         .iter()
         .filter_map(|m| {
@@ -206,7 +206,7 @@ fn quotes(members: &[Member]) -> Vec<Quote<'_>> {
         .collect()
 }
 
-fn top_tags(members: &[Member]) -> Vec<(String, u64)> {
+fn top_tags(members: &[Box<Member>]) -> Vec<(String, u64)> {
     let mut tags: BTreeMap<String, u64> = BTreeMap::new();
     for m in members {
         for (t, n) in m.tags.iter() {
@@ -240,7 +240,7 @@ fn add_maps<'m>(maps: impl Iterator<Item = &'m super::Amounts>) -> BTreeMap<Stri
 /// the mean change pooled over everyone measured before and after (each member's mean weighted
 /// by its pairs). Local indicators (an organisation's own questions) are not pooled, as two
 /// organisations' "own" questions are not the same question.
-fn pooled_indicators(members: &[Member]) -> Vec<PooledIndicator> {
+fn pooled_indicators(members: &[Box<Member>]) -> Vec<PooledIndicator> {
     let mut pools: BTreeMap<String, (PooledIndicator, Decimal)> = BTreeMap::new();
     for m in members {
         for i in m.indicators.iter().filter(|i| !i.local) {

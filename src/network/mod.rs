@@ -142,8 +142,9 @@ pub struct Summary {
     pub toolkit: String,
     /// Every entry under the folders: included, quarantined or skipped.
     pub files_found: usize,
-    /// Sorted by organisation id.
-    pub members: Vec<Member>,
+    /// Sorted by organisation id. Decision: each record boxed, so putting them in order never
+    /// needs room for a second copy of every record at once (about 500 bytes each).
+    pub members: Vec<Box<Member>>,
     /// Returns that may not be counted, sorted by file.
     pub quarantined: Vec<Quarantined>,
     /// Entries that are not returns (other files, links out of the inbox, unreadable folders),
@@ -246,7 +247,7 @@ fn shrunk<T>(mut v: Vec<T>) -> Vec<T> {
 
 /// Members whose ratio lies outside 1.5 × the interquartile range of the network's, by id.
 pub fn outliers(s: &Summary) -> Vec<String> {
-    let Some(d) = distribution(s.members.iter().filter_map(Member::ratio).collect()) else {
+    let Some(d) = distribution(s.members.iter().filter_map(|m| m.ratio()).collect()) else {
         return Vec::new();
     };
     let fence = (d.q3 - d.q1) * Decimal::new(15, 1);
@@ -306,12 +307,12 @@ pub fn summarise(
     let mut it = returns.into_iter().peekable();
     while let Some(first) = it.next() {
         if it.peek().is_none_or(|n| n.id != first.id) {
-            members.push(*first);
+            members.push(first);
             continue;
         }
-        let mut same = vec![*first];
+        let mut same = vec![first];
         while let Some(n) = it.next_if(|n| n.id == same[0].id) {
-            same.push(*n);
+            same.push(n);
         }
         let (kept, left) = one_per_organisation(same);
         members.extend(kept);
@@ -344,20 +345,23 @@ pub fn summarise(
 /// return that says when it was written is newer than one that does not; two written at the
 /// same moment, or two that do not say, cannot be told apart, so both are quarantined for a
 /// person to ask which is final, rather than one chosen by its file name.
-pub fn one_per_organisation(mut returns: Vec<Member>) -> (Option<Member>, Vec<Quarantined>) {
+pub fn one_per_organisation(
+    mut returns: Vec<Box<Member>>,
+) -> (Option<Box<Member>>, Vec<Quarantined>) {
     // Latest first; files in name order among equals, so the outcome never depends on reading.
     returns.sort_by(|a, b| b.written.cmp(&a.written).then(a.file.cmp(&b.file)));
     let mut it = returns.into_iter();
     let Some(newest) = it.next() else {
         return (None, Vec::new());
     };
-    let rest: Vec<Member> = it.collect();
+    let rest: Vec<Box<Member>> = it.collect();
     let tied: Vec<&Member> = rest
         .iter()
+        .map(|m| &**m)
         .filter(|m| m.written == newest.written)
         .collect();
     if !tied.is_empty() {
-        let all: Vec<String> = std::iter::once(&newest)
+        let all: Vec<String> = std::iter::once(&*newest)
             .chain(tied.iter().copied())
             .map(|m| m.file.display().to_string())
             .collect();
@@ -378,8 +382,10 @@ pub fn one_per_organisation(mut returns: Vec<Member>) -> (Option<Member>, Vec<Qu
                 m.name
             ),
         };
-        let mut out: Vec<Quarantined> =
-            std::iter::once(&newest).chain(tied).map(conflict).collect();
+        let mut out: Vec<Quarantined> = std::iter::once(&*newest)
+            .chain(tied)
+            .map(conflict)
+            .collect();
         out.extend(
             rest.iter()
                 .filter(|m| m.written != newest.written)

@@ -42,7 +42,7 @@ struct Place {
 /// Value, volunteer hours, investment, people and members by place, with the value removed as
 /// double counting taken out where it had been counted; places in code order, "not given" last.
 pub fn by_place(
-    members: &[Member],
+    members: &[Box<Member>],
     shared: &[SharedOutcome],
     names: &BTreeMap<String, String>,
 ) -> Vec<PlaceRow> {
@@ -181,7 +181,7 @@ pub fn member_rows<'a>(s: &'a Summary, previous: Option<&'a Summary>) -> Vec<Mem
         let e = removed.entry(r.member.as_str()).or_default();
         *e = e.saturating_add(r.amount);
     }
-    let quartiles = distribution(s.members.iter().filter_map(Member::ratio).collect());
+    let quartiles = distribution(s.members.iter().filter_map(|m| m.ratio()).collect());
     s.members
         .iter()
         .map(|m| MemberRow {
@@ -209,10 +209,10 @@ pub fn member_rows<'a>(s: &'a Summary, previous: Option<&'a Summary>) -> Vec<Mem
 
 /// Members by ratio, highest first (ties by id), with their ratios: only when asked for with
 /// `--rank`.
-pub fn ranked(members: &[Member]) -> Vec<(&Member, Decimal)> {
+pub fn ranked(members: &[Box<Member>]) -> Vec<(&Member, Decimal)> {
     let mut with: Vec<(&Member, Decimal)> = members
         .iter()
-        .filter_map(|m| m.ratio().map(|r| (m, r)))
+        .filter_map(|m| m.ratio().map(|r| (&**m, r)))
         .collect();
     with.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
     with
