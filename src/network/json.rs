@@ -162,7 +162,7 @@ pub fn member_json(r: &MemberRow) -> Value {
         "volunteer_hours": hours_text(m.hours),
         "people": m.people,
         "by_grade": grade_map(&m.by_grade_map()),
-        "themes": r.themes.iter().map(|(t, share)| json!({"theme": t, "share": share_text(*share)})).collect::<Vec<_>>(),
+        "themes": r.themes().iter().map(|(t, share)| json!({"theme": t, "share": share_text(*share)})).collect::<Vec<_>>(),
         "over_claims": r.over_claims,
         "rebased_from": m.rebased.then(|| m.toolkit_version.clone()),
         "change_in_present_value": r.change_in_present_value.map(money),
@@ -185,15 +185,15 @@ struct MemberRecord<'a> {
     volunteer_hours: String,
     people: Option<u64>,
     by_grade: serde_json::Map<String, Value>,
-    themes: Vec<ThemeShare<'a>>,
+    themes: Vec<ThemeShare>,
     over_claims: &'a [String],
     rebased_from: Option<&'a str>,
     change_in_present_value: Option<String>,
 }
 
 #[derive(serde::Serialize)]
-struct ThemeShare<'a> {
-    theme: &'a str,
+struct ThemeShare {
+    theme: String,
     share: String,
 }
 
@@ -213,11 +213,11 @@ fn member_record<'a>(r: &'a MemberRow) -> MemberRecord<'a> {
         people: m.people,
         by_grade: grade_map(&m.by_grade_map()),
         themes: r
-            .themes
-            .iter()
-            .map(|(t, share)| ThemeShare {
-                theme: t,
-                share: share_text(*share),
+            .themes()
+            .into_iter()
+            .map(|(theme, share)| ThemeShare {
+                theme,
+                share: share_text(share),
             })
             .collect(),
         over_claims: &r.over_claims,

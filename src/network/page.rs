@@ -282,7 +282,7 @@ fn members_section(f: &Figures) -> Section {
     for r in &f.members {
         let m = r.member;
         let themes = r
-            .themes
+            .themes()
             .iter()
             .map(|(t, share)| format!("{t} {}%", share_text(*share)))
             .collect::<Vec<_>>()
