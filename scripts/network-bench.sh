@@ -17,7 +17,7 @@ fi
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 missed=0
 first_ms="" first_members="" first_kb=""
-printf '%-9s %-9s %-9s %-9s %-10s %-9s %-9s %-9s\n' members files wall_s cpu_s peak_MiB disk_MB "x time" "x peak"
+printf '%-9s %-9s %-9s %-9s %-10s %-9s %-9s %-9s %-10s\n' members files wall_s cpu_s peak_MiB disk_MB "x time" "x peak" "cpu_ms/1k"
 for members in "${sizes[@]}"; do
   dir="target/bench-network-$members"
   [ -d "$dir" ] || "$SV" demo-network --members "$members" --seed 1 --out "$dir" > /dev/null
@@ -33,15 +33,16 @@ for members in "${sizes[@]}"; do
   ms=$(printf '%s\n' "${walls[@]}" | median)
   cpu=$(printf '%s\n' "${cpus[@]}" | median)
   found=$(grep -m1 '"files_found"' target/bench-network.json | tr -dc 0-9)
-  disk=$(du -sk "$dir" | cut -f1)
+  disk=$(du -sk "$dir/" | cut -f1)
   if [ -z "$first_ms" ]; then first_ms=$ms first_members=$members first_kb=$peak; fi
-  printf '%-9s %-9s %-9s %-9s %-10s %-9s %-9s %-9s\n' "$members" "$found" \
+  printf '%-9s %-9s %-9s %-9s %-10s %-9s %-9s %-9s %-10s\n' "$members" "$found" \
     "$(awk -v x="$ms" 'BEGIN {printf "%.2f", x / 1000}')" \
     "$(awk -v x="$cpu" 'BEGIN {printf "%.2f", x / 1000}')" \
     "$(awk -v x="$peak" 'BEGIN {printf "%.0f", x / 1024}')" \
     "$(awk -v x="$disk" 'BEGIN {printf "%.0f", x / 1000}')" \
     "$(awk -v a="$ms" -v b="$first_ms" 'BEGIN {printf "%.1f", a / (b > 0 ? b : 1)}')" \
-    "$(awk -v a="$peak" -v b="$first_kb" 'BEGIN {printf "%.1f", a / b}')"
+    "$(awk -v a="$peak" -v b="$first_kb" 'BEGIN {printf "%.1f", a / b}')" \
+    "$(awk -v c="$cpu" -v n="$members" 'BEGIN {printf "%.0f", c * 1000 / n}')"
   if [ "$members" -le 10000 ] && [ "$ms" -ge 1000 ]; then
     echo "TARGET MISSED: $members submissions must be summarised in under 1 s"; missed=1
   fi
