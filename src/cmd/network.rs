@@ -1,6 +1,6 @@
 //! `social-value network`: the annual summary over every member's return in one or more folders.
 
-use super::{emit, emit_text, load_toolkit, Failure};
+use super::{emit_text, load_toolkit, Failure};
 use crate::cli::{NetworkArgs, ReviewFormat};
 use social_value::diag::{terminal_path, Diagnostic, Problems};
 use social_value::network::{self, figures::Figures};
@@ -69,7 +69,13 @@ pub fn run(args: &NetworkArgs) -> Result<(), Failure> {
         super::warn(&written.notes);
     }
     match args.format {
-        ReviewFormat::Json => emit(&network::json::to_json(&figures)),
+        ReviewFormat::Json => {
+            use std::io::Write;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            network::json::write_json(&figures, &mut out)
+                .and_then(|()| out.flush())
+                .map_err(Failure::Output)
+        }
         ReviewFormat::Table => emit_text(&social_value::page::document::plain(
             &network::page::document(&figures),
         )),

@@ -124,7 +124,7 @@ impl<'a> Figures<'a> {
             }
             m
         };
-        let sum = |f: fn(&Member) -> &BTreeMap<String, Decimal>| add_maps(s.members.iter().map(f));
+        let sum = |f: fn(&Member) -> &super::Amounts| add_maps(s.members.iter().map(|m| f(m)));
         Figures {
             summary: s,
             year: year_label(s.year),
@@ -148,11 +148,11 @@ impl<'a> Figures<'a> {
             by_theme: less(sum(|m| &m.by_theme), |r| &r.theme),
             by_grade: by_grade(&s.members),
             places: places::by_place(&s.members, &s.shared, &s.place_names),
-            ratio_distribution: distribution(s.members.iter().filter_map(Member::ratio).collect()),
+            ratio_distribution: distribution(s.members.iter().filter_map(|m| m.ratio()).collect()),
             value_per_hour_distribution: distribution(
                 s.members
                     .iter()
-                    .filter_map(Member::value_per_hour)
+                    .filter_map(|m| m.value_per_hour())
                     .collect(),
             ),
             outliers: outliers(s),
@@ -166,13 +166,13 @@ impl<'a> Figures<'a> {
     }
 }
 
-fn by_grade(members: &[Member]) -> BTreeMap<crate::project::Grade, Decimal> {
+fn by_grade(members: &[Box<Member>]) -> BTreeMap<crate::project::Grade, Decimal> {
     let mut out: BTreeMap<crate::project::Grade, Decimal> = crate::project::Grade::ALL
         .iter()
         .map(|g| (*g, Decimal::ZERO))
         .collect();
     for m in members {
-        for (g, v) in &m.by_grade {
+        for (g, v) in m.by_grade.iter() {
             let e = out.entry(*g).or_default();
             *e = e.saturating_add(*v);
         }
@@ -192,11 +192,11 @@ fn last_year(p: &Summary, pv: Decimal) -> Previous {
     }
 }
 
-fn quotes(members: &[Member]) -> Vec<Quote<'_>> {
+fn quotes(members: &[Box<Member>]) -> Vec<Quote<'_>> {
     members
         .iter()
         .filter_map(|m| {
-            m.quotes.first().map(|(id, q)| Quote {
+            m.quote.as_ref().map(|(id, q)| Quote {
                 member: &m.name,
                 story: id,
                 quote: q,
@@ -206,11 +206,11 @@ fn quotes(members: &[Member]) -> Vec<Quote<'_>> {
         .collect()
 }
 
-fn top_tags(members: &[Member]) -> Vec<(String, u64)> {
+fn top_tags(members: &[Box<Member>]) -> Vec<(String, u64)> {
     let mut tags: BTreeMap<String, u64> = BTreeMap::new();
     for m in members {
-        for (t, n) in &m.tags {
-            let e = tags.entry(t.clone()).or_insert(0);
+        for (t, n) in m.tags.iter() {
+            let e = tags.entry(t.to_string()).or_insert(0);
             *e = e.saturating_add(*n);
         }
     }
@@ -220,13 +220,14 @@ fn top_tags(members: &[Member]) -> Vec<(String, u64)> {
     top
 }
 
-fn add_maps<'m>(
-    maps: impl Iterator<Item = &'m BTreeMap<String, Decimal>>,
-) -> BTreeMap<String, Decimal> {
-    let mut out = BTreeMap::new();
+fn add_maps<'m>(maps: impl Iterator<Item = &'m super::Amounts>) -> BTreeMap<String, Decimal> {
+    let mut out: BTreeMap<String, Decimal> = BTreeMap::new();
     for m in maps {
-        for (k, v) in m {
-            let e = out.entry(k.clone()).or_insert(Decimal::ZERO);
+        for (k, v) in m.iter() {
+            let e = match out.get_mut(&**k) {
+                Some(e) => e,
+                None => out.entry(k.to_string()).or_insert(Decimal::ZERO),
+            };
             // Members' values are bounded when read, so this cannot overflow in practice;
             // saturating keeps a hostile set from panicking.
             *e = e.saturating_add(*v);
@@ -239,7 +240,7 @@ fn add_maps<'m>(
 /// the mean change pooled over everyone measured before and after (each member's mean weighted
 /// by its pairs). Local indicators (an organisation's own questions) are not pooled, as two
 /// organisations' "own" questions are not the same question.
-fn pooled_indicators(members: &[Member]) -> Vec<PooledIndicator> {
+fn pooled_indicators(members: &[Box<Member>]) -> Vec<PooledIndicator> {
     let mut pools: BTreeMap<String, (PooledIndicator, Decimal)> = BTreeMap::new();
     for m in members {
         for i in m.indicators.iter().filter(|i| !i.local) {

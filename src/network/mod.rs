@@ -19,7 +19,18 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// One member's figures, on the network's toolkit.
+/// Amounts by name (kind, who gains, theme), in name order. Decision: a boxed slice rather
+/// than a map: a `BTreeMap`'s first node takes about 500 bytes however few entries it holds,
+/// and a network keeps a record for every member (issue 19: memory flat in members).
+pub type Amounts = Box<[(Box<str>, Decimal)]>;
+
+/// A map's entries as [`Amounts`], in the map's (name) order.
+pub fn amounts<K: AsRef<str>>(m: &BTreeMap<K, Decimal>) -> Amounts {
+    m.iter().map(|(k, v)| (k.as_ref().into(), *v)).collect()
+}
+
+/// One member's figures, on the network's toolkit. Decision: only what the summary needs,
+/// each kept compactly (see [`Amounts`]): about a kilobyte a member, where it was five.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
     pub file: PathBuf,
@@ -35,12 +46,13 @@ pub struct Member {
     pub hours: Decimal,
     pub volunteers: u64,
     pub people: Option<u64>,
-    pub by_kind: BTreeMap<String, Decimal>,
-    pub by_beneficiary: BTreeMap<String, Decimal>,
-    pub by_theme: BTreeMap<String, Decimal>,
-    pub tags: BTreeMap<String, u64>,
-    /// Up to two consented story quotes, with their story ids.
-    pub quotes: Vec<(String, String)>,
+    pub by_kind: Amounts,
+    pub by_beneficiary: Amounts,
+    pub by_theme: Amounts,
+    /// Story tags with the number of its stories that carry each, in tag order.
+    pub tags: Box<[(Box<str>, u64)]>,
+    /// Its first consented story quote, with the story's id (the summary quotes one a member).
+    pub quote: Option<(Box<str>, Box<str>)>,
     /// The member's indicator statistics, as its submission carries them.
     pub indicators: Vec<crate::submission::IndicatorRef>,
     /// Where it works (a district code), if it says.
@@ -53,8 +65,9 @@ pub struct Member {
     pub partnerships: Vec<crate::project::Partnership>,
     /// Its outcome lines' deadweight and attribution, each weighted by the line's gross value.
     pub deductions: Option<(Decimal, Decimal)>,
-    /// Its present value resting on each grade of evidence (docs/evidence-grades.md).
-    pub by_grade: BTreeMap<crate::project::Grade, Decimal>,
+    /// Its present value resting on each grade of evidence (docs/evidence-grades.md), in
+    /// grade order.
+    pub by_grade: Box<[(crate::project::Grade, Decimal)]>,
 }
 
 /// The deadweight and attribution of a valuation's outcome lines (not volunteer time, not
@@ -81,6 +94,11 @@ impl Member {
 
     pub fn value_per_hour(&self) -> Option<Decimal> {
         crate::num::ratio(self.present_value, self.hours)
+    }
+
+    /// Its value by grade of evidence as a map, as the evidence mix is worked out from.
+    pub fn by_grade_map(&self) -> BTreeMap<crate::project::Grade, Decimal> {
+        self.by_grade.iter().copied().collect()
     }
 }
 
@@ -124,8 +142,9 @@ pub struct Summary {
     pub toolkit: String,
     /// Every entry under the folders: included, quarantined or skipped.
     pub files_found: usize,
-    /// Sorted by organisation id.
-    pub members: Vec<Member>,
+    /// Sorted by organisation id. Decision: each record boxed, so putting them in order never
+    /// needs room for a second copy of every record at once (about 500 bytes each).
+    pub members: Vec<Box<Member>>,
     /// Returns that may not be counted, sorted by file.
     pub quarantined: Vec<Quarantined>,
     /// Entries that are not returns (other files, links out of the inbox, unreadable folders),
@@ -179,51 +198,56 @@ fn one(path: &Path, rules: &submission::gate::Rules) -> Outcome {
             .map_or(Decimal::ZERO, |t| t.summary.hours),
         volunteers: v.volunteering.as_ref().map_or(0, |t| t.summary.volunteers),
         people: v.reach.as_ref().map(|r| r.people),
-        by_kind: v
-            .totals
-            .by_kind
-            .iter()
-            .map(|(k, x)| (k.to_string(), *x))
-            .collect(),
-        by_beneficiary: v.totals.by_beneficiary.clone(),
-        by_theme: v.totals.by_theme.clone(),
-        quotes: v
-            .stories
-            .iter()
-            .take(2)
-            .map(|st| (st.id.clone(), crate::report::page::quote(&st.text, 160)))
-            .collect(),
+        by_kind: amounts(&v.totals.by_kind),
+        by_beneficiary: amounts(&v.totals.by_beneficiary),
+        by_theme: amounts(&v.totals.by_theme),
+        quote: v.stories.first().map(|st| {
+            (
+                st.id.as_str().into(),
+                crate::report::page::quote(&st.text, 160).into(),
+            )
+        }),
         indicators: s.indicator.clone(),
-        tags,
-        place: v.organisation.place.clone(),
-        claims: v
-            .lines
-            .iter()
-            // A transfer is outside the member's value, so never counted or removed here.
-            .filter(|l| !l.transfer)
-            .filter_map(|l| {
-                Some(shared::Claim {
-                    partnership: l.partnership.clone()?,
-                    proxy: l.proxy.clone(),
-                    share: Decimal::ONE - l.adjustments.attribution,
-                    present_value: l.value.present_value,
-                    place: l.place.clone(),
-                    kind: l.kind.as_str().to_string(),
-                    theme: l.theme.clone(),
-                    beneficiary: l.beneficiary.clone(),
-                })
-            })
+        tags: tags
+            .into_iter()
+            .map(|(t, n): (String, u64)| (t.into(), n))
             .collect(),
+        place: v.organisation.place.clone(),
+        claims: shrunk(
+            v.lines
+                .iter()
+                // A transfer is outside the member's value, so never counted or removed here.
+                .filter(|l| !l.transfer)
+                .filter_map(|l| {
+                    Some(shared::Claim {
+                        partnership: l.partnership.clone()?,
+                        proxy: l.proxy.clone(),
+                        share: Decimal::ONE - l.adjustments.attribution,
+                        present_value: l.value.present_value,
+                        place: l.place.clone(),
+                        kind: l.kind.as_str().to_string(),
+                        theme: l.theme.clone(),
+                        beneficiary: l.beneficiary.clone(),
+                    })
+                })
+                .collect(),
+        ),
         deductions: deductions(&v),
-        by_grade: v.totals.by_grade.clone(),
-        by_place: v.by_place,
-        partnerships: v.partnerships,
+        by_grade: v.totals.by_grade.iter().map(|(g, x)| (*g, *x)).collect(),
+        by_place: shrunk(v.by_place),
+        partnerships: shrunk(v.partnerships),
     }))
+}
+
+/// A list without the room it grew into: it is kept for every member.
+fn shrunk<T>(mut v: Vec<T>) -> Vec<T> {
+    v.shrink_to_fit();
+    v
 }
 
 /// Members whose ratio lies outside 1.5 × the interquartile range of the network's, by id.
 pub fn outliers(s: &Summary) -> Vec<String> {
-    let Some(d) = distribution(s.members.iter().filter_map(Member::ratio).collect()) else {
+    let Some(d) = distribution(s.members.iter().filter_map(|m| m.ratio()).collect()) else {
         return Vec::new();
     };
     let fence = (d.q3 - d.q1) * Decimal::new(15, 1);
@@ -267,17 +291,30 @@ pub fn summarise(
         o
     };
     let outcomes = jobs::run(files, &costs, jobs, jobs::MEMORY_BUDGET, &read);
-    let mut by_id: BTreeMap<String, Vec<Member>> = BTreeMap::new();
+    let mut returns: Vec<Box<Member>> = Vec::new();
     let mut quarantined = Vec::new();
     for o in outcomes {
         match o {
             Outcome::Out(q) => quarantined.push(q),
-            Outcome::In(m) => by_id.entry(m.id.clone()).or_default().push(*m),
+            Outcome::In(m) => returns.push(m),
         }
     }
-    let mut members = Vec::with_capacity(by_id.len());
-    for (_, returns) in by_id {
-        let (kept, left) = one_per_organisation(returns);
+    // By organisation id; a stable sort keeps one organisation's returns in file order.
+    // Decision: sorted runs rather than a map of lists, which took a list (room for four
+    // records) for every organisation.
+    returns.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut members = Vec::with_capacity(returns.len());
+    let mut it = returns.into_iter().peekable();
+    while let Some(first) = it.next() {
+        if it.peek().is_none_or(|n| n.id != first.id) {
+            members.push(first);
+            continue;
+        }
+        let mut same = vec![first];
+        while let Some(n) = it.next_if(|n| n.id == same[0].id) {
+            same.push(n);
+        }
+        let (kept, left) = one_per_organisation(same);
         members.extend(kept);
         quarantined.extend(left);
     }
@@ -308,20 +345,23 @@ pub fn summarise(
 /// return that says when it was written is newer than one that does not; two written at the
 /// same moment, or two that do not say, cannot be told apart, so both are quarantined for a
 /// person to ask which is final, rather than one chosen by its file name.
-pub fn one_per_organisation(mut returns: Vec<Member>) -> (Option<Member>, Vec<Quarantined>) {
+pub fn one_per_organisation(
+    mut returns: Vec<Box<Member>>,
+) -> (Option<Box<Member>>, Vec<Quarantined>) {
     // Latest first; files in name order among equals, so the outcome never depends on reading.
     returns.sort_by(|a, b| b.written.cmp(&a.written).then(a.file.cmp(&b.file)));
     let mut it = returns.into_iter();
     let Some(newest) = it.next() else {
         return (None, Vec::new());
     };
-    let rest: Vec<Member> = it.collect();
+    let rest: Vec<Box<Member>> = it.collect();
     let tied: Vec<&Member> = rest
         .iter()
+        .map(|m| &**m)
         .filter(|m| m.written == newest.written)
         .collect();
     if !tied.is_empty() {
-        let all: Vec<String> = std::iter::once(&newest)
+        let all: Vec<String> = std::iter::once(&*newest)
             .chain(tied.iter().copied())
             .map(|m| m.file.display().to_string())
             .collect();
@@ -342,8 +382,10 @@ pub fn one_per_organisation(mut returns: Vec<Member>) -> (Option<Member>, Vec<Qu
                 m.name
             ),
         };
-        let mut out: Vec<Quarantined> =
-            std::iter::once(&newest).chain(tied).map(conflict).collect();
+        let mut out: Vec<Quarantined> = std::iter::once(&*newest)
+            .chain(tied)
+            .map(conflict)
+            .collect();
         out.extend(
             rest.iter()
                 .filter(|m| m.written != newest.written)

@@ -3,7 +3,7 @@
 
 use super::figures::Figures;
 use super::json::{self, hours_text, ratio_text};
-use super::{inbox, page, Member};
+use super::{inbox, page};
 use crate::diag::{Diagnostic, Problems};
 use crate::num::{fixed, money};
 use crate::report::chart::{self, Bar, Chart, Unit};
@@ -66,7 +66,7 @@ fn members_csv(f: &Figures) -> Vec<u8> {
         .members
         .iter()
         .map(|m| {
-            let grades = crate::report::evidence::mix_of(&m.by_grade)
+            let grades = crate::report::evidence::mix_of(&m.by_grade_map())
                 .into_iter()
                 .map(|(_, x, _)| money(x));
             let mut row = vec![
@@ -178,7 +178,7 @@ fn places_csv(f: &Figures) -> Option<Vec<u8>> {
 /// The charts: members' ratios (binned as the simulation's histogram is), and value by place
 /// when members give places.
 fn charts(f: &Figures) -> Vec<Chart> {
-    let ratios: Vec<_> = f.summary.members.iter().filter_map(Member::ratio).collect();
+    let ratios: Vec<_> = f.summary.members.iter().filter_map(|m| m.ratio()).collect();
     let bars = crate::sensitivity::montecarlo::histogram(&ratios, 20)
         .into_iter()
         .map(|(from, _, n)| Bar::new(fixed(from, 1), rust_decimal::Decimal::from(n)))

@@ -282,7 +282,7 @@ fn members_section(f: &Figures) -> Section {
     for r in &f.members {
         let m = r.member;
         let themes = r
-            .themes
+            .themes()
             .iter()
             .map(|(t, share)| format!("{t} {}%", share_text(*share)))
             .collect::<Vec<_>>()
@@ -296,7 +296,7 @@ fn members_section(f: &Figures) -> Section {
             themes,
             r.ratio_quartile
                 .map_or("n/a".into(), |q| quarter_words(u64::from(q)).to_string()),
-            crate::report::evidence::mix_text_of(&m.by_grade),
+            crate::report::evidence::mix_text_of(&m.by_grade_map()),
             r.over_claims.join("; "),
         ];
         if change {

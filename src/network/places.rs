@@ -34,15 +34,28 @@ struct Place {
     people: u64,
     /// Members whose own place this is.
     members: u64,
-    /// Members with any value here.
-    active: BTreeSet<String>,
+    /// Members with any value here, counted once each: the last one counted is `last`.
+    /// Decision: a count, not a set of ids, which held an id for every member of the network.
+    active: usize,
+    last: Option<usize>,
     deciles: BTreeSet<u8>,
+}
+
+impl Place {
+    /// Counts member `i` among those with value here, once (members are counted in order, so
+    /// a member already counted is the last one counted).
+    fn count_once(&mut self, i: usize) {
+        if self.last != Some(i) {
+            self.last = Some(i);
+            self.active += 1;
+        }
+    }
 }
 
 /// Value, volunteer hours, investment, people and members by place, with the value removed as
 /// double counting taken out where it had been counted; places in code order, "not given" last.
 pub fn by_place(
-    members: &[Member],
+    members: &[Box<Member>],
     shared: &[SharedOutcome],
     names: &BTreeMap<String, String>,
 ) -> Vec<PlaceRow> {
@@ -51,7 +64,7 @@ pub fn by_place(
     }
     let mut map: BTreeMap<(bool, Option<String>), Place> = BTreeMap::new();
     let key = |p: &Option<String>| (p.is_none(), p.clone());
-    for m in members {
+    for (i, m) in members.iter().enumerate() {
         if m.by_place.is_empty() {
             // A member that gives no place at all: everything it has is unplaced.
             let e = map.entry((true, None)).or_default();
@@ -60,7 +73,7 @@ pub fn by_place(
             e.investment = e.investment.saturating_add(m.investment);
             e.people = e.people.saturating_add(m.people.unwrap_or(0));
             e.members += 1;
-            e.active.insert(m.id.clone());
+            e.count_once(i);
             continue;
         }
         for p in &m.by_place {
@@ -73,7 +86,7 @@ pub fn by_place(
                 e.members += 1;
             }
             if !p.present_value.is_zero() {
-                e.active.insert(m.id.clone());
+                e.count_once(i);
             }
             e.deciles.extend(p.deprivation_decile);
         }
@@ -92,7 +105,7 @@ pub fn by_place(
             investment: p.investment,
             people: p.people,
             members_based_here: p.members,
-            members_with_value_here: p.active.len(),
+            members_with_value_here: p.active,
             deprivation_deciles: p.deciles.into_iter().collect(),
         })
         .collect()
@@ -127,13 +140,15 @@ pub fn quarter_words(q: u64) -> &'static str {
 fn theme_mix(m: &Member) -> Vec<(String, Decimal)> {
     let total = m
         .by_theme
-        .values()
+        .iter()
+        .map(|(_, v)| v)
         .filter(|v| **v > Decimal::ZERO)
         .fold(Decimal::ZERO, |a, v| a.saturating_add(*v));
-    let mut themes: Vec<(&String, &Decimal)> = m
+    let mut themes: Vec<(&str, &Decimal)> = m
         .by_theme
         .iter()
-        .filter(|(_, v)| **v > Decimal::ZERO)
+        .filter(|(_, v)| *v > Decimal::ZERO)
+        .map(|(t, v)| (&**t, v))
         .collect();
     themes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     themes
@@ -141,7 +156,7 @@ fn theme_mix(m: &Member) -> Vec<(String, Decimal)> {
         .take(2)
         .filter_map(|(t, v)| {
             let share = crate::num::ratio(*v, total)?;
-            Some((t.clone(), share))
+            Some((t.to_string(), share))
         })
         .collect()
 }
@@ -155,12 +170,18 @@ pub struct MemberRow<'a> {
     /// Its value less what was taken out of its claims as double counting.
     pub present_value_counted: Decimal,
     pub ratio_quartile: Option<u8>,
-    /// Its largest themes, with their shares of its value (fractions).
-    pub themes: Vec<(String, Decimal)>,
     /// "partnership / proxy" of each shared outcome it over-claims.
     pub over_claims: Vec<String>,
     /// With last year's summary: the change in its value (`None` when it is new).
     pub change_in_present_value: Option<Decimal>,
+}
+
+impl MemberRow<'_> {
+    /// Its largest themes, up to two, with their shares of its value (fractions). Decision:
+    /// worked out when written, not kept for every member.
+    pub fn themes(&self) -> Vec<(String, Decimal)> {
+        theme_mix(self.member)
+    }
 }
 
 /// A record per member, in the summary's order (by organisation id).
@@ -179,7 +200,7 @@ pub fn member_rows<'a>(s: &'a Summary, previous: Option<&'a Summary>) -> Vec<Mem
         let e = removed.entry(r.member.as_str()).or_default();
         *e = e.saturating_add(r.amount);
     }
-    let quartiles = distribution(s.members.iter().filter_map(Member::ratio).collect());
+    let quartiles = distribution(s.members.iter().filter_map(|m| m.ratio()).collect());
     s.members
         .iter()
         .map(|m| MemberRow {
@@ -191,7 +212,6 @@ pub fn member_rows<'a>(s: &'a Summary, previous: Option<&'a Summary>) -> Vec<Mem
                 .ratio()
                 .zip(quartiles.as_ref())
                 .map(|(r, d)| quartile(r, d)),
-            themes: theme_mix(m),
             over_claims: over.remove(m.id.as_str()).unwrap_or_default(),
             change_in_present_value: previous
                 .and_then(|p| {
@@ -207,10 +227,10 @@ pub fn member_rows<'a>(s: &'a Summary, previous: Option<&'a Summary>) -> Vec<Mem
 
 /// Members by ratio, highest first (ties by id), with their ratios: only when asked for with
 /// `--rank`.
-pub fn ranked(members: &[Member]) -> Vec<(&Member, Decimal)> {
+pub fn ranked(members: &[Box<Member>]) -> Vec<(&Member, Decimal)> {
     let mut with: Vec<(&Member, Decimal)> = members
         .iter()
-        .filter_map(|m| m.ratio().map(|r| (m, r)))
+        .filter_map(|m| m.ratio().map(|r| (&**m, r)))
         .collect();
     with.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
     with

@@ -158,7 +158,7 @@ fn intern(
 ///
 /// Decision: a harm (a line of negative value) always counts as claimed: counting a harm more
 /// than once under-states the network's worth, which is the cautious side.
-pub fn shared_outcomes(members: &[Member]) -> Vec<SharedOutcome> {
+pub fn shared_outcomes(members: &[Box<Member>]) -> Vec<SharedOutcome> {
     let entrants: Vec<Entrant> = members
         .iter()
         .map(|m| Entrant {

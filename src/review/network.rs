@@ -83,6 +83,7 @@ pub(super) fn network(
         .members
         .iter()
         .filter(|m| m.id != own_id && m.file.canonicalize().ok() != me)
+        .map(|m| &**m)
         .collect();
     let left_out = summary.quarantined.len() + summary.skipped.len();
     if others.is_empty() {

@@ -4,7 +4,6 @@
 use super::fingerprint::fingerprint_of_layout;
 use super::format::Submission;
 use crate::diag::{Diagnostic, Problems};
-use crate::num::parse_decimal;
 use crate::read::toml::{self as toml_read, Layout, Limits};
 use rust_decimal::Decimal;
 use std::path::Path;
@@ -152,30 +151,7 @@ const MAX_PLACES: u32 = 8;
 /// ±[`MAX_NUMBER`] with at most [`MAX_PLACES`] decimals. Decision: a file from a stranger can
 /// carry any number and a correct fingerprint, and figures like 10^28 or 10^-27 would make
 /// the sums and ratios of a review or a network overflow; no real return comes near either.
-fn check_numbers(v: &toml::Value, at: &str, file: (&Path, &Positions), out: &mut Problems) {
-    let number = match v {
-        toml::Value::Table(t) => {
-            for (k, x) in t {
-                let here = if at.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{at}.{k}")
-                };
-                check_numbers(x, &here, file, out);
-            }
-            return;
-        }
-        toml::Value::Array(a) => {
-            for (i, x) in a.iter().enumerate() {
-                check_numbers(x, &format!("{at}[{}]", i + 1), file, out);
-            }
-            return;
-        }
-        toml::Value::Integer(i) => Some(Decimal::from(*i)),
-        toml::Value::Float(f) => Decimal::from_f64_retain(*f).or(Some(Decimal::MAX)),
-        toml::Value::String(s) => parse_decimal(s).ok(),
-        _ => None,
-    };
+fn check_numbers(number: Option<Decimal>, at: &str, file: (&Path, &Positions), out: &mut Problems) {
     if let Some(x) = number {
         if x.abs() > Decimal::from(MAX_NUMBER) || x.normalize().scale() > MAX_PLACES {
             let (path, positions) = file;

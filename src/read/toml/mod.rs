@@ -142,12 +142,21 @@ pub struct Layout<'t> {
     pub text: &'t str,
     pub sections: Vec<Section>,
     pub root: Table,
+    /// Each section as its syntax check parsed it, for a text of at most [`KEEP_PARSED`]
+    /// bytes, until its table is read ([`Layout::own_detable`] takes it).
+    parsed: std::cell::RefCell<Vec<Option<toml::de::DeTable<'t>>>>,
 }
+
+/// Largest text whose sections are kept as parsed. Decision: parsing each section once rather
+/// than at each reading (its syntax check, a fingerprint, its typed record) was a quarter of a
+/// network's time, its members' returns being a few kilobytes each; a kept tree takes some 10
+/// times its text, so a large file is parsed again instead, a table at a time, as before.
+pub const KEEP_PARSED: usize = 256 * 1024;
 
 impl<'t> Layout<'t> {
     /// Cuts `text` into sections, checks the syntax of each, and puts them together.
     pub fn of(text: &'t str, limits: Limits) -> Result<Layout<'t>, Error> {
-        let sections = cut(text, limits)?;
+        let (sections, parsed) = cut(text, limits)?;
         let mut root = Table {
             own: Some(0),
             children: BTreeMap::new(),
@@ -159,6 +168,7 @@ impl<'t> Layout<'t> {
             text,
             sections,
             root,
+            parsed: std::cell::RefCell::new(parsed),
         })
     }
 
@@ -192,9 +202,18 @@ impl<'t> Layout<'t> {
     pub fn own_detable(&self, i: usize) -> Result<toml::de::DeTable<'t>, Error> {
         use toml::de::DeValue;
         let s = &self.sections[i];
-        let parsed = toml::de::DeTable::parse(&self.text[s.range.clone()])
-            .map_err(|e| Error::from_toml(&e, s.range.start))?;
-        let mut t = parsed.into_inner();
+        // (Not taken while `with_own_detable` has it borrowed: parsed again instead.)
+        let kept = self
+            .parsed
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut p| p.get_mut(i).and_then(Option::take));
+        let mut t = match kept {
+            Some(t) => t,
+            None => toml::de::DeTable::parse(&self.text[s.range.clone()])
+                .map_err(|e| Error::from_toml(&e, s.range.start))?
+                .into_inner(),
+        };
         for n in 0..s.path.len() {
             let last = n + 1 == s.path.len();
             // Above the header's own table each level holds only the header's next key.
@@ -211,6 +230,35 @@ impl<'t> Layout<'t> {
             };
         }
         Ok(t)
+    }
+
+    /// `f` of section `i`'s table, as [`Layout::own_detable`] gives it, without taking a kept
+    /// parse (so a later `own_detable` need not parse the section again).
+    pub fn with_own_detable<R>(
+        &self,
+        i: usize,
+        f: impl FnOnce(&toml::de::DeTable<'t>) -> R,
+    ) -> Result<R, Error> {
+        use toml::de::DeValue;
+        let kept = self.parsed.borrow();
+        let Some(Some(mut t)) = kept.get(i).map(Option::as_ref) else {
+            drop(kept);
+            return self.own_detable(i).map(|t| f(&t));
+        };
+        let path = &self.sections[i].path;
+        for n in 0..path.len() {
+            let last = n + 1 == path.len();
+            let value = t.iter().next().map(|(_, v)| v.get_ref());
+            t = match (value, last && self.sections[i].array) {
+                (Some(DeValue::Table(x)), false) => x,
+                (Some(DeValue::Array(a)), true) => match a.iter().last().map(|v| v.get_ref()) {
+                    Some(DeValue::Table(x)) => x,
+                    _ => return Err(self.lost(i)),
+                },
+                _ => return Err(self.lost(i)),
+            };
+        }
+        Ok(f(t))
     }
 
     /// A header whose table could not be found in its own section (not expected to happen).
@@ -242,9 +290,11 @@ impl<'t> Layout<'t> {
 }
 
 /// Where a section's lexing stands.
-struct Cutter {
+struct Cutter<'t> {
     limits: Limits,
     sections: Vec<Section>,
+    /// Each section as parsed, when the text is small enough to keep them ([`KEEP_PARSED`]).
+    parsed: Option<Vec<Option<toml::de::DeTable<'t>>>>,
     /// Open `[` and `{` of values (a `[` at the start of a line inside one is not a header).
     depth: usize,
     line_start: bool,
@@ -257,11 +307,14 @@ struct Cutter {
     counted: usize,
 }
 
-/// The sections of `text`, each checked by the TOML parser on its own. The first is the text
-/// before the first header.
-fn cut(text: &str, limits: Limits) -> Result<Vec<Section>, Error> {
+/// The sections of `text`, each checked by the TOML parser on its own, and (for a small text)
+/// each as parsed. The first is the text before the first header.
+type Cut<'t> = (Vec<Section>, Vec<Option<toml::de::DeTable<'t>>>);
+
+fn cut(text: &str, limits: Limits) -> Result<Cut<'_>, Error> {
     let mut c = Cutter {
         limits,
+        parsed: (text.len() <= KEEP_PARSED).then(Vec::new),
         sections: vec![Section {
             range: 0..0,
             header: 0..0,
@@ -287,12 +340,12 @@ fn cut(text: &str, limits: Limits) -> Result<Vec<Section>, Error> {
         c.header_ends(text, text.len())?;
     }
     c.close(text, text.len())?;
-    Ok(c.sections)
+    Ok((c.sections, c.parsed.unwrap_or_default()))
 }
 
-impl Cutter {
+impl<'t> Cutter<'t> {
     /// Takes in one token: a `[` at the start of a line outside any value opens a section.
-    fn token(&mut self, text: &str, kind: TokenKind, span: Range<usize>) -> Result<(), Error> {
+    fn token(&mut self, text: &'t str, kind: TokenKind, span: Range<usize>) -> Result<(), Error> {
         self.tokens += 1;
         match kind {
             TokenKind::Newline => {
@@ -331,14 +384,18 @@ impl Cutter {
     }
 
     /// Ends the last section at `at` and checks its syntax.
-    fn close(&mut self, text: &str, at: usize) -> Result<(), Error> {
+    fn close(&mut self, text: &'t str, at: usize) -> Result<(), Error> {
         let Some(s) = self.sections.last_mut() else {
             return Ok(());
         };
         s.range.end = at;
-        toml::de::DeTable::parse(&text[s.range.clone()])
-            .map(|_| ())
-            .map_err(|e| Error::from_toml(&e, s.range.start))
+        let t = toml::de::DeTable::parse(&text[s.range.clone()])
+            .map_err(|e| Error::from_toml(&e, s.range.start))?;
+        if let Some(kept) = &mut self.parsed {
+            kept.resize_with(self.sections.len() - 1, || None);
+            kept.push(Some(t.into_inner()));
+        }
+        Ok(())
     }
 
     /// Starts a section with the header at `at`.
@@ -389,6 +446,9 @@ fn count(n: usize) -> String {
 /// The keys of a header line (`[[volunteering.role]]` gives `volunteering`, `role` and an
 /// array), read by the TOML parser so quoted keys mean what TOML says.
 fn header_path(line: &str) -> Result<(Vec<String>, bool), toml::de::Error> {
+    if let Some(simple) = bare_header(line) {
+        return Ok(simple);
+    }
     let mut t: toml::Table = toml::from_str(line)?;
     let mut path = Vec::new();
     loop {
@@ -401,6 +461,22 @@ fn header_path(line: &str) -> Result<(Vec<String>, bool), toml::de::Error> {
             _ => return Ok((path, true)),
         }
     }
+}
+
+/// The keys of a header of bare keys only, as written by `submit` (`[[volunteering.role]]`,
+/// no spaces, quotes or comment), without the TOML parser; `None` for any other header.
+fn bare_header(line: &str) -> Option<(Vec<String>, bool)> {
+    let (inner, array) = match line.strip_prefix("[[") {
+        Some(r) => (r.strip_suffix("]]")?, true),
+        None => (line.strip_prefix('[')?.strip_suffix(']')?, false),
+    };
+    let bare = |k: &str| {
+        !k.is_empty()
+            && k.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
+    let path: Vec<String> = inner.split('.').map(str::to_string).collect();
+    path.iter().all(|k| bare(k)).then_some((path, array))
 }
 
 /// Puts section `i` into the tree by its header, as TOML does; the message says why not.
@@ -483,6 +559,48 @@ mod tests {
         let l = Layout::of(text, TOOLKIT).unwrap();
         assert_eq!(&text[l.sections[2].header.clone()], "[[ b . \"c.d\" ]]");
         assert_eq!(l.own_table(2).unwrap()["y"].as_integer(), Some(1));
+    }
+
+    #[test]
+    fn a_header_of_bare_keys_is_read_as_the_toml_parser_reads_it() {
+        for line in [
+            "[a]",
+            "[[a]]",
+            "[a.b-c.d_1]",
+            "[[v.role]]",
+            "[a..b]",
+            "[[a]",
+            "[a]]",
+            "[ a ]",
+            "[\"a.b\"]",
+            "[a] # x",
+            "[]",
+            "[[]]",
+            "[a.]",
+            "[é]",
+            "[a]\r",
+        ] {
+            let parsed = header_path_by_parser(line);
+            match bare_header(line) {
+                Some(simple) => assert_eq!(Some(simple), parsed, "{line}"),
+                None => assert!(!matches!(line, "[a]" | "[[a]]" | "[[v.role]]"), "{line}"),
+            }
+        }
+    }
+
+    fn header_path_by_parser(line: &str) -> Option<(Vec<String>, bool)> {
+        let mut t: toml::Table = toml::from_str(line).ok()?;
+        let mut path = Vec::new();
+        loop {
+            let Some((k, v)) = std::mem::take(&mut t).into_iter().next() else {
+                return Some((path, false));
+            };
+            path.push(k);
+            match v {
+                toml::Value::Table(x) => t = x,
+                _ => return Some((path, true)),
+            }
+        }
     }
 
     #[test]
