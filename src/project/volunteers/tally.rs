@@ -178,8 +178,8 @@ impl Tally {
                 *a |= b;
             }
         }
-        self.first_date = min_some(self.first_date, later.first_date, Date::min);
-        self.last_date = min_some(self.last_date, later.last_date, Date::max);
+        self.first_date = either(self.first_date, later.first_date, Date::min);
+        self.last_date = either(self.last_date, later.last_date, Date::max);
         self.order.append(later.order);
     }
 
@@ -236,8 +236,8 @@ impl Tally {
     }
 }
 
-/// The earlier (or later, by `pick`) of two dates either of which may be missing.
-fn min_some(a: Option<Date>, b: Option<Date>, pick: fn(Date, Date) -> Date) -> Option<Date> {
+/// One of two dates, either of which may be missing (`pick` chooses when both are there).
+fn either(a: Option<Date>, b: Option<Date>, pick: fn(Date, Date) -> Date) -> Option<Date> {
     match (a, b) {
         (Some(a), Some(b)) => Some(pick(a, b)),
         (a, b) => a.or(b),
@@ -351,7 +351,7 @@ impl DateCache {
     #[inline]
     pub(super) fn read(&mut self, raw: &[u8]) -> Reading {
         if raw.is_empty() || raw.len() > 15 {
-            return self.read_uncached(raw);
+            return Self::reading(self.period, raw);
         }
         let mut packed = [0u8; 16];
         packed[..raw.len()].copy_from_slice(raw);
@@ -359,16 +359,10 @@ impl DateCache {
         let key = u128::from_le_bytes(packed);
         let h = (key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let slot = &mut self.seen[(h >> 53) as usize & (DATES - 1)];
-        if slot.0 == key {
-            return slot.1;
+        if slot.0 != key {
+            *slot = (key, Self::reading(self.period, raw));
         }
-        let read = Self::reading(self.period, raw);
-        self.seen[(h >> 53) as usize & (DATES - 1)] = (key, read);
-        read
-    }
-
-    fn read_uncached(&self, raw: &[u8]) -> Reading {
-        Self::reading(self.period, raw)
+        slot.1
     }
 
     fn reading(period: Period, raw: &[u8]) -> Reading {
